@@ -1,0 +1,299 @@
+"""The referential file format: one source of truth (pydantic), from which the JSON Schema is generated.
+
+A referential file is a YAML mapping with a ``referential`` header and any of the item sections below.
+See ``docs/referential-format.md`` for the prose description and ``schema/referential.schema.json`` for the
+generated schema (``competency-graph schema`` rewrites it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .ids import ID_PATTERN
+
+__all__ = [
+    "Id",
+    "Text",
+    "Provenance",
+    "Source",
+    "Scale",
+    "Header",
+    "Level",
+    "Pole",
+    "Competency",
+    "LevelRef",
+    "Activity",
+    "EvaluationGrid",
+    "Occupation",
+    "Bloc",
+    "Certification",
+    "Condition",
+    "Rule",
+    "Modality",
+    "Link",
+    "LINK_TYPES",
+    "ReferentialFile",
+]
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="An id `prefix:local` (DOMAIN.md §10).")]
+Text = Annotated[str, Field(min_length=1)]
+Provenance = Literal["official", "seed", "reconstructed", "provisional", "imported"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a fact comes from: a document, its address and the date it was read or published."""
+
+    title: Text
+    url: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+class Scale(_Strict):
+    """The graded scale of a referential's levels (RECTEC: 4 circles; RECTEC+: 8 levels)."""
+
+    name: Text = Field(description="What one level is called, in French (e.g. 'cercle', 'niveau').")
+    min: int = 1
+    max: int = 4
+
+
+class Header(_Strict):
+    """Identity and provenance of one version of a referential."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Short id, also the default id prefix.")
+    version: Text
+    kind: Literal[
+        "transversal", "trade-catalogue", "job-catalogue", "certification-register", "basic-skills",
+        "modalities", "crosswalk", "job-register",
+    ]
+    title: Text
+    publisher: Text
+    licence: Text = Field(description="Licence of the facts, and of our own wording.")
+    provenance: Provenance
+    sources: list[Source] = Field(min_length=1)
+    scale: Scale | None = None
+    version_of: str | None = Field(None, description="Id of the referential this one is a version of.")
+    prefixes: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]] = Field(
+        default_factory=list, description="Extra id prefixes this file may mint (default: the header id)."
+    )
+    description: str | None = None
+
+
+class _Item(_Strict):
+    id: Id
+    label: Text
+    provenance: Provenance | None = Field(None, description="Defaults to the referential's.")
+    verified: bool = True
+    sources: list[Source] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Level(_Strict):
+    """One graded level of a competency (a RECTEC circle)."""
+
+    rank: int
+    title: Text = Field(description="Official level title.")
+    descriptor: str | None = None
+    autonomy: str | None = Field(None, description="Autonomy & responsibility statement.")
+    indicators: list[Text] = Field(default_factory=list)
+    easy_read: str | None = Field(None, description="Easy-read first-person statement for candidates ('Je …').")
+    eqf: int | None = None
+
+
+class Pole(_Item):
+    """A group of competencies (RECTEC pole, CléA domain)."""
+
+    color: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    color_name: str | None = None
+    order: int | None = None
+
+
+class Competency(_Item):
+    """A competency, optionally graded in levels and grouped in a pole."""
+
+    pole: Id | None = None
+    order: int | None = None
+    elements: list[Text] = Field(default_factory=list, description="'Éléments considérés'.")
+    eqf_graded: bool = True
+    levels: list[Level] = Field(default_factory=list)
+    criteria: list[Text] = Field(default_factory=list, description="Performance criteria.")
+    close_match: list[Id] = Field(default_factory=list)
+
+
+class LevelRef(_Strict):
+    """A reference to one level of a graded competency: 'this activity calls for circle 2 of C01'."""
+
+    competency: Id
+    level: int
+
+
+class Activity(_Item):
+    """An activity of a trade or job, observable in a workshop, with the competencies it mobilises."""
+
+    situations: list[Text] = Field(default_factory=list)
+    competencies: list[Competency] = Field(min_length=1)
+    rectec: list[LevelRef] = Field(default_factory=list, description="RECTEC circles the activity calls for.")
+    rome_items: list[Id] = Field(default_factory=list, description="ROME items (rome-ogr:…) it matches.")
+
+
+class EvaluationGrid(_Strict):
+    """RSFP 'référentiel d'évaluation': the work situation and the grid used by the jury."""
+
+    situation: Text
+    criteria: list[Text] = Field(min_length=1)
+    jury: str | None = None
+
+
+class Occupation(_Item):
+    """An RAE trade, an RSFP job, or a ROME job."""
+
+    diploma: str | None = Field(None, description="Source diploma or titre professionnel, as named.")
+    rome: list[Id] = Field(default_factory=list)
+    rncp: list[Id] = Field(default_factory=list)
+    modalities: list[Text] = Field(default_factory=list, description="Recognition modes offered.")
+    field: str | None = Field(None, description="Professional field, used to match RAE trades and RSFP jobs.")
+    bridges_to: list[Id] = Field(default_factory=list, description="Certifications it is a bridge to.")
+    activities: list[Activity] = Field(default_factory=list)
+    evaluation: EvaluationGrid | None = None
+    description: str | None = None
+
+
+class Bloc(_Item):
+    """A bloc de compétences of a certification, validable on its own."""
+
+    competencies: list[Competency] = Field(default_factory=list)
+    evaluation: str | None = None
+
+
+class Certification(_Item):
+    """An RNCP certification (CAP, CAPa, titre professionnel, CQP…)."""
+
+    abbrev: str | None = None
+    level: int | None = Field(None, ge=1, le=8, description="Nomenclature 2019 level (3 = CAP).")
+    vae_open: bool | None = None
+    partial_validation: bool | None = None
+    active: bool | None = None
+    rome: list[Id] = Field(default_factory=list)
+    nsf: list[str] = Field(default_factory=list)
+    certifiers: list[str] = Field(default_factory=list)
+    entry_requirements: str | None = None
+    blocs: list[Bloc] = Field(default_factory=list)
+    replaces: list[Id] = Field(default_factory=list)
+    replaced_by: list[Id] = Field(default_factory=list)
+    end_date: dt.date | None = None
+
+
+class Condition(_Strict):
+    """A condition on a person's profile, read by the recommendation engine. All set fields must hold.
+
+    Months of experience are counted in the person's target job (or any job when no target).
+    """
+
+    status_in: list[str] | None = None
+    goal_in: list[str] | None = None
+    writing_in: list[str] | None = None
+    network_in: list[str] | None = Field(None, description="The person's structure belongs to one of these networks.")
+    min_network_peers: int | None = Field(None, description="Structures of the same field in the network.")
+    min_months: int | None = Field(None, description="Months of experience in the target job, any contract.")
+    min_months_outside_pec: int | None = None
+    min_months_in_pec: int | None = None
+    in_pec: bool | None = Field(None, description="The person is (or was) recruited in PEC in the target job.")
+    has_target: bool | None = None
+    target_vae_open: bool | None = None
+    target_has_referential_route: bool | None = Field(
+        None, description="An RAE trade or RSFP job covers the target's field."
+    )
+    min_bloc_coverage: float | None = Field(None, ge=0, le=1)
+    has_gap: bool | None = Field(None, description="At least one required competency is below its level.")
+    min_age: int | None = None
+    max_age: int | None = None
+    any_of: list[Condition] | None = None
+    none_of: list[Condition] | None = None
+
+
+class Rule(_Strict):
+    """One eligibility rule of a modality, with its legal source and the dates it is in force."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    effect: Literal["require", "favour", "disfavour"] = Field(
+        description="require: not eligible when false; favour/disfavour: moves the score."
+    )
+    when: Condition
+    weight: float = Field(1.0, ge=0)
+    reason: Text = Field(description="Plain French reason when the condition holds (may use {months}, {target}…).")
+    missing: str | None = Field(None, description="Plain French explanation when a required condition fails.")
+    source: Source
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+class Modality(_Item):
+    """A recognition modality (VAE, RAE, RSFP, CléA, CQP, AFEST, Open Badges, Compétences PEC)."""
+
+    public: list[Text] = Field(min_length=1)
+    prerequisites: list[Text] = Field(default_factory=list)
+    supports: list[Text] = Field(default_factory=list)
+    jury: Text
+    outcome: Text
+    certifying: bool
+    duration_months: Annotated[float, Field(ge=0)]
+    writing_required: bool = False
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    rules: list[Rule] = Field(default_factory=list)
+
+
+LINK_TYPES = (
+    "requires-level",  # from an item to a level of a graded competency (needs `level`)
+    "close-match",  # same competency in two referentials
+    "broad-match",
+    "narrow-match",
+    "related",
+    "part-of",  # from a part to its whole, across referentials
+    "leads-to",  # passerelle: a modality or certification opens another
+    "bridges-to",  # a trade/job towards a certification
+    "same-field",  # RAE trade <-> RSFP job of the same field
+    "rome",  # an item to a ROME job or item
+)
+
+
+class Link(_Strict):
+    """A typed link between two items, usually of different referentials."""
+
+    source_id: Id = Field(alias="from")
+    type: Literal[LINK_TYPES]  # type: ignore[valid-type]
+    target: Id = Field(alias="to")
+    level: int | None = Field(None, description="Required level, for requires-level.")
+    duration_months: float | None = Field(None, ge=0, description="Typical duration of a leads-to step.")
+    validates: list[Id] = Field(default_factory=list, description="Blocs/items a leads-to step validates.")
+    note: str | None = None
+    source: Source | None = None
+    provenance: Provenance | None = None
+    verified: bool = True
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ReferentialFile(_Strict):
+    """One YAML file: a referential header and its items."""
+
+    referential: Header
+    poles: list[Pole] = Field(default_factory=list)
+    competencies: list[Competency] = Field(default_factory=list)
+    trades: list[Occupation] = Field(default_factory=list, description="RAE trades.")
+    jobs: list[Occupation] = Field(default_factory=list, description="RSFP jobs or ROME jobs.")
+    certifications: list[Certification] = Field(default_factory=list)
+    modalities: list[Modality] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+    @field_validator("poles", "competencies", "trades", "jobs", "certifications", "modalities", "links", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value
