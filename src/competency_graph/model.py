@@ -125,6 +125,7 @@ class Competency(_Item):
     levels: list[Level] = Field(default_factory=list)
     criteria: list[Text] = Field(default_factory=list, description="Performance criteria.")
     close_match: list[Id] = Field(default_factory=list)
+    category: str | None = Field(None, description="Kind of item, e.g. ROME 'savoir-faire', 'savoir-etre', 'savoir'.")
 
 
 class LevelRef(_Strict):
@@ -260,7 +261,8 @@ LINK_TYPES = (
     "leads-to",  # passerelle: a modality or certification opens another
     "bridges-to",  # a trade/job towards a certification
     "same-field",  # RAE trade <-> RSFP job of the same field
-    "rome",  # an item to a ROME job or item
+    "rome",  # an item to a ROME job or item (ROME job -> its competencies, with `core`)
+    "mobility",  # ROME job -> job mobility
 )
 
 
@@ -277,6 +279,7 @@ class Link(_Strict):
     source: Source | None = None
     provenance: Provenance | None = None
     verified: bool = True
+    core: bool | None = Field(None, description="ROME: the item is a core item of the job ('Principale').")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
