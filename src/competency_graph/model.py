@@ -201,7 +201,7 @@ class Condition(_Strict):
     goal_in: list[str] | None = None
     writing_in: list[str] | None = None
     network_in: list[str] | None = Field(None, description="The person's structure belongs to one of these networks.")
-    min_network_peers: int | None = Field(None, description="Structures of the same field in the network.")
+    min_network_peers: int | None = Field(None, description="Structures of the same field in the person's network.")
     min_months: int | None = Field(None, description="Months of experience in the target job, any contract.")
     min_months_outside_pec: int | None = None
     min_months_in_pec: int | None = None
@@ -226,6 +226,7 @@ class Rule(_Strict):
     effect: Literal["require", "favour", "disfavour"] = Field(
         description="require: not eligible when false; favour/disfavour: moves the score."
     )
+    applies_if: Condition | None = Field(None, description="The rule only applies to people matching this.")
     when: Condition
     weight: float = Field(1.0, ge=0)
     reason: Text = Field(description="Plain French reason when the condition holds (may use {months}, {target}…).")

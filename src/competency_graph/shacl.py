@@ -1,0 +1,58 @@
+"""Check the published graph against ``shapes/*.ttl`` with pySHACL and map findings back to YAML lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from .bundle import Bundle
+from .problems import Location, Problem
+from .rdf import build_graph
+from .settings import project_root
+
+__all__ = ["load_shapes", "check_shapes", "shape_problems"]
+
+
+def load_shapes(directory: Path | None = None) -> Graph:
+    """All shape files of ``shapes/`` in one graph (offline: no owl:imports are followed)."""
+    shapes = Graph()
+    for path in sorted((directory or project_root() / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+def shape_problems(data: Graph, where: dict[str, Location], shapes: Graph | None = None) -> list[Problem]:
+    """Run pySHACL on ``data``; each violation becomes a Problem at the location of its focus node."""
+    from pyshacl import validate
+
+    conforms, report, _ = validate(data, shacl_graph=shapes if shapes is not None else load_shapes(),
+                                   advanced=True, allow_warnings=True, inference="none")
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = report.value(result, SH.resultMessage)
+        path = report.value(result, SH.resultPath)
+        severity = report.value(result, SH.resultSeverity)
+        name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent").lower() if component else "shape"
+        focus_text = str(focus)
+        notation = data.value(focus, URIRef("http://www.w3.org/2004/02/skos/core#notation")) if focus else None
+        subject = str(notation) if notation else focus_text
+        detail = f" ({str(path).rsplit('#', 1)[-1].rsplit('/', 1)[-1]})" if path is not None else ""
+        problems.append(Problem(
+            code=f"shacl-{name}",
+            message=f"{subject}{detail}: {message or 'shape violation'}",
+            location=where.get(focus_text, Location("(graph)")),
+            severity="warning" if severity == SH.Warning else "error",
+        ))
+    return problems
+
+
+def check_shapes(bundle: Bundle, shapes: Graph | None = None) -> list[Problem]:
+    """Build the graph of ``bundle`` and return its shape violations, located in the YAML."""
+    data, where = build_graph(bundle)
+    return shape_problems(data, where, shapes)

@@ -1,0 +1,181 @@
+"""The evidence file store: files named by the SHA-256 of their content, checked by size and magic bytes.
+
+Uploaded names are never used as paths. An upload is first *staged* (streamed to a temporary file while
+hashing, refused as soon as it passes the size limit or when its first bytes are not an accepted type),
+then *committed* into ``<root>/ab/cd/<sha256>`` by an atomic rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import StoreError
+
+__all__ = ["FileStore", "StagedFile", "sniff_media_type", "ACCEPTED_MEDIA_TYPES", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_CHUNK = 64 * 1024
+_HEAD = 64
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+_FTYP_BRANDS = {
+    b"heic": "image/heic", b"heix": "image/heic", b"hevc": "image/heic", b"heim": "image/heic",
+    b"mif1": "image/heif", b"msf1": "image/heif",
+    b"isom": "video/mp4", b"iso2": "video/mp4", b"mp41": "video/mp4", b"mp42": "video/mp4", b"avc1": "video/mp4",
+    b"M4V ": "video/mp4", b"qt  ": "video/quicktime", b"M4A ": "audio/mp4",
+}
+
+ACCEPTED_MEDIA_TYPES = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif",
+    "application/pdf", "video/mp4", "video/quicktime", "video/webm", "audio/mp4", "audio/mpeg", "audio/ogg",
+})
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The media type announced by a file's first bytes (None when not one we accept)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head[4:8] == b"ftyp":
+        return _FTYP_BRANDS.get(head[8:12])
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    return None
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f}"
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """An upload that passed the checks, waiting in a temporary file to be committed."""
+
+    sha256: str
+    size: int
+    media_type: str
+    temp_path: Path
+
+
+class FileStore:
+    """Content-addressed files under ``root`` with a size limit and a set of accepted media types."""
+
+    def __init__(self, root: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 accepted: Iterable[str] = ACCEPTED_MEDIA_TYPES) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+        self.accepted = frozenset(accepted)
+
+    def path(self, sha256: str) -> Path:
+        """Where the file of that hash lives (the hash is checked, so it cannot escape ``root``)."""
+        if not _SHA_RE.match(sha256):
+            raise StoreError("bad_file_hash", "Identifiant de fichier invalide.", "Invalid file identifier.")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def _too_large(self) -> StoreError:
+        return StoreError(
+            "file_too_large",
+            f"Le fichier dépasse la taille maximale ({_mib(self.max_bytes)} Mo).",
+            f"The file exceeds the maximum size ({_mib(self.max_bytes)} MiB).",
+        )
+
+    def _check_declared_size(self, content: BinaryIO) -> None:
+        # Refuse a huge upload before reading it when its size is known (Streamlit's UploadedFile, real files).
+        size = getattr(content, "size", None)
+        if size is None:
+            try:
+                here = content.tell()
+                size = content.seek(0, os.SEEK_END) - here
+                content.seek(here)
+            except (AttributeError, OSError, ValueError):
+                return
+        if isinstance(size, int) and size > self.max_bytes:
+            raise self._too_large()
+
+    def stage(self, content: bytes | BinaryIO) -> StagedFile:
+        """Check and copy ``content`` to a temporary file; raises :class:`StoreError` (nothing kept) when
+        it is empty, too large or not an accepted type."""
+        if isinstance(content, (bytes, bytearray, memoryview)):
+            data = bytes(content)
+            if len(data) > self.max_bytes:
+                raise self._too_large()
+            chunks: Iterable[bytes] = (data[i:i + _CHUNK] for i in range(0, len(data), _CHUNK))
+        else:
+            self._check_declared_size(content)
+            stream = content
+            chunks = iter(lambda: stream.read(_CHUNK), b"")
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=".upload-", dir=self.root)
+        temp_path = Path(temp_name)
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise self._too_large()
+                    if len(head) < _HEAD:
+                        head += chunk[: _HEAD - len(head)]
+                    digest.update(chunk)
+                    out.write(chunk)
+            if size == 0:
+                raise StoreError("empty_file", "Le fichier est vide.", "The file is empty.")
+            media_type = sniff_media_type(head)
+            if media_type is None or media_type not in self.accepted:
+                raise StoreError(
+                    "file_type_refused",
+                    "Type de fichier refusé : seuls les photos, PDF, vidéos et sons courants sont acceptés.",
+                    "File type refused: only common photos, PDF, videos and sounds are accepted.",
+                )
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return StagedFile(digest.hexdigest(), size, media_type, temp_path)
+
+    def commit(self, staged: StagedFile) -> Path:
+        """Move a staged file to its content address (idempotent: same content, same place)."""
+        target = self.path(staged.sha256)
+        if target.exists():
+            staged.temp_path.unlink(missing_ok=True)
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if staged.temp_path.exists():
+            os.replace(staged.temp_path, target)
+        return target
+
+    def discard(self, staged: StagedFile) -> None:
+        staged.temp_path.unlink(missing_ok=True)
+
+    def delete(self, sha256: str) -> None:
+        """Remove a file (for erasure; the caller checks no evidence still points to it)."""
+        self.path(sha256).unlink(missing_ok=True)
+
+    def hashes(self) -> set[str]:
+        """Every hash present on disk (to find orphans)."""
+        return {p.name for p in self.root.glob("??/??/*") if _SHA_RE.match(p.name)}
