@@ -207,8 +207,8 @@ def test_broken_quoting(bundle: Path, tmp_path: Path):
 
 def test_unterminated_quote(bundle: Path):
     path = bundle / "unix_referentiel_savoir_v460_utf8.csv"
-    path.write_text(path.read_text(encoding="utf-8") + '"200004","Savoir sans fin,"Normes","",""\n', encoding="utf-8")
-    with pytest.raises(RomeImportError, match="unix_referentiel_savoir_v460_utf8.csv, ligne"):
+    path.write_text(path.read_text(encoding="utf-8") + '"200004","Savoir sans fin\n', encoding="utf-8")
+    with pytest.raises(RomeImportError, match="unix_referentiel_savoir_v460_utf8.csv, ligne 6 : CSV mal formé"):
         read_rome(bundle)
 
 
