@@ -271,3 +271,33 @@ def test_real_bundle(tmp_path: Path):
     for code in ("K2204", "N1103", "G1602", "A1203", "K2201"):
         assert f"rome:{code}" in jobs
     assert sum(1 for l in model.links if l.type == "rome") == 90556
+
+
+def test_invalid_output_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from competency_graph.importers import rome
+
+    real_build = rome._build
+
+    def broken_build(directory, progress):
+        data, counts = real_build(directory, progress)
+        data["links"][2]["type"] = "nonsense"
+        return data, counts
+
+    monkeypatch.setattr(rome, "_build", broken_build)
+    with pytest.raises(RomeImportError, match=r"links\.2\.type"):
+        import_rome(FIXTURES, out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(RomeImportError, match=r"links\.2\.type"):
+        read_rome(FIXTURES)
+
+
+def test_written_file_is_readable_by_others(tmp_path: Path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        import_rome(FIXTURES, out_dir=tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "rome.json").stat().st_mode) == 0o644

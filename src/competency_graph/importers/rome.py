@@ -36,7 +36,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import secrets
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -45,9 +45,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from ..model import ReferentialFile
+from ..model import Link, ReferentialFile
 
 __all__ = ["RomeImportError", "TABLES", "find_table", "rome_data", "read_rome", "import_rome"]
 
@@ -399,13 +399,37 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _invalid(exc: ValidationError, offset: int | None = None) -> RomeImportError:
+    # only reachable through a bug or an odd bundle: say where
+    first = exc.errors()[0]
+    loc = list(first.get("loc", ()))
+    if offset is not None and loc and isinstance(loc[0], int):
+        loc = ["links", loc[0] + offset, *loc[1:]]
+    where = ".".join(str(p) for p in loc)
+    return RomeImportError(f"le référentiel produit n'est pas valide ({where} : {first.get('msg')})")
+
+
 def _validate(data: dict[str, Any]) -> ReferentialFile:
     try:
         return ReferentialFile.model_validate(data)
-    except ValidationError as exc:  # only reachable through a bug or an odd bundle: say where
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise RomeImportError(f"le référentiel produit n'est pas valide ({where} : {first.get('msg')})") from exc
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+_LINKS = TypeAdapter(list[Link])
+_CHUNK = 16384
+
+
+def _check(data: dict[str, Any]) -> None:
+    """Validate ``data`` as a ReferentialFile without holding the whole model: header and items at once,
+    links by chunks (same validators, a third of the peak memory of one ``model_validate``)."""
+    _validate({**data, "links": []})
+    links = data["links"]
+    for start in range(0, len(links), _CHUNK):
+        try:
+            _LINKS.validate_python(links[start:start + _CHUNK])
+        except ValidationError as exc:
+            raise _invalid(exc, start) from exc
 
 
 # --------------------------------------------------------------------------------------------------- API
@@ -442,7 +466,7 @@ def import_rome(
     started = time.perf_counter()
     with _no_gc():
         data, counts = _build(directory, progress)
-        _validate(data)  # the dict is exactly the model's dump: validating it validates the output
+        _check(data)  # the dict is exactly the model's dump: validating it validates the output
     if out_dir is None:
         from ..settings import imported_referentials_dir
 
@@ -452,7 +476,9 @@ def import_rome(
         target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / "rome.json"
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".rome.", suffix=".json.tmp")
+    # a temp file next to the target (same file system, so os.replace is atomic); mode 0666 & ~umask
+    tmp = target_dir / f".rome.json.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
