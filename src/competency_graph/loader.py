@@ -137,7 +137,7 @@ class _Collector:
         def loc(*parts: Any) -> Location:
             return _locate(positions, path, parts)
 
-        def add(model: Any, kind: str, where: tuple[Any, ...], parent: str | None) -> None:
+        def add(model: Any, kind: str, where: tuple[Any, ...], parent: str | None, parent_field: str | None = None) -> None:
             location = loc(*where)
             prefix, _ = split_id(model.id)
             if prefix not in allowed:
@@ -154,7 +154,8 @@ class _Collector:
                 levels=levels, scale=scale if levels else None,
             )
             if parent:
-                self.edges.append(Edge(model.id, "part-of", parent, location=location, implicit=True))
+                edge_loc = loc(*where, parent_field) if parent_field else location
+                self.edges.append(Edge(model.id, "part-of", parent, location=edge_loc, implicit=True))
             if levels:
                 self._check_levels(model.id, levels, scale, where, loc)
 
@@ -175,7 +176,7 @@ class _Collector:
         self.edges[first_edge:] = [replace(e, referential=key) for e in self.edges[first_edge:]]
 
     def _add_competency(self, add: Any, comp: Competency, where: tuple[Any, ...], parent: str | None, loc: Any) -> None:
-        add(comp, "competency", where, parent or comp.pole)
+        add(comp, "competency", where, parent or comp.pole, None if parent else "pole")
         if parent and comp.pole:
             self.edges.append(Edge(comp.id, "part-of", comp.pole, location=loc(*where, "pole"), implicit=True))
         for j, other in enumerate(comp.close_match):

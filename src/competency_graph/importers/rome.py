@@ -30,8 +30,8 @@ message naming the file and line); :func:`import_rome` then writes nothing.
 from __future__ import annotations
 
 import csv
-import gc
 import datetime as dt
+import gc
 import io
 import json
 import os

@@ -1,0 +1,1 @@
+"""Analysis engine: gaps, coverage, recommendation, pathways, course links (pure functions)."""
