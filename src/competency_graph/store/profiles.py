@@ -1,0 +1,319 @@
+"""Profile files: a person's profile and positions as YAML, in the format read by ``competency-graph recommend``.
+
+```yaml
+person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae, rsfp], goal: certification}
+experience: [{job: rome:N1103, months: 14, in_pec: false, current: true}]
+target: rncp:RNCP38386        # optional
+positions: [{item: rectec:C01, self: 2, co: 3}]
+```
+
+``self`` / ``co`` (accompanist; also ``jury`` and ``tutor``) hold a level for graded items or a state
+(``acquired``, ``in_progress``, ``not_yet``; French ``acquis``, ``en cours``, ``pas encore`` accepted).
+Unknown keys are kept and written back untouched, so other tools may add their own. Loading is safe
+(``yaml.SafeLoader``) and refuses duplicate keys, naming the line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .errors import StoreError
+from .models import GOALS, NETWORKS, PERSON_STATUSES, STATES, WRITING_LEVELS
+from .positions import PositionView
+from .records import ExperienceEntry, PersonRecord, PositioningInput
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+__all__ = ["Profile", "ProfilePerson", "ProfilePosition", "load_profile", "read_profile", "dump_profile",
+           "write_profile", "profile_from_records", "apply_profile", "MAX_PROFILE_BYTES"]
+
+MAX_PROFILE_BYTES = 2 * 1024 * 1024
+_ROLE_KEYS = {"self": "self", "co": "accompanist", "jury": "jury", "tutor": "tutor"}
+_FRENCH_STATES = {"acquis": "acquired", "en cours": "in_progress", "en_cours": "in_progress",
+                  "pas encore": "not_yet", "pas_encore": "not_yet"}
+
+
+@dataclass(frozen=True)
+class ProfilePerson:
+    id: str
+    status: str
+    age: int | None = None
+    writing: str | None = None
+    networks: tuple[str, ...] | None = None
+    goal: str | None = None
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProfilePosition:
+    """One item with the value given by each role, keyed as in the file: ``self``, ``co``, ``jury``, ``tutor``."""
+
+    item: str
+    values: dict[str, int | str] = field(default_factory=dict)
+
+    def get(self, key: str) -> int | str | None:
+        return self.values.get(key)
+
+
+@dataclass(frozen=True)
+class Profile:
+    person: ProfilePerson
+    experience: tuple[ExperienceEntry, ...] = ()
+    target: str | None = None
+    positions: tuple[ProfilePosition, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise StoreError("profile_duplicate_key",
+                                 f"{mark.line + 1}:{mark.column + 1} : clé en double « {key} ».",
+                                 f"{mark.line + 1}:{mark.column + 1}: duplicate key '{key}'.")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _bad(path: str, fr: str, en: str) -> StoreError:
+    return StoreError("profile_invalid", f"Profil invalide, {path} : {fr}", f"Invalid profile, {path}: {en}")
+
+
+def _mapping(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _bad(path, "une table (clé: valeur) est attendue.", "a mapping is expected.")
+    return value
+
+
+def _str(value: Any, path: str, *, allowed: tuple[str, ...] | None = None, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(path, "un texte est attendu.", "a string is expected.")
+    if allowed is not None and value not in allowed:
+        raise _bad(path, f"valeur {value!r} inconnue (possibles : {', '.join(allowed)}).",
+                   f"unknown value {value!r} (allowed: {', '.join(allowed)}).")
+    return value
+
+
+def _int(value: Any, path: str, low: int, high: int, *, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _bad(path, f"un entier de {low} à {high} est attendu.", f"an integer from {low} to {high} is expected.")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _bad(path, "vrai/faux (true/false) attendu.", "true/false expected.")
+    return value
+
+
+def _position_value(value: Any, path: str) -> int | str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _bad(path, "un niveau ou un état est attendu.", "a level or a state is expected.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        state = _FRENCH_STATES.get(value.strip().lower(), value.strip())
+        if state in STATES:
+            return state
+    raise _bad(path, "un niveau (entier) ou un état (acquired, in_progress, not_yet) est attendu.",
+               "a level (integer) or a state (acquired, in_progress, not_yet) is expected.")
+
+
+def load_profile(source: str | bytes | Path) -> Profile:
+    """Parse a profile from YAML text, bytes or a file path; :class:`StoreError` on any problem."""
+    if isinstance(source, Path):
+        if source.stat().st_size > MAX_PROFILE_BYTES:
+            raise StoreError("profile_too_large", "Fichier de profil trop gros.", "Profile file too large.")
+        source = source.read_bytes()
+    if isinstance(source, bytes):
+        if len(source) > MAX_PROFILE_BYTES:
+            raise StoreError("profile_too_large", "Fichier de profil trop gros.", "Profile file too large.")
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise StoreError("profile_encoding", "Le profil n'est pas en UTF-8.", "The profile is not UTF-8.") from exc
+    try:
+        data = yaml.load(source, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1}:{mark.column + 1} : " if mark else ""
+        raise StoreError("profile_yaml", f"{where}YAML illisible.", f"{where}unreadable YAML.") from exc
+    return profile_from_data(data)
+
+
+def profile_from_data(data: Any) -> Profile:
+    """Check and convert the parsed YAML (a mapping) into a :class:`Profile`."""
+    data = _mapping(data, "racine")
+    person_data = _mapping(data.get("person"), "person")
+    known_person = {"id", "status", "age", "writing", "networks", "goal", "name"}
+    networks = person_data.get("networks")
+    if networks is not None:
+        if not isinstance(networks, list):
+            raise _bad("person.networks", "une liste est attendue.", "a list is expected.")
+        networks = tuple(str(_str(n, f"person.networks[{i}]", allowed=NETWORKS)) for i, n in enumerate(networks))
+    person = ProfilePerson(
+        id=str(_str(person_data.get("id"), "person.id")),
+        status=str(_str(person_data.get("status"), "person.status", allowed=PERSON_STATUSES)),
+        age=_int(person_data.get("age"), "person.age", 10, 120, optional=True),
+        writing=_str(person_data.get("writing"), "person.writing", allowed=WRITING_LEVELS, optional=True),
+        networks=networks,
+        goal=_str(person_data.get("goal"), "person.goal", allowed=GOALS, optional=True),
+        name=_str(person_data.get("name"), "person.name", optional=True),
+        extra={k: v for k, v in person_data.items() if k not in known_person},
+    )
+    experience_data = data.get("experience") or []
+    if not isinstance(experience_data, list):
+        raise _bad("experience", "une liste est attendue.", "a list is expected.")
+    experience = []
+    for i, raw in enumerate(experience_data):
+        raw = _mapping(raw, f"experience[{i}]")
+        experience.append(ExperienceEntry(
+            job=str(_str(raw.get("job"), f"experience[{i}].job")),
+            months=int(_int(raw.get("months"), f"experience[{i}].months", 0, 600) or 0),
+            in_pec=_bool(raw.get("in_pec"), f"experience[{i}].in_pec"),
+            current=_bool(raw.get("current"), f"experience[{i}].current"),
+        ))
+    positions_data = data.get("positions") or []
+    if not isinstance(positions_data, list):
+        raise _bad("positions", "une liste est attendue.", "a list is expected.")
+    positions = []
+    seen: set[str] = set()
+    for i, raw in enumerate(positions_data):
+        raw = _mapping(raw, f"positions[{i}]")
+        unknown = set(raw) - {"item", *(_ROLE_KEYS)}
+        if unknown:
+            raise _bad(f"positions[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
+                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+        item = str(_str(raw.get("item"), f"positions[{i}].item"))
+        if item in seen:
+            raise _bad(f"positions[{i}].item", f"élément {item} déjà présent.", f"item {item} already listed.")
+        seen.add(item)
+        values = {k: _position_value(raw.get(k), f"positions[{i}].{k}") for k in _ROLE_KEYS}
+        positions.append(ProfilePosition(item, {k: v for k, v in values.items() if v is not None}))
+    return Profile(
+        person=person,
+        experience=tuple(experience),
+        target=_str(data.get("target"), "target", optional=True),
+        positions=tuple(positions),
+        extra={k: v for k, v in data.items() if k not in {"person", "experience", "target", "positions"}},
+    )
+
+
+def read_profile(path: Path | str) -> Profile:
+    return load_profile(Path(path))
+
+
+def _profile_data(profile: Profile) -> dict[str, Any]:
+    p = profile.person
+    person: dict[str, Any] = {"id": p.id, "status": p.status}
+    for key in ("age", "writing", "networks", "goal", "name"):
+        value = getattr(p, key)
+        if value is not None:
+            person[key] = list(value) if key == "networks" else value
+    person.update(p.extra)
+    data: dict[str, Any] = {"person": person}
+    if profile.experience:
+        data["experience"] = [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
+                              for e in profile.experience]
+    if profile.target:
+        data["target"] = profile.target
+    if profile.positions:
+        data["positions"] = [
+            {"item": pos.item, **{k: pos.values[k] for k in _ROLE_KEYS if k in pos.values}}
+            for pos in profile.positions
+        ]
+    data.update(profile.extra)
+    return data
+
+
+def dump_profile(profile: Profile) -> str:
+    """The YAML text of a profile (keys in the documented order)."""
+    return yaml.safe_dump(_profile_data(profile), sort_keys=False, allow_unicode=True, default_flow_style=None,
+                          width=120)
+
+
+def write_profile(profile: Profile, path: Path | str) -> None:
+    Path(path).write_text(dump_profile(profile), encoding="utf-8")
+
+
+def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.date | None = None) -> Profile:
+    """The profile of a stored person and their current positions (self and accompanist side by side)."""
+    year = (today or dt.date.today()).year
+    positions = tuple(
+        ProfilePosition(item, {key: event.value for key, role in _ROLE_KEYS.items()
+                               if (event := view.items[item].get(role)) is not None})
+        for item in sorted(view.items)
+    )
+    return Profile(
+        person=ProfilePerson(
+            id=person.id, status=person.status, age=(year - person.birth_year) if person.birth_year else None,
+            writing=person.writing, networks=person.networks or None, goal=person.goal,
+        ),
+        experience=person.experience,
+        target=person.target,
+        positions=positions,
+    )
+
+
+def apply_profile(repo: Repository, profile: Profile, structure_id: str, *, display_name: str | None = None,
+                  author_id: str | None = None, at: dt.datetime | None = None) -> PersonRecord:
+    """Create or update the profile's person and append its positions (call inside ``repo.transaction``)."""
+    p = profile.person
+    birth_year = dt.date.today().year - p.age if p.age is not None else None
+    fields: dict[str, Any] = {"status": p.status, "writing": p.writing, "goal": p.goal, "target": profile.target,
+                              "networks": list(p.networks) if p.networks is not None else None}
+    if birth_year is not None:
+        fields["birth_year"] = birth_year
+    existing = repo.find_person(p.id)
+    if existing is None:
+        repo.create_person(structure_id, display_name or p.name or p.id, person_id=p.id,
+                           experience=profile.experience, **fields)
+    else:
+        if existing.structure_id != structure_id:
+            raise StoreError("person_other_structure", "Cette personne est suivie dans une autre structure.",
+                             "This person is followed in another structure.")
+        if display_name or p.name:
+            fields["display_name"] = display_name or p.name
+        repo.update_person(p.id, **fields)
+        repo.set_experience(p.id, profile.experience)
+    view = repo.current_view(p.id)
+    entries: list[PositioningInput] = []
+    labels: list[str] = []
+    for index, pos in enumerate(profile.positions):
+        for key, role in _ROLE_KEYS.items():
+            value = pos.get(key)
+            if value is None:
+                continue
+            current = view.items.get(pos.item)
+            event = current.get(role) if current else None
+            if event is not None and event.value == value:
+                continue  # importing the same file twice adds nothing
+            entries.append(PositioningInput(
+                person_id=p.id, item_id=pos.item, role=role,
+                level=value if isinstance(value, int) else None, state=value if isinstance(value, str) else None,
+                author_id=author_id if role != "self" else None, at=at, source="profile",
+            ))
+            labels.append(f"positions[{index}].{key}")
+    if entries:
+        repo.record_positionings(entries, labels=labels)
+    return repo.get_person(p.id)
