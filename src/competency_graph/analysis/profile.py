@@ -1,0 +1,123 @@
+"""The profile file read by ``competency-graph recommend|gaps|pathway|course-links`` (docs/profile-format.md).
+
+```yaml
+person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae], goal: certification}
+experience: [{job: rome:N1103, months: 14, in_pec: false, current: true}]
+target: rncp:RNCP38386
+positions: [{item: rectec:C01, self: 2, co: 3}]
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..ids import ID_PATTERN
+from ..problems import Location, Problem, ReferentialError
+from ..yamlsource import read_positioned
+
+__all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "load_profile", "parse_profile",
+           "STATUSES", "STATE_LEVEL"]
+
+STATUSES = ("esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver")
+Status = Literal["esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver"]
+State = Literal["acquired", "in_progress", "not_yet"]
+#: states of non-graded items (activities, bloc competencies) on a 0–2 scale; "acquired" is 2
+STATE_LEVEL = {"not_yet": 0, "in_progress": 1, "acquired": 2}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Strict):
+    id: str = Field(min_length=1)
+    status: Status
+    age: int | None = Field(None, ge=10, le=100)
+    writing: Literal["none", "limited", "fluent"] = "limited"
+    networks: list[Literal["rae", "rsfp", "clea", "afest", "open-badge"]] = Field(default_factory=list)
+    network_peers: int | None = Field(None, ge=0, description="Structures of the same field in the person's network(s).")
+    goal: Literal["certification", "recognition", "employment", "training"] = "recognition"
+    structure: str | None = None
+
+
+class Experience(_Strict):
+    job: str = Field(pattern=ID_PATTERN)
+    months: int = Field(ge=0, le=600)
+    in_pec: bool = False
+    current: bool = False
+
+
+class Position(_Strict):
+    """Self and accompanist positionings of one item: circles for graded items, states otherwise."""
+
+    item: str = Field(pattern=ID_PATTERN)
+    self: int | State | None = None
+    co: int | State | None = None
+
+    @model_validator(mode="after")
+    def _one_view_at_least(self) -> Position:
+        if self.self is None and self.co is None:
+            raise ValueError("a position needs 'self' or 'co'")
+        return self
+
+    @staticmethod
+    def as_level(value: int | str | None) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        return STATE_LEVEL[value]
+
+
+class TargetProfile(_Strict):
+    """A training's entry expectations: a required circle per competency, and required activities/blocs."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    requires: dict[str, int] = Field(default_factory=dict, description="competency id → required level")
+    activities: list[str] = Field(default_factory=list)
+    blocs: list[str] = Field(default_factory=list)
+
+
+class Profile(_Strict):
+    person: Person
+    experience: list[Experience] = Field(default_factory=list)
+    target: str | TargetProfile | None = None
+    positions: list[Position] = Field(default_factory=list)
+    expected: dict | None = Field(None, description="Expected outcome (worked examples only).")
+    source: str | None = Field(None, description="Where the situation comes from (worked examples).")
+
+    def positions_by_item(self) -> dict[str, Position]:
+        return {p.item: p for p in self.positions}
+
+    @property
+    def target_id(self) -> str | None:
+        if isinstance(self.target, TargetProfile):
+            return self.target.id
+        return self.target
+
+
+def parse_profile(text: str, path: str = "<profile>") -> Profile:
+    """Parse a profile; raises ReferentialError with located problems (``file:line:col``)."""
+    from ..loader import _validation_problems
+
+    data, positions, problems = read_positioned(text, path)
+    if problems:
+        raise ReferentialError(problems)
+    if not isinstance(data, dict):
+        raise ReferentialError([Problem("not-a-mapping", "a profile is a mapping with a 'person' key", Location(path, 1, 1))])
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise ReferentialError(_validation_problems(exc, positions, path)) from None
+
+
+def load_profile(path: Path) -> Profile:
+    """Read one profile file (UTF-8 YAML)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferentialError([Problem("io-error", f"cannot read profile: {exc}", Location(str(path)))]) from None
+    return parse_profile(text, str(path))
