@@ -86,7 +86,7 @@ class Profile(_Strict):
     experience: list[Experience] = Field(default_factory=list)
     target: str | TargetProfile | None = None
     positions: list[Position] = Field(default_factory=list)
-    expected: dict | None = Field(None, description="Expected outcome (worked examples only).")
+    expected: list[dict] | None = Field(None, description="Expected recommendations by date (worked examples only).")
     source: str | None = Field(None, description="Where the situation comes from (worked examples).")
 
     def positions_by_item(self) -> dict[str, Position]:
