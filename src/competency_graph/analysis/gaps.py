@@ -104,17 +104,19 @@ def cohort_gaps(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.
     """
     items = list(requirements)
     required = np.array([requirements[i] for i in items], dtype=np.int16)
-    frame = positions[positions["item"].isin(items)]
-    retained = frame["co"].where(frame["co"].notna(), frame["self"]).fillna(0).to_numpy()
-    people = pd.Index(positions["person"].unique(), name="person")
-    row_idx = people.get_indexer(frame["person"])
-    col_idx = pd.Index(items).get_indexer(frame["item"])
+    person_codes, people = pd.factorize(positions["person"], sort=False)
+    raw_codes, item_values = pd.factorize(positions["item"], sort=False)
+    item_codes = pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
+    keep = item_codes >= 0
+    co = positions["co"].to_numpy(dtype=float)
+    retained = np.where(np.isnan(co), positions["self"].to_numpy(dtype=float), co)
+    retained = np.nan_to_num(retained[keep], nan=0.0).astype(np.int16)
     matrix = np.zeros((len(people), len(items)), dtype=np.int16)
-    matrix[row_idx, col_idx] = retained.astype(np.int16)
+    matrix[person_codes[keep], item_codes[keep]] = retained
     gaps = np.clip(required[None, :] - matrix, 0, None)
-    result = pd.DataFrame(gaps, index=people, columns=items)
-    result["total_gap"] = gaps.sum(axis=1)
-    result["met"] = (gaps == 0).sum(axis=1)
+    people = pd.Index(people, name="person")
+    table = np.column_stack([gaps, gaps.sum(axis=1), (gaps == 0).sum(axis=1)])
+    result = pd.DataFrame(table, index=people, columns=[*items, "total_gap", "met"], copy=False)
     return result
 
 
