@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -108,8 +109,18 @@ class RncpImportError(Exception):
 # Splitting the free-text competence lists
 # ---------------------------------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000\ufeff]")
-_NL_SPACES = re.compile(r" *\n[ \n]*")
+_ODD_SPACES = "\t\u00a0\u2007\u202f\u3000\ufeff\x0b\x0c"
+
+
+def _plain_spaces(text: str) -> str:
+    """CRLF/CR → LF, tabs and non-breaking spaces → space (str.replace: much faster than translate)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for char in _ODD_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    return text
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -118,21 +129,73 @@ _CODE = (
     r"|\d{1,2}(?:\.\d{1,2})*\s*[.)–-](?!\d)\s*"  # 1.  1.2.  3)  4 -
     r"|[a-z]\)\s*)"  # a)
 )
-_BULLET_ANY = r"[•▪◦‣►▸➢➤➔→✓✔■□●○·\uf0b7\uf0a7\uf0d8\uf0fc]"  # a bullet wherever it stands
-_BULLET_LINE = r"(?:[-–—o>]|\*)"  # a bullet only at a line start or after a run of spaces
-_STRONG = r"(?:^|(?<=\n)|(?<=  ))"  # start of text, of a line, or after a run of spaces
-_CODE_MARK = re.compile(rf"{_STRONG}(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
-_CODE_WEAK = re.compile(rf"(?<=[^\s] )(?P<code>{_CODE})")
-_BULLET_MARK = re.compile(
-    rf"(?:(?:^|(?<=\s)){_BULLET_ANY}\s*|{_STRONG}(?:[-–—>]\s*(?=\S)|[o*]\s+))"
-)
-_DASH_WEAK = re.compile(r"(?<=\S) [-–—] (?=[A-ZÀ-ÖØ-Þ])")
-_LEADING_JUNK = re.compile(rf"^(?:(?:{_BULLET_ANY}|[-–—>*])\s*)+")
-_TRAILING_JUNK = re.compile(r"[\s;,]+$|(?<![.\s])(?<!\betc)\.$")
+_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·\uf0b7\uf0a7\uf0d8\uf0fc"  # a bullet wherever it stands
+_BULLET_ANY = f"[{_BULLETS}]"
+_BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
+# Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
+# spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
+_STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
+_CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
+_CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
+_BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
+_BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
+_DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
+_LEADING_JUNK = _BULLETS + "-–—>* \n"
 _HAS_WORD = re.compile(r"\w")
-_BREAK = re.compile(r"\n| {2,}")
 
 
+def _strong_positions(text: str) -> list[int]:
+    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower)."""
+    out = [0]
+    find = text.find
+    size = len(text)
+    i = find("  ")
+    while i >= 0:
+        j = i + 2
+        while j < size and text[j] == " ":
+            j += 1
+        out.append(j)
+        i = find("  ", j)
+    if "\n" in text:
+        i = find("\n")
+        while i >= 0:
+            out.append(i + 1)
+            i = find("\n", i + 1)
+        out = sorted(set(out))
+    return out
+
+
+def _code_marks(text: str) -> list[re.Match[str]]:
+    marks = []
+    for pos in _strong_positions(text):
+        match = _CODE_AT.match(text, pos)
+        if match is not None:
+            marks.append(match)
+    return marks
+
+
+def _bullet_marks(text: str) -> list[re.Match[str]]:
+    if "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
+        first = _BULLET_AT.match(text)
+        found = {0: first} if first is not None else {}
+        if _BULLET_ANYWHERE.search(text) is None:
+            return list(found.values())
+        positions: list[int] = []
+    else:
+        found = {}
+        positions = _strong_positions(text)
+    for pos in positions:
+        match = _BULLET_AT.match(text, pos)
+        if match is not None:
+            found[pos] = match
+    for match in _BULLET_ANYWHERE.finditer(text):
+        start = match.start()
+        if start not in found and (start == 0 or text[start - 1].isspace()):
+            found[start] = match
+    return [found[k] for k in sorted(found)]
+
+
+@functools.lru_cache(maxsize=4096)
 def _shape(code: str) -> str:
     """``A1C2.`` → ``A9A9``: the pattern of a code, to recognise its siblings."""
     code = re.sub(r"[\s.):–-]+$", "", code)
@@ -140,20 +203,23 @@ def _shape(code: str) -> str:
 
 
 def _clean_item(text: str) -> str:
-    text = _LEADING_JUNK.sub("", text.strip())
-    text = _WS.sub(" ", text).strip()
-    previous = None
-    while previous != text:
-        previous = text
-        text = _TRAILING_JUNK.sub("", text).strip()
-    return text
+    text = " ".join(text.lstrip(_LEADING_JUNK).split())
+    while True:
+        text = text.rstrip(" ;,")
+        if text.endswith(".") and not text.endswith(("..", "etc.", " .")):
+            text = text[:-1]
+            continue
+        return text.rstrip(" ;,")
 
 
 def _drop_trailing_heading(text: str) -> str:
     """``Y  Compétences transversales :`` → ``Y``: a heading glued to the end of the previous item."""
-    parts = _BREAK.split(text.rstrip())
-    if len(parts) > 1 and parts[-1].rstrip().endswith(":") and len(parts[-1].split()) <= 12:
-        return text.rstrip()[: len(text.rstrip()) - len(parts[-1])]
+    text = text.rstrip()
+    if not text.endswith(":"):
+        return text
+    parts = _STRONG_SEP.split(text)
+    if len(parts) > 1 and len(parts[-1].split()) <= 12:
+        return text[: len(text) - len(parts[-1])]
     return text
 
 
@@ -197,18 +263,21 @@ def split_competences(text: str | None) -> list[str]:
     """
     if not text:
         return []
-    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _NL_SPACES.sub("\n", text).strip()
+    text = _plain_spaces(text)
+    if "\n" in text:
+        text = "\n".join(line for line in (raw.strip(" ") for raw in text.split("\n")) if line)
+    text = text.strip()
     if not text:
         return []
 
     items: list[str]
-    codes = list(_CODE_MARK.finditer(text))
+    codes = _code_marks(text)
     starts_with_code = bool(codes) and codes[0].start() == 0
-    if len(codes) >= 2 or (starts_with_code and _CODE_WEAK.search(text)):
-        shapes = {_shape(m.group("code")) for m in codes}
+    if len(codes) >= 2 or starts_with_code:
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
-            codes += [m for m in _CODE_WEAK.finditer(text) if _shape(m.group("code")) in shapes]
+            shapes = {_shape(m.group("code")) for m in codes}
+            codes += [m for m in _CODE_WEAK.finditer(text)
+                      if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
             codes.sort(key=lambda m: m.start())
         if len(codes) >= 2:
             items = []
@@ -216,18 +285,19 @@ def split_competences(text: str | None) -> list[str]:
                 if marker is None and piece.rstrip().endswith(":"):
                     continue  # lead-in
                 piece = _drop_trailing_heading(piece)
-                subs = [_clean_item(p) for _, p in _pieces(piece, list(_BULLET_MARK.finditer(piece)))]
+                subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
                 subs = [s for s in subs if s]
                 if subs:
                     joined = subs[0]
                     for sub in subs[1:]:
                         joined += (" " if joined.endswith(":") else " ; ") + sub
                     items.append(joined)
-            return _finish(items)
+            return _finish(items, clean=False)
 
-    bullets = list(_BULLET_MARK.finditer(text))
+    bullets = _bullet_marks(text)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
-        bullets += _DASH_WEAK.finditer(text)  # a dashed list flattened with single spaces
+        # a dashed list flattened with single spaces
+        bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
         pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
         pieces = [(m, p.strip()) for m, p in pieces if _HAS_WORD.search(p)]
@@ -257,15 +327,18 @@ def split_competences(text: str | None) -> list[str]:
         return _finish(_split_lines(text, re.compile(r"\n+")))
     if "  " in text:
         return _finish(_split_lines(text, re.compile(r" {2,}")))
+    if starts_with_code:  # one numbered item
+        text = text[codes[0].end():]
     return _finish([text])
 
 
-def _finish(items: Iterable[str]) -> list[str]:
+def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for item in items:
-        item = _clean_item(item)
-        if item and _HAS_WORD.search(item) and item not in seen:
+        if clean:
+            item = _clean_item(item)
+        if item and item not in seen and _HAS_WORD.search(item):
             seen.add(item)
             out.append(item)
     return out
@@ -331,10 +404,14 @@ def _paragraphs(value: str | None) -> str | None:
     """Free text: runs of 3+ spaces (flattened line breaks) become line breaks, other runs one space."""
     if not value:
         return None
-    value = _SPACES.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = re.sub(r" {3,}|\s*\n\s*", "\n", value)
-    value = re.sub(r" {2,}", " ", value).strip()
-    return value or None
+    value = _plain_spaces(value)
+    lines = []
+    for line in value.split("\n"):
+        for part in line.split("   ") if "   " in line else (line,):
+            part = " ".join(part.split())
+            if part:
+                lines.append(part)
+    return "\n".join(lines) or None
 
 
 def _rome(codes: Iterable[str | None]) -> list[str]:
@@ -432,23 +509,31 @@ _EXPAT_FR = {
 
 
 class _Parser(DET.DefusedXMLParser):  # type: ignore[misc]
-    """defusedxml's parser (DTDs, entities, external references refused) that also remembers the root and
-    the line of each ``<FICHE>``, for error messages."""
+    """defusedxml's parser — DTDs refused (so no entity declaration: no billion laughs, no external entity),
+    external references refused — with expat wired straight to the C ``TreeBuilder``.
+
+    The pure-Python ``XMLParser`` that defusedxml needs (to reach expat's handlers) runs three Python calls
+    per element; here expat calls the C tree builder directly (start, end, text), so no Python code runs
+    per element: complete fiches are picked from the root between two chunks (every child of the root but
+    the last is complete, since a sibling starts only once the previous one has ended).
+    """
 
     def __init__(self) -> None:
-        super().__init__(target=TreeBuilder(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        target = TreeBuilder()
+        super().__init__(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         self.root: Element | None = None
         self.root_line = 1
-        self.lines: dict[Element, int] = {}
+        expat = self.parser
+        expat.ordered_attributes = False  # attributes as a dict, as TreeBuilder.start wants them
+        expat.EndElementHandler = target.end
 
-    def _start(self, tag: str, attr_list: Any) -> Element:
-        elem = super()._start(tag, attr_list)
-        if tag == "FICHE":
-            self.lines[elem] = self.parser.CurrentLineNumber
-        if self.root is None:
-            self.root = elem
-            self.root_line = self.parser.CurrentLineNumber
-        return elem
+        def first_start(tag: str, attrs: dict[str, str]) -> Element:
+            self.root = target.start(tag, attrs)
+            self.root_line = expat.CurrentLineNumber
+            expat.StartElementHandler = target.start  # from now on, no Python code per element
+            return self.root
+
+        expat.StartElementHandler = first_start
 
     @property
     def line(self) -> int:
@@ -458,23 +543,8 @@ class _Parser(DET.DefusedXMLParser):  # type: ignore[misc]
             return 0
 
 
-class _Counting:
-    """A binary stream that reports how many bytes were read."""
-
-    def __init__(self, raw: IO[bytes], total: int, progress: Progress | None) -> None:
-        self._raw = raw
-        self.total = total
-        self.done = 0
-        self._last = 0
-        self._progress = progress
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self.done += len(data)
-        if self._progress is not None and (not data or self.done - self._last >= _PROGRESS_EVERY):
-            self._last = self.done
-            self._progress(self.done, max(self.total, self.done))
-        return data
+_CHUNK = 256 * 1024
+_FICHE_TAG = re.compile(rb"<FICHE[\s/>]")
 
 
 def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
@@ -588,30 +658,49 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
     title = _source_title(path, "XML v4.1")
     date = _export_date(path)
     parser = _Parser()
-    counting = _Counting(stream, total, progress)
-    seen_root = False
+    done = reported = 0
+    ordinal = 0  # fiches read so far, to locate a bad one
+
+    def fiches(keep_last: bool) -> Iterator[Certification]:
+        nonlocal ordinal
+        root = parser.root
+        if root is None:
+            return
+        if root.tag != "FICHES":
+            raise RncpImportError(f"élément racine <{root.tag}> inattendu : un export RNCP XML commence par "
+                                  "<FICHES>", path, parser.root_line)
+        complete = root[:-1] if keep_last else root[:]
+        if not complete:
+            return
+        del root[: len(complete)]  # memory stays flat: what was read is dropped from the tree
+        for elem in complete:
+            if elem.tag != "FICHE":
+                continue
+            ordinal += 1
+            try:
+                cert = Certification.model_validate(_fiche_to_dict(elem, title, date))
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
+                raise RncpImportError(f"fiche invalide : {detail}", path, _fiche_line(path, ordinal)) from None
+            elem.clear()
+            yield cert
+
     try:
         try:
-            for _event, elem in DET.iterparse(counting, events=("end",), parser=parser):
-                if not seen_root:
-                    root = parser.root
-                    if root is None or root.tag != "FICHES":
-                        tag = root.tag if root is not None else elem.tag
-                        raise RncpImportError(
-                            f"élément racine <{tag}> inattendu : un export RNCP XML commence par <FICHES>",
-                            path, parser.root_line)
-                    seen_root = True
-                if elem.tag != "FICHE":
-                    continue
-                line = parser.lines.pop(elem, None)
-                try:
-                    cert = Certification.model_validate(_fiche_to_dict(elem, title, date))
-                except ValueError as exc:  # pydantic's ValidationError is a ValueError
-                    detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
-                    raise RncpImportError(f"fiche invalide : {detail}", path, line) from None
-                elem.clear()
-                parser.root.clear()  # drop the fiches already read (and their empty shells)
-                yield cert
+            while True:
+                data = stream.read(_CHUNK)
+                if not data:
+                    break
+                parser.feed(data)
+                done += len(data)
+                if progress is not None and done - reported >= _PROGRESS_EVERY:
+                    reported = done
+                    progress(done, max(total, done))
+                yield from fiches(keep_last=True)
+            parser.close()
+            yield from fiches(keep_last=False)
+            if progress is not None:
+                progress(done, max(total, done))
         except ParseError as exc:
             line, column = getattr(exc, "position", (None, None))
             message = str(exc).split(":", 1)[0].strip()
@@ -625,8 +714,37 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
             raise RncpImportError(f"encodage illisible ({exc})", path, parser.line) from None
         except (OSError, EOFError, zipfile.BadZipFile) as exc:
             raise RncpImportError(f"lecture impossible ({exc})", path) from None
-        if not seen_root:  # pragma: no cover - an empty document is a ParseError
-            raise RncpImportError("aucun élément <FICHES>", path)
+    finally:
+        stream.close()
+        if closer is not None:
+            closer.close()
+
+
+def _fiche_line(path: Path, ordinal: int) -> int | None:
+    """Line of the ``ordinal``-th ``<FICHE>`` tag (1-based), found by a second pass over the file: the
+    streaming pass does not track lines, and this is only needed to report an error."""
+    try:
+        stream, _total, closer = _open_xml(path)
+    except RncpImportError:
+        return None
+    try:
+        seen = 0
+        base = 1  # line number at the start of buf
+        tail = b""  # the last 6 bytes of the previous buffer: a tag cut in two is found whole once
+        while True:
+            data = stream.read(_CHUNK)
+            if not data:
+                return None
+            buf = tail + data
+            for match in _FICHE_TAG.finditer(buf):
+                seen += 1
+                if seen == ordinal:
+                    return base + buf.count(b"\n", 0, match.start())
+            cut = max(len(buf) - 6, 0)
+            base += buf.count(b"\n", 0, cut)
+            tail = buf[cut:]
+    except (OSError, EOFError, zipfile.BadZipFile):
+        return None
     finally:
         stream.close()
         if closer is not None:

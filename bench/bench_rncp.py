@@ -1,0 +1,171 @@
+"""RNCP XML import benchmark: throughput and peak memory on a synthetic export of ≥ 200 MB.
+
+The synthetic file repeats the fiches of the real v4.1 sample (``../shared/data/rncp/rncp-v4.1-sample.xml``,
+or the test fixture when absent) with new fiche numbers, until it reaches the wanted size. Each measurement
+runs in its own process tree: a *measurer* subprocess starts the worker as its only child and reads
+``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` once it has exited, so one run's peak cannot leak into
+another's. Results (median of the repetitions):
+
+- ``rncp_import_mb_per_s``: file size ÷ time of ``import_rncp`` (parse, split, validate, write rncp.json);
+- ``rncp_import_peak_mb``: peak RSS of the importing process (interpreter and libraries included);
+- ``rncp_rss_ratio``: peak RSS of a full-DOM parse (``xml.etree.ElementTree.parse``) of the same file ÷ ours.
+
+Run alone: ``python bench/bench_rncp.py [--quick] [--json] [--size-mb N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = (ROOT / "../shared/data/rncp/rncp-v4.1-sample.xml").resolve()
+FIXTURE = ROOT / "tests" / "fixtures" / "rncp" / "export_fiches_RNCP_V4_1_2025_09_01.xml"
+SIZE_MB = 200
+
+
+def _templates() -> tuple[str, list[tuple[str, str]]]:
+    source = SAMPLE if SAMPLE.exists() else FIXTURE
+    text = source.read_text(encoding="utf-8")
+    fiches = re.findall(r"[ \t]*<FICHE>.*?</FICHE>\n?", text, re.S)
+    head = text[: text.index(fiches[0].lstrip(" \t"))].rstrip(" \t")
+    out = []
+    for fiche in fiches:
+        number = re.search(r"<NUMERO_FICHE>(RNCP\d+)</NUMERO_FICHE>", fiche).group(1)
+        out.append((number, fiche))
+    return head, out
+
+
+def generate_xml(path: Path, size_mb: float = SIZE_MB) -> int:
+    """Write a synthetic v4.1 export of at least ``size_mb`` MB; returns the number of fiches."""
+    head, fiches = _templates()
+    target = int(size_mb * 1_000_000)
+    written = 0
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(head)
+        while written < target:
+            for number, fiche in fiches:
+                new = f"RNCP{200000 + n}"
+                chunk = fiche.replace(number + "<", new + "<").replace(number + "BC", new + "BC")
+                out.write(chunk)
+                written += len(chunk.encode("utf-8"))
+                n += 1
+        out.write("</FICHES>\n")
+    return n
+
+
+# -- processes -------------------------------------------------------------------------------------------
+
+def _worker(kind: str, xml: str, out_dir: str) -> None:
+    """Child: do the work, print ``{"seconds": …, …}``."""
+    if kind == "import":
+        from competency_graph.importers.rncp import import_rncp
+
+        start = time.perf_counter()
+        counts = import_rncp(Path(xml), out_dir=Path(out_dir))
+        print(json.dumps({"seconds": time.perf_counter() - start, "counts": counts}))
+    elif kind == "dom":
+        import xml.etree.ElementTree as ET
+
+        start = time.perf_counter()
+        tree = ET.parse(xml)
+        fiches = sum(1 for _ in tree.getroot().iter("FICHE"))
+        print(json.dumps({"seconds": time.perf_counter() - start, "counts": {"certifications": fiches}}))
+    else:
+        raise SystemExit(f"unknown worker {kind}")
+
+
+def _measurer(kind: str, xml: str, out_dir: str) -> None:
+    """Child that runs the worker as its only child and adds the worker's peak RSS to its report."""
+    done = subprocess.run([sys.executable, __file__, "--worker", kind, xml, out_dir],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-2000:])
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps(report))
+
+
+def _measure(kind: str, xml: Path, out_dir: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--measure", kind, str(xml), str(out_dir)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} benchmark failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(quick: bool = False, size_mb: float = SIZE_MB) -> dict:
+    """Generate the synthetic export, measure our import and a full-DOM parse; return the named results.
+
+    ``quick`` keeps the ≥ 200 MB file (the goal is about that size) but measures 3 import runs and 1 DOM
+    parse instead of 5 and 3 (≈ 45 s on the 2-core machine instead of ≈ 90 s).
+    """
+    reps_import, reps_dom = (3, 1) if quick else (5, 3)
+    with tempfile.TemporaryDirectory(prefix="bench-rncp-") as tmp:
+        tmp_path = Path(tmp)
+        xml = tmp_path / "export_fiches_RNCP_V4_1_2025_09_01.xml"
+        fiches = generate_xml(xml, size_mb)
+        size = xml.stat().st_size / 1_000_000
+        imports = []
+        for rep in range(reps_import):
+            out_dir = tmp_path / f"out{rep}"
+            imports.append(_measure("import", xml, out_dir))
+            output_mb = (out_dir / "rncp.json").stat().st_size / 1_000_000
+            for leftover in out_dir.iterdir():
+                leftover.unlink()
+        doms = [_measure("dom", xml, tmp_path) for _ in range(reps_dom)]
+    seconds = statistics.median(r["seconds"] for r in imports)
+    peak = statistics.median(r["peak_mb"] for r in imports)
+    dom_peak = statistics.median(r["peak_mb"] for r in doms)
+    counts = imports[-1]["counts"]
+    return {
+        "rncp_import_mb_per_s": round(size / seconds, 1),
+        "rncp_import_peak_mb": round(peak, 1),
+        "rncp_rss_ratio": round(dom_peak / peak, 2),
+        "rncp_import_s": round(seconds, 2),
+        "rncp_dom_parse_s": round(statistics.median(r["seconds"] for r in doms), 2),
+        "rncp_dom_peak_mb": round(dom_peak, 1),
+        "rncp_file_mb": round(size, 1),
+        "rncp_output_mb": round(output_mb, 1),
+        "rncp_fiches": fiches,
+        "rncp_blocs": counts["blocs"],
+        "rncp_competencies": counts["competencies"],
+        "rncp_repetitions": [reps_import, reps_dom],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        _worker(*argv[1:4])
+        return 0
+    if argv[:1] == ["--measure"]:
+        _measurer(*argv[1:4])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--size-mb", type=float, default=SIZE_MB)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    results = run(quick=args.quick, size_mb=args.size_mb)
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for key, value in results.items():
+            print(f"{key:28} {value}")
+        print(f"{'(wall time)':28} {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
