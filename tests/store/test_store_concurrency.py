@@ -155,3 +155,17 @@ def test_concurrent_writers_on_postgresql(pg_url: str, tmp_path: Path, catalog) 
         assert proc.returncode == 0, err
     assert repo.count_positionings() == 800
     repo.close()
+
+
+def test_one_repository_shared_by_threads(repo: Repository, people: dict[str, str]) -> None:
+    """Streamlit serves each session in its own thread with one cached repository."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(n: int) -> int:
+        for i in range(100):
+            repo.record_positioning("pa" if n % 2 else "pb", f"rectec:C{i % 12 + 1:02d}", role="self", level=1)
+        return len(repo.current_view("pa").items)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(work, range(6)))
+    assert repo.count_positionings() == 600

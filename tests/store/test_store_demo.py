@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from competency_graph.store import Repository, StaticCatalog
+from competency_graph.store import Repository, StaticCatalog, StoreError
 from competency_graph.store.demo import DEMO_STRUCTURE_ID, create_demo, ensure_demo
 
 TODAY = dt.date(2025, 6, 2)
@@ -63,7 +63,7 @@ def test_no_names_or_comments_reach_the_logs(sqlite_url: str, tmp_path: Path, ca
     person = repo.create_person(structure.id, "Jeanne Confidentielle", "esat")
     repo.record_positioning(person.id, "rectec:C01", role="self", level=2, comment="remarque très personnelle")
     repo.record_followup(person.id, "diagnostic", TODAY, notes="notes médicales sensibles")
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):
         repo.create_person(structure.id, "Jeanne Confidentielle", "robot")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert logged  # the store does log, with ids only

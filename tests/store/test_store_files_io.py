@@ -118,9 +118,9 @@ def test_csv_round_trip_into_another_database(repo: Repository, people: dict[str
 
 
 def test_a_hand_written_csv_in_french(repo: Repository, people: dict[str, str]) -> None:
-    data = ("person_id;item;role;level;state;positioned_at;comment\r\n"
-            "pa;rectec:C02;soi;3;;12/03/2025;\r\n"
-            "pa;rae:agent-de-proprete/A1;accompagnateur;;acquis;2025-03-12T10:00;'-ok\r\n").encode("utf-8")
+    data = (b"person_id;item;role;level;state;positioned_at;comment\r\n"
+            b"pa;rectec:C02;soi;3;;12/03/2025;\r\n"
+            b"pa;rae:agent-de-proprete/A1;accompagnateur;;acquis;2025-03-12T10:00;'-ok\r\n")
     assert repo.import_positionings_csv(data).inserted == 2
     events = repo.history("pa")
     assert events[0].positioned_at == dt.datetime(2025, 3, 11, 23, tzinfo=dt.UTC)  # midnight in Paris

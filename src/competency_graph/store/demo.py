@@ -172,7 +172,8 @@ def create_demo(repo: Repository, *, today: dt.date | None = None, catalog: Item
                                          start + dt.timedelta(days=365) - dt.timedelta(days=1),
                                          weekly_hours=20, prescriber="france_travail")
         r.record_followup(pid, "tripartite", start - dt.timedelta(days=7), notes="Entretien tripartite (démo).",
-                          participants=[Participant("candidate", name=name), Participant("employer", name="Employeur (démo)"),
+                          participants=[Participant("candidate", name=name),
+                                        Participant("employer", name="Employeur (démo)"),
                                         Participant("prescriber", user_id=_USERS["prescriber"][0])])
         for followup in contract.followups:
             if followup.scheduled_on <= day0 - dt.timedelta(days=3):

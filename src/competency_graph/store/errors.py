@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["StoreError"]
+__all__ = ["StoreError", "CODES"]
 
 
 class StoreError(Exception):
@@ -24,3 +24,31 @@ class StoreError(Exception):
         """The message in ``lang`` (``fr`` or ``en``), followed by its details."""
         text = self.message_en if lang == "en" else self.message_fr
         return "\n".join([text, *self.details]) if self.details else text
+
+
+# Every code the store raises (a test keeps this list in step with the source). Stable: the UI and tests use them.
+CODES = frozenset({
+    # referential items and positionings
+    "unknown_item", "level_out_of_range", "level_required", "state_required", "bad_state", "bad_author_role",
+    "future_positioning", "naive_datetime", "bad_comment", "bad_version", "bad_uid", "duplicate_uid",
+    "bad_correction", "invalid_positionings", "no_catalog",
+    # records that must exist
+    "unknown_person", "unknown_user", "unknown_structure", "unknown_evidence", "unknown_evidence_file",
+    "unknown_followup", "duplicate_id", "duplicate_login",
+    # people, structures, users, roles
+    "bad_name", "bad_status", "bad_writing", "bad_goal", "bad_network", "bad_birth_year", "bad_target", "bad_field",
+    "bad_experience", "bad_structure_kind", "bad_login", "bad_role", "not_accompanist", "person_other_structure",
+    # evidence and files
+    "bad_evidence_kind", "bad_rae_modality", "bad_title", "bad_description", "bad_filename", "bad_url",
+    "url_required", "file_required", "description_required", "evidence_unattached", "bad_positioning",
+    "future_date", "bad_relation", "bad_statement", "file_too_large", "file_type_refused", "empty_file",
+    "bad_file_hash",
+    # follow-up and contracts
+    "contract_dates", "contract_too_short", "bad_prescriber", "bad_hours", "bad_followup_kind", "bad_notes",
+    "bad_participant", "bad_participant_role", "followup_closed",
+    # files in and out
+    "profile_duplicate_key", "profile_invalid", "profile_yaml", "profile_encoding", "profile_too_large",
+    "csv_malformed", "csv_invalid",
+    # database
+    "constraint_violated", "database_busy",
+})

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -624,11 +625,12 @@ class Repository:
                     self._user(s, entry.author_id)
                     known_users.add(entry.author_id)
                 if entry.corrects_id is not None:
-                    corrected = s.get(PositioningEvent, entry.corrects_id)
-                    if corrected is None or corrected.person_id != entry.person_id or corrected.item_id != entry.item_id:
-                        raise StoreError("bad_correction",
-                                         "La correction doit viser un positionnement de la même personne et du même élément.",
-                                         "A correction must target a positioning of the same person and item.")
+                    target = s.get(PositioningEvent, entry.corrects_id)
+                    if target is None or (target.person_id, target.item_id) != (entry.person_id, entry.item_id):
+                        raise StoreError(
+                            "bad_correction",
+                            "La correction doit viser un positionnement de la même personne et du même élément.",
+                            "A correction must target a positioning of the same person and item.")
                 if entry.uid is not None:
                     if entry.uid in seen_uids:
                         raise StoreError("duplicate_uid", "Identifiant d'événement en double.",
@@ -651,26 +653,24 @@ class Repository:
                 f"{len(problems)} invalid positioning(s): nothing was stored.",
                 [f"{label} : {error.message_fr}" for label, error in problems],
             )
-        values = [
-            {"uid": entry.uid or new_id(), "person_id": entry.person_id, "item_id": entry.item_id,
-             "level": entry.level, "state": entry.state, "author_role": entry.role, "author_id": entry.author_id,
-             "referential_version": version, "comment": entry.comment, "positioned_at": at, "recorded_at": now,
-             "corrects_id": entry.corrects_id, "source": entry.source}
+        pending = [
+            Positioning(id=0, uid=entry.uid or new_id(), person_id=entry.person_id, item_id=entry.item_id,
+                        level=entry.level, state=entry.state, author_role=entry.role, author_id=entry.author_id,
+                        referential_version=version, comment=entry.comment, positioned_at=at, recorded_at=now,
+                        corrects_id=entry.corrects_id, source=entry.source)
             for entry, version, at in checked
         ]
-        if not values:
+        if not pending:
             return [], skipped
-        # A Core INSERT … RETURNING: the ORM unit of work doubles the cost of a write and adds nothing here.
+        # A Core INSERT … RETURNING: the ORM unit of work would double the cost of a write and adds nothing here.
+        values = [{"uid": p.uid, "person_id": p.person_id, "item_id": p.item_id, "level": p.level, "state": p.state,
+                   "author_role": p.author_role, "author_id": p.author_id,
+                   "referential_version": p.referential_version, "comment": p.comment,
+                   "positioned_at": p.positioned_at, "recorded_at": p.recorded_at, "corrects_id": p.corrects_id,
+                   "source": p.source} for p in pending]
         ids = s.execute(insert(PositioningEvent).returning(PositioningEvent.id, sort_by_parameter_order=True),
                         values).scalars().all()
-        return [
-            Positioning(id=i, uid=v["uid"], person_id=v["person_id"], item_id=v["item_id"], level=v["level"],
-                        state=v["state"], author_role=v["author_role"], author_id=v["author_id"],
-                        referential_version=v["referential_version"], comment=v["comment"],
-                        positioned_at=v["positioned_at"], recorded_at=now, corrects_id=v["corrects_id"],
-                        source=v["source"])
-            for i, v in zip(ids, values, strict=True)
-        ], skipped
+        return [replace(p, id=i) for p, i in zip(pending, ids, strict=True)], skipped
 
     def record_positioning(self, person_id: str, item_id: str, *, role: str, level: int | None = None,
                            state: str | None = None, author_id: str | None = None, comment: str | None = None,
@@ -810,7 +810,8 @@ class Repository:
                              "An observation needs a text.")
         day = evidence_date or dt.date.today()
         if day > dt.date.today() + dt.timedelta(days=1):
-            raise StoreError("future_date", "La date de la preuve est dans le futur.", "The proof date is in the future.")
+            raise StoreError("future_date", "La date de la preuve est dans le futur.",
+                             "The proof date is in the future.")
         staged: StagedFile | None = self.files.stage(content) if content is not None else None
         if staged is not None and kind == "photo" and not staged.media_type.startswith("image/"):
             self.files.discard(staged)
@@ -1050,7 +1051,8 @@ class Repository:
         def read(s: Session) -> list[FollowUpRecord]:
             query = select(FollowUp).where(FollowUp.status == "planned", FollowUp.scheduled_on <= until)
             if structure_id is not None:
-                query = query.where(FollowUp.person_id.in_(select(Person.id).where(Person.structure_id == structure_id)))
+                in_structure = select(Person.id).where(Person.structure_id == structure_id)
+                query = query.where(FollowUp.person_id.in_(in_structure))
             return [self._followup_record(s, r) for r in s.scalars(query.order_by(FollowUp.scheduled_on, FollowUp.id))]
 
         return self._run(read, write=False)

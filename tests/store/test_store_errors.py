@@ -1,0 +1,43 @@
+"""Error codes are stable and listed: every code raised in the store source is in ``errors.CODES``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import competency_graph.store as store
+from competency_graph.store.errors import CODES, StoreError
+
+# Function name -> index of the positional argument holding the code.
+_CODE_ARG = {"StoreError": 0, "_not_found": 0, "_choice": 2, "_text": 2}
+_FIXED = {"_bad": "profile_invalid", "_malformed": "csv_malformed", "_too_large": "file_too_large"}
+
+
+def _raised_codes() -> set[str]:
+    codes: set[str] = set()
+    for path in Path(store.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in _FIXED:
+                codes.add(_FIXED[name])
+            index = _CODE_ARG.get(name)
+            if index is not None and len(node.args) > index:
+                arg = node.args[index]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    codes.add(arg.value)
+    return codes
+
+
+def test_every_raised_code_is_listed() -> None:
+    raised = _raised_codes()
+    assert len(raised) > 40
+    assert raised - CODES == set()
+    assert CODES - raised == set()
+
+
+def test_messages_exist_in_both_languages() -> None:
+    error = StoreError("unknown_item", "Élément inconnu.", "Unknown item.", ["détail"])
+    assert error.message("fr") == "Élément inconnu.\ndétail" and error.message("en").startswith("Unknown item.")
+    assert "unknown_item" in str(error)
