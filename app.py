@@ -1,0 +1,62 @@
+"""Streamlit entry point: page frame and navigation per role. Run with ``streamlit run app.py``.
+
+Everything else lives in ``app_pages/`` (one file per page), ``competency_graph.ui`` (widgets) and
+``competency_graph.services`` (what pages call). On the first start the database is migrated and, when
+empty, filled with a fictional demo structure (``COMPETENCY_GRAPH_DEMO=0`` turns that off).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from competency_graph.services import cache
+from competency_graph.ui import errors, session
+from competency_graph.ui.easyread import apply_style
+from competency_graph.ui.i18n import t
+
+st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")
+
+
+def page(path: str, key: str, icon: str, url: str) -> st.Page:
+    return st.Page(f"app_pages/{path}", title=t(key), icon=icon, url_path=url)
+
+
+SIGN_IN = page("sign_in.py", "page.sign_in", "🔑", "connexion")
+REFERENTIALS = page("referentials.py", "page.referentials", "📚", "referentiels")
+NAVIGATION = {
+    "candidate": {"nav.section.candidate": [
+        page("candidate_position.py", "page.position", "✋", "me-positionner"),
+        page("candidate_map.py", "page.map", "🎯", "ma-carte"),
+        page("candidate_evidence.py", "page.evidence", "📷", "mes-preuves"),
+        page("candidate_next.py", "page.next", "➡️", "ma-prochaine-etape"),
+    ]},
+    "accompanist": {
+        "nav.section.accompanist": [
+            page("accompanist_candidates.py", "page.candidates", "👥", "mes-candidats"),
+            page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
+            page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
+            page("accompanist_followup.py", "page.followup", "📅", "suivi"),
+            page("accompanist_guidance.py", "page.guidance", "🧭", "objectif-et-parcours"),
+        ],
+        "nav.section.referentials": [REFERENTIALS],
+    },
+    "trainer": {
+        "nav.section.trainer": [page("trainer_course_links.py", "page.course_links", "🧩", "maillons-de-parcours")],
+        "nav.section.referentials": [REFERENTIALS],
+    },
+    "admin": {
+        "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration")],
+        "nav.section.referentials": [REFERENTIALS],
+    },
+}
+
+identity = session.current_identity()
+apply_style(session.easy_read())
+with errors.guard("startup"):
+    cache.context()  # first start: load referentials, migrate, create the demo
+    sections = NAVIGATION.get(identity.role, {}) if identity else {}
+    pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
+    current = st.navigation(pages)
+    session.sidebar(identity)
+    with errors.guard(current.url_path or "home"):
+        current.run()

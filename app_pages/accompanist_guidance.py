@@ -1,0 +1,97 @@
+"""Accompanist: gaps to a chosen target with bloc coverage, the ranked recognition modalities with reasons and
+sources, and the proposed pathway."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from competency_graph.analysis.targets import TargetError
+from competency_graph.services import cache, guidance, people
+from competency_graph.ui import session
+from competency_graph.ui.easyread import competency_picto
+from competency_graph.ui.formats import fr_months, fr_number, fr_percent
+from competency_graph.ui.i18n import t
+from competency_graph.ui.pickers import person_picker, target_picker
+
+GAP_STYLE = "background-color: #FFE0B2"
+
+ctx = cache.context()
+identity = session.require_role("accompanist")
+st.title(t("guidance.title"))
+person = person_picker(ctx, identity)
+left, right = st.columns([3, 1])
+with left:
+    target_id = target_picker(guidance.target_options(ctx.bundle), people.usable_target(ctx.bundle, person.target),
+                              key=f"g_target-{person.id}")
+as_of = right.date_input(t("guidance.as_of"), value=dt.date.today(), format="DD/MM/YYYY", key="g_as_of")
+
+
+def shown(value: int | None, graded: bool) -> str:
+    if value is None:
+        return "–"
+    if graded:
+        return f"cercle {value}" if value else "–"
+    return t("state_short." + {0: "not_yet", 1: "in_progress", 2: "acquired"}.get(value, "not_yet"))
+
+
+if target_id is None:
+    st.info(t("guidance.no_target"))
+else:
+    report = guidance.gaps(ctx, person.id, target_id)
+    st.subheader(t("guidance.gaps"))
+    st.write(t("guidance.gaps_summary", met=report.met, total=report.total, gap=report.total_gap))
+    frame = pd.DataFrame([{
+        t("guidance.col.item"): f"{competency_picto(r.item)} {r.label}",
+        t("guidance.col.self"): shown(r.self_level, r.graded),
+        t("guidance.col.co"): shown(r.co_level, r.graded),
+        t("guidance.col.required"): shown(r.required, r.graded),
+        t("guidance.col.gap"): r.gap,
+        t("guidance.col.confirmed"): "✓" if r.confirmed else "non confirmé",
+    } for r in report.rows])
+    gaps = [r.gap > 0 for r in report.rows]
+    st.dataframe(frame.style.apply(lambda col: [GAP_STYLE if g else "" for g in gaps], axis=0),
+                 hide_index=True, width="stretch", height=min(420, 40 + 35 * len(report.rows)))
+
+    st.subheader(t("guidance.coverage"))
+    blocs = guidance.coverage(ctx, person.id, target_id)
+    if not blocs:
+        st.caption(t("guidance.no_coverage"))
+    for bloc in blocs:
+        st.progress(bloc.share, text=f"{t('guidance.coverage_row', label=bloc.label, covered=len(bloc.covered), total=bloc.total)}"
+                                     f" · {fr_percent(bloc.share)}")
+
+st.subheader(t("guidance.modalities"))
+for rank, rec in enumerate(guidance.recommendations(ctx, person.id, as_of, target_id), 1):
+    flag = t("guidance.eligible") if rec.eligible else t("guidance.not_eligible")
+    title = f"{rank}. {rec.label} — {flag} · {t('guidance.score', score=fr_number(rec.score, 2))}"
+    with st.expander(title, expanded=rank == 1):
+        st.caption(t("guidance.duration", months=fr_months(rec.duration_months)))
+        if rec.reasons:
+            st.markdown(f"**{t('guidance.reasons')}**")
+            st.markdown("\n".join(f"- {r}" for r in rec.reasons))
+        if rec.missing:
+            st.markdown(f"**{t('guidance.missing')}**")
+            st.markdown("\n".join(f"- {m}" for m in rec.missing))
+        if rec.sources:
+            st.markdown(f"**{t('guidance.sources')}**")
+            for source in rec.sources:
+                st.caption(source)
+
+if target_id is not None:
+    st.subheader(t("guidance.pathway"))
+    try:
+        path = guidance.pathway(ctx, person.id, target_id, as_of)
+    except (TargetError, ValueError):
+        st.info(t("guidance.pathway_unavailable"))
+    else:
+        for n, step in enumerate(path.steps, 1):
+            with st.container(border=True):
+                st.markdown(f"**{t('guidance.step', n=n, label=step.label, months=fr_months(step.duration_months))}**")
+                if step.validates:
+                    st.caption(t("guidance.validates", blocs=", ".join(ctx.bundle.label(b) for b in step.validates)))
+                if step.note:
+                    st.caption(step.note)
+        st.write(t("guidance.pathway_total", months=fr_months(path.total_months)))

@@ -1,0 +1,53 @@
+"""The proof dossier: a person's evidence grouped by competency, and adding a proof through the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ..store import EvidenceRecord
+from .accounts import Identity
+from .context import Context
+
+__all__ = ["dossier", "add_proof", "proof_file", "endorse", "CANDIDATE_KINDS", "ACCOMPANIST_KINDS"]
+
+#: what a candidate can add themselves (photo of their work, a document, a few words about what they did)
+CANDIDATE_KINDS = ("photo", "document", "observation")
+ACCOMPANIST_KINDS = ("observation", "photo", "document", "video_link", "attestation")
+
+
+def dossier(ctx: Context, person_id: str) -> dict[str | None, list[EvidenceRecord]]:
+    """Evidence by item (None: attached to a positioning only), newest first within an item."""
+    grouped: dict[str | None, list[EvidenceRecord]] = defaultdict(list)
+    for record in ctx.repo.list_evidence(person_id):
+        grouped[record.item_id].append(record)
+    for records in grouped.values():
+        records.sort(key=lambda r: (r.evidence_date, r.created_at), reverse=True)
+    return dict(grouped)
+
+
+def add_proof(ctx: Context, identity: Identity, person_id: str, kind: str, title: str, *, item_id: str,
+              description: str | None = None, content: bytes | None = None, filename: str | None = None,
+              url: str | None = None, rae_modality: str | None = None,
+              evidence_date: dt.date | None = None) -> EvidenceRecord:
+    """Add one proof; the store checks kind, size and content type (``StoreError`` with nothing written)."""
+    return ctx.repo.add_evidence(
+        person_id, kind, title, item_id=item_id, description=description or None, content=content,
+        filename=filename, url=url or None, rae_modality=rae_modality, evidence_date=evidence_date,
+        author_id=identity.user_id,
+    )
+
+
+def proof_file(ctx: Context, evidence_id: str) -> tuple[bytes, str]:
+    return ctx.repo.evidence_file(evidence_id)
+
+
+def endorse(ctx: Context, person_id: str, evidence_id: str, endorser_name: str, relation: str,
+            statement: str | None = None) -> None:
+    """Someone who saw the work vouches for one of the person's proofs."""
+    if not any(r.id == evidence_id for r in ctx.repo.list_evidence(person_id)):
+        from ..store import StoreError
+
+        raise StoreError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
+                         "This proof is not in this person's dossier.")
+    ctx.repo.endorse(evidence_id, endorser_name, relation, statement=statement or None)

@@ -1,0 +1,128 @@
+"""A stored person seen by the analysis engine: their profile, their trade and their RECTEC map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..analysis.profile import Profile
+from ..analysis.targets import TargetError, related_occupations, resolve_target
+from ..bundle import Bundle, Item
+from ..store import PersonRecord, PositionView
+from .context import Context
+
+__all__ = ["MapRow", "person_profile", "profile_from_record", "rectec_competencies", "candidate_map",
+           "candidate_trades", "usable_target", "RECTEC"]
+
+RECTEC = "rectec"
+_ANALYSIS_NETWORKS = {"rae": "rae", "rae-rectec": "rae", "rsfp": "rsfp", "clea": "clea", "afest": "afest",
+                      "open-badge": "open-badge"}
+
+
+def usable_target(bundle: Bundle, target: str | None) -> str | None:
+    """``target`` when the engine can resolve it, else None (e.g. a trade missing from the referentials)."""
+    if not target:
+        return None
+    try:
+        resolve_target(bundle, target)
+    except TargetError:
+        return None
+    return target
+
+
+def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView, *,
+                        today: dt.date | None = None) -> Profile:
+    """The analysis profile of a stored person: self and accompanist positions side by side, never merged."""
+    year = (today or dt.date.today()).year
+    positions = []
+    for item_id in sorted(view.items):
+        if item_id not in bundle.items:
+            continue
+        own, co = view.items[item_id].self_, view.items[item_id].accompanist
+        if own is None and co is None:
+            continue
+        positions.append({"item": item_id, "self": own.value if own else None, "co": co.value if co else None})
+    age = year - person.birth_year if person.birth_year else None
+    data = {
+        "person": {
+            "id": person.id, "status": person.status,
+            "age": age if age is None or 10 <= age <= 100 else None,
+            "writing": person.writing or "limited", "goal": person.goal or "recognition",
+            "networks": sorted({_ANALYSIS_NETWORKS[n] for n in person.networks if n in _ANALYSIS_NETWORKS}),
+            "structure": person.structure_id,
+        },
+        "experience": [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
+                       for e in person.experience],
+        "target": usable_target(bundle, person.target),
+        "positions": positions,
+    }
+    return Profile.model_validate(data)
+
+
+def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Profile:
+    """The profile of ``person_id`` as the engine reads it, from the positions known on ``as_of`` (None: now)."""
+    person = ctx.repo.get_person(person_id)
+    return profile_from_record(ctx.bundle, person, ctx.repo.current_view(person_id, as_of=as_of))
+
+
+def rectec_competencies(bundle: Bundle) -> list[Item]:
+    """The 12 RECTEC competencies in their official order."""
+    items = bundle.of_kind("competency", RECTEC)
+    return sorted(items, key=lambda i: (i.model.order or 99, i.id))
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """One competency of the candidate's map."""
+
+    item_id: str
+    number: int
+    label: str
+    pole_id: str
+    pole_label: str
+    color: str
+    self_level: int | None
+    co_level: int | None
+
+    @property
+    def divergent(self) -> bool:
+        return self.self_level is not None and self.co_level is not None and self.self_level != self.co_level
+
+
+def candidate_map(ctx: Context, person_id: str, as_of: dt.date | None = None) -> list[MapRow]:
+    """The person's 12 RECTEC competencies: their own circle and the accompanist's, with the pole colour."""
+    view = ctx.repo.current_view(person_id, as_of=as_of)
+    rows = []
+    for index, item in enumerate(rectec_competencies(ctx.bundle), 1):
+        pole = ctx.bundle.items.get(item.parent or "")
+        entry = view.items.get(item.id)
+        own = entry.self_ if entry else None
+        co = entry.accompanist if entry else None
+        rows.append(MapRow(
+            item.id, item.model.order or index, item.label, pole.id if pole else "",
+            pole.label if pole else "", (pole.model.color if pole else None) or "#777777",
+            own.level if own else None, co.level if co else None,
+        ))
+    return rows
+
+
+def candidate_trades(bundle: Bundle, person: PersonRecord) -> list[str]:
+    """RAE trades / RSFP jobs whose activities the person positions on: their target, their current job,
+    then trades related to them (RAE first)."""
+    found: list[str] = []
+
+    def add(item_id: str | None) -> None:
+        item = bundle.items.get(item_id or "")
+        if item is not None and item.kind in ("trade", "job") and item_id not in found \
+                and bundle.children(item.id):
+            found.append(item.id)
+
+    add(person.target)
+    jobs = [e.job for e in sorted(person.experience, key=lambda e: (not e.current, -e.months))]
+    for job in jobs:
+        add(job)
+    for source in [person.target, *jobs]:
+        if source:
+            for occupation in sorted(related_occupations(bundle, source), key=lambda o: not o.startswith("rae:")):
+                add(occupation)
+    return found

@@ -1,0 +1,70 @@
+"""Self- and co-positioning: record events (append-only) and compare both views item by item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..store import Positioning
+from .accounts import Identity
+from .context import Context
+from .people import rectec_competencies
+
+__all__ = ["ComparisonRow", "record_self", "record_co", "comparison", "trade_activities", "STATES"]
+
+STATES = ("acquired", "in_progress", "not_yet")
+
+
+def record_self(ctx: Context, identity: Identity, person_id: str, item_id: str, *, level: int | None = None,
+                state: str | None = None, comment: str | None = None) -> Positioning:
+    """The person's own word on one item (a new event; earlier ones stay in the history)."""
+    author = identity.user_id if identity.role == "candidate" else None
+    return ctx.repo.record_positioning(person_id, item_id, role="self", level=level, state=state,
+                                       author_id=author, comment=comment)
+
+
+def record_co(ctx: Context, identity: Identity, person_id: str, item_id: str, *, level: int | None = None,
+              state: str | None = None, note: str | None = None) -> Positioning:
+    """The accompanist's word on one item; ``note`` says how a divergence was discussed or resolved."""
+    return ctx.repo.record_positioning(person_id, item_id, role="accompanist", level=level, state=state,
+                                       author_id=identity.user_id, comment=note or None)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    item_id: str
+    label: str
+    graded: bool
+    self_value: int | str | None
+    co_value: int | str | None
+    self_at: dt.datetime | None
+    co_at: dt.datetime | None
+    co_note: str | None
+    divergent: bool
+    difference: int | None
+
+
+def comparison(ctx: Context, person_id: str, item_ids: list[str]) -> list[ComparisonRow]:
+    """Self and accompanist side by side for ``item_ids`` (in that order), with the signed difference."""
+    view = ctx.repo.current_view(person_id)
+    rows = []
+    for item_id in item_ids:
+        entry = view.items.get(item_id)
+        own = entry.self_ if entry else None
+        co = entry.accompanist if entry else None
+        rows.append(ComparisonRow(
+            item_id, ctx.bundle.label(item_id), bool(ctx.bundle.level_range(item_id)),
+            own.value if own else None, co.value if co else None,
+            own.positioned_at if own else None, co.positioned_at if co else None, co.comment if co else None,
+            bool(entry and entry.divergent), entry.difference if entry else None,
+        ))
+    return rows
+
+
+def rectec_ids(ctx: Context) -> list[str]:
+    return [item.id for item in rectec_competencies(ctx.bundle)]
+
+
+def trade_activities(ctx: Context, trade_id: str) -> list[str]:
+    """The activities of a trade or job, in referential order."""
+    return [a.id for a in ctx.bundle.children(trade_id) if a.kind == "activity"]

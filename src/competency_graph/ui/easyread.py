@@ -1,0 +1,86 @@
+"""Easy-read widgets: larger text and buttons, pictos for the RECTEC competencies and circles, read-aloud.
+
+The read-aloud button uses the browser's own speech synthesis (``speechSynthesis``, French voice): nothing
+leaves the computer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from .i18n import t
+
+__all__ = ["COMPETENCY_PICTOS", "competency_picto", "level_picto", "apply_style", "read_aloud", "BIG_KEY"]
+
+#: one picto per RECTEC competency (C01…C12), shown next to its name
+COMPETENCY_PICTOS = {
+    "rectec:C01": "🗓️", "rectec:C02": "📏", "rectec:C03": "🤝", "rectec:C04": "🔢",
+    "rectec:C05": "🗣️", "rectec:C06": "✍️", "rectec:C07": "🙂", "rectec:C08": "📱",
+    "rectec:C09": "🔎", "rectec:C10": "⚡", "rectec:C11": "🧭", "rectec:C12": "📚",
+}
+#: widgets whose key starts with this prefix are drawn as big buttons
+BIG_KEY = "big-"
+
+_BASE_CSS = """
+<style>
+[class*="st-key-big-"] button { min-height: 4.2rem; font-size: 1.15rem; text-align: left;
+  justify-content: flex-start; border-width: 2px; }
+[class*="st-key-big-"] button p { font-size: 1.15rem; }
+[class*="st-key-big-chosen"] button { border-color: #1F6FB2; background: #E8F1FA; font-weight: 600; }
+.cg-pole { display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; vertical-align: middle;
+  margin-right: .4rem; border: 1px solid #333; }
+</style>
+"""
+_EASY_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem;
+  line-height: 1.6; }
+[class*="st-key-big-"] button { min-height: 5.5rem; }
+[class*="st-key-big-"] button p { font-size: 1.45rem; }
+h1 { font-size: 2.4rem !important; }
+</style>
+"""
+
+
+def competency_picto(item_id: str) -> str:
+    return COMPETENCY_PICTOS.get(item_id, "•")
+
+
+def level_picto(level: int | None) -> str:
+    return t(f"level.picto.{level}") if level in (1, 2, 3, 4) else "▫️"
+
+
+def apply_style(easy: bool) -> None:
+    """Inject the app's fixed CSS (ours only, never user text); bigger everything in easy-read mode."""
+    st.markdown(_BASE_CSS + (_EASY_CSS if easy else ""), unsafe_allow_html=True)
+
+
+def read_aloud(text: str, *, button_label: str = "🔊 Écouter") -> None:
+    """A button that reads ``text`` aloud with the browser's French voice."""
+    # JSON-encode and break "</" so that no text can close the script element.
+    payload = json.dumps(text).replace("</", "<\\/")
+    name = json.dumps(button_label).replace("</", "<\\/")
+    components.html(
+        f"""<!doctype html><html lang="fr"><body style="margin:0">
+<button id="speak" type="button" style="font-size:1.1rem;padding:.5rem 1rem;border-radius:.5rem;
+border:2px solid #1F6FB2;background:#fff;color:#0B3D6B;cursor:pointer"></button>
+<script>
+const text = {payload};
+const button = document.getElementById("speak");
+button.textContent = {name};
+button.setAttribute("aria-label", {name});
+button.addEventListener("click", () => {{
+  if (!("speechSynthesis" in window)) return;
+  window.speechSynthesis.cancel();
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = "fr-FR";
+  u.rate = 0.9;
+  window.speechSynthesis.speak(u);
+}});
+</script></body></html>""",
+        height=56,
+    )

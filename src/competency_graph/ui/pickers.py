@@ -1,0 +1,49 @@
+"""Choosers shared by pages: the person being followed, a target."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..services import accounts
+from ..services.accounts import Identity
+from ..services.context import Context
+from ..services.guidance import TargetOption
+from ..store import PersonRecord
+from . import session
+from .i18n import label, t
+
+__all__ = ["person_picker", "target_picker"]
+
+_PICKER_KEY = "_person_picker"
+
+
+def _remember() -> None:
+    session.select_person(st.session_state[_PICKER_KEY])
+
+
+def person_picker(ctx: Context, identity: Identity, *, where=st) -> PersonRecord:
+    """A select box of the people the identity follows; the choice is kept across pages. Stops the page
+    with a message when there is nobody."""
+    people = accounts.visible_people(ctx, identity)
+    if not people:
+        st.info(t("picker.none"))
+        st.stop()
+    ids = [p.id for p in people]
+    chosen = session.selected_person()
+    if chosen not in ids:
+        chosen = ids[0]
+        session.select_person(chosen)
+    st.session_state[_PICKER_KEY] = chosen
+    names = {p.id: f"{p.display_name} · {label('status', p.status)}" for p in people}
+    where.selectbox(t("picker.person"), ids, key=_PICKER_KEY, format_func=names.__getitem__, on_change=_remember)
+    return next(p for p in people if p.id == chosen)
+
+
+def target_picker(options: list[TargetOption], default: str | None, *, key: str,
+                  label_key: str = "guidance.target") -> str | None:
+    """A select box of targets (trades, jobs, certifications), ``default`` first when given."""
+    ids = [o.id for o in options]
+    names = {o.id: t("guidance.target_option", label=o.label, kind=label("kind", o.kind)) for o in options}
+    index = ids.index(default) if default in ids else None
+    return st.selectbox(t(label_key), ids, index=index, key=key, format_func=names.__getitem__,
+                        placeholder=t("guidance.no_target"))
