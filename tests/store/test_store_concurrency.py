@@ -147,13 +147,13 @@ def test_two_service_processes_sharing_postgresql_see_each_others_writes(pg_url:
 def test_concurrent_writers_on_postgresql(pg_url: str, tmp_path: Path, catalog) -> None:
     repo = _setup(pg_url, catalog, 4)
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, str(WORKERS), "write", pg_url, f"p{i}", "200", str(go)],
+    procs = [subprocess.Popen([sys.executable, str(WORKERS), "write", pg_url, f"p{i}", "100", str(go)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(4)]
     go.write_text("go")
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    assert repo.count_positionings() == 800
+    assert repo.count_positionings() == 400
     repo.close()
 
 
