@@ -316,6 +316,31 @@ def course_links(
         typer.echo(f"  {link.order}. {link.title} — {link.hours} h — {len(link.people)} pers. — en situation : {where}")
 
 
+# -- storage --------------------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    referentials: RefsOption = None,
+) -> None:
+    """Create the fictional demo structure (ESAT, candidates, accompanist, trainer, a PEC employee, history)."""
+    from .store import Repository, StoreError
+    from .store.demo import create_demo
+
+    bundle = _bundle(referentials)
+    try:
+        repo = Repository.open(catalog=bundle)
+        summary = create_demo(repo, catalog=bundle)
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+    result = {"structure": summary.structure_id, "created": summary.created, "people": len(summary.people),
+              "users": summary.users}
+    if as_json:
+        _print_json(result)
+    else:
+        state = "créée" if summary.created else "déjà présente"
+        typer.echo(f"Structure de démonstration {state} : {summary.structure_id} ({len(summary.people)} personnes)")
+
+
 # -- imports --------------------------------------------------------------------------------------------------
 def _progress_bar(label: str, quiet: bool):
     """A progress callback ``(done, total)`` drawing a bar on stderr (nothing when quiet)."""

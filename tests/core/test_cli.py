@@ -83,3 +83,23 @@ def test_console_script_runs():
     exe = Path(sys.executable).parent / "competency-graph"
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_demo_command_is_idempotent(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    first = runner.invoke(app, ["demo", "--json", "-r", str(ROOT / "referentials")])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["created"] is True
+    again = json.loads(runner.invoke(app, ["demo", "--json", "-r", str(ROOT / "referentials")]).stdout)
+    assert again["created"] is False and again["people"] == json.loads(first.stdout)["people"]
+
+
+def test_recommend_json_shape():
+    profile = ROOT / "examples" / "profiles" / "ime-badge-securite.yaml"
+    result = runner.invoke(app, ["recommend", str(profile), "--as-of", "2024-06-01", "--json", "-r", str(ROOT / "referentials")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data[0]["modality"] == "modality:open-badge"
+    assert set(data[0]) == {"modality", "eligible", "score", "reasons", "missing", "sources"}
+    bad = runner.invoke(app, ["recommend", str(profile), "--as-of", "juin"])
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
