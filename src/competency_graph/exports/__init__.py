@@ -1,0 +1,1 @@
+"""Exports for the field: PDF documents (``pdf``), Open Badges 3.0 (``openbadges``), spreadsheets (``sheets``)."""

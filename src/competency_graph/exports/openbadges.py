@@ -1,0 +1,233 @@
+"""Open Badges 3.0 (1EdTech) as JSON-LD: an ``Achievement`` per RECTEC circle / trade activity / bloc, and an
+unsigned ``OpenBadgeCredential`` for one person.
+
+The JSON-LD contexts and the JSON schema are vendored under ``vendor/`` (no network at run time):
+``OB_CONTEXT_URL`` → ``vendor/ob-context-3.0.3.json``, ``VC_CONTEXT_URL`` → ``vendor/credentials-v2.json``.
+The recipient is identified by a salted SHA-256 of the person's id, never by name unless ``reveal_name``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..ids import level_iri, mint_iri
+from .common import is_mastered, label_of, referential_of, retained
+
+__all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "VENDOR", "vendored_contexts", "ob_schema", "achievement_for",
+           "credential_for", "offline_jsonld", "NotMastered"]
+
+OB_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+VC_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2"
+VENDOR = Path(__file__).resolve().parent / "vendor"
+_NS = uuid.UUID("6f1c9a52-6c3e-4b1e-9a59-0c2f7e1d4b11")  # namespace of our deterministic urn:uuid ids
+
+
+class NotMastered(ValueError):
+    """The person has not mastered the item (or the asked level): no badge is issued."""
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((VENDOR / name).read_text(encoding="utf-8"))
+
+
+def vendored_contexts() -> dict[str, dict[str, Any]]:
+    """``{context URL: context document}`` for the two contexts a credential names."""
+    return {OB_CONTEXT_URL: _load("ob-context-3.0.3.json"), VC_CONTEXT_URL: _load("credentials-v2.json")}
+
+
+def ob_schema() -> dict[str, Any]:
+    return _load("ob_v3p0_achievementcredential_schema.json")
+
+
+def _urn(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NS, '|'.join(str(p) for p in parts))}"
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _levels_rd(bundle: Any, item_id: str, required: int | None) -> dict[str, Any] | None:
+    item = bundle.items.get(item_id)
+    if item is None or not item.levels:
+        return None
+    rd: dict[str, Any] = {
+        "id": f"{mint_iri(item_id)}#cercles", "type": ["ResultDescription"],
+        "name": f"Cercles — {item.label}", "resultType": "RubricCriterionLevel",
+        "rubricCriterionLevel": [
+            {"id": level_iri(item_id, lv.rank), "type": ["RubricCriterionLevel"], "name": f"Cercle {lv.rank}",
+             "description": str(lv.title), "level": str(lv.rank)} for lv in item.levels],
+    }
+    if required is not None:
+        rd["requiredLevel"] = level_iri(item_id, required)
+    return rd
+
+
+def _criteria(bundle: Any, item: Any, level: int | None) -> str:
+    lines: list[str] = []
+    if level is not None and item.level(level) is not None:
+        lv = item.level(level)
+        lines.append(f"Cercle {level} : {lv.title}.")
+        if lv.descriptor:
+            lines.append(str(lv.descriptor))
+        lines += [f"- {i}" for i in lv.indicators]
+    model = item.model
+    for ref in getattr(model, "rectec", None) or []:
+        lines.append(f"- {label_of(bundle, ref.competency)} : cercle {ref.level}")
+    for c in getattr(model, "competencies", None) or []:
+        if hasattr(c, "label"):
+            lines.append(f"- {c.label}")
+    lines += [f"- {c}" for c in getattr(model, "criteria", None) or []]
+    if not lines and item.kind == "bloc":
+        lines += [f"- {c.label}" for c in bundle.children(item.id)]
+    if not lines:
+        lines.append(f"Maîtriser : {item.label}.")
+    return "\n".join(lines)
+
+
+def achievement_for(bundle: Any, item_id: str, level: int | None = None) -> dict[str, Any]:
+    """The OB 3.0 ``Achievement`` of an item (RECTEC competency at a circle, trade activity, bloc …)."""
+    item = bundle.items.get(item_id)
+    if item is None:
+        raise KeyError(f"Élément inconnu du référentiel : {item_id!r}")
+    if level is not None and item.levels and item.level(level) is None:
+        raise ValueError(f"Niveau {level} inexistant pour {item_id}")
+    title, version = referential_of(bundle, item_id)
+    name = item.label if level is None else f"{item.label} — cercle {level}"
+    description = str(getattr(item.model, "description", None) or item.label)
+    achievement: dict[str, Any] = {
+        "id": level_iri(item_id, level) if level is not None else mint_iri(item_id),
+        "type": ["Achievement"],
+        "achievementType": "Competency",
+        "name": name,
+        "description": description,
+        "criteria": {"narrative": _criteria(bundle, item, level)},
+        "humanCode": item_id,
+        "alignment": [{"type": ["Alignment"], "targetName": item.label, "targetUrl": mint_iri(item_id),
+                       "targetCode": item_id, "targetFramework": title}],
+    }
+    if version:
+        achievement["version"] = version
+    results = []
+    own = _levels_rd(bundle, item_id, level)
+    if own:
+        results.append(own)
+    for ref in getattr(item.model, "rectec", None) or []:
+        rd = _levels_rd(bundle, ref.competency, ref.level)
+        if rd:
+            rd["id"] = f"{mint_iri(item_id)}#cercle-{ref.competency.replace(':', '-')}"
+            results.append(rd)
+    if results:
+        achievement["resultDescription"] = results
+    return achievement
+
+
+def _identity(person_id: str, salt: str) -> dict[str, Any]:
+    digest = hashlib.sha256((person_id + salt).encode("utf-8")).hexdigest()
+    return {"type": "IdentityObject", "hashed": True, "identityHash": f"sha256${digest}",
+            "identityType": "systemId", "salt": salt}
+
+
+def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, level: int | None = None,
+                   issuer_name: str | None = None, valid_from: dt.date | dt.datetime,
+                   valid_until: dt.date | dt.datetime | None = None, salt: str | None = None,
+                   reveal_name: bool = False, issuer_url: str | None = None) -> dict[str, Any]:
+    """An unsigned ``OpenBadgeCredential`` saying ``person_id`` masters ``item_id`` (at ``level``, default the
+    retained level: accompanist's when present). Raises :class:`NotMastered` when that is not so."""
+    person = repo.get_person(person_id)
+    structure = repo.get_structure(person.structure_id)
+    view = repo.current_view(person_id, as_of=valid_from)
+    ret = retained(view.items[item_id]) if item_id in view.items else None
+    if not is_mastered(ret, bundle):
+        raise NotMastered(f"{item_id} n'est pas maîtrisé : pas de badge.")
+    assert ret is not None
+    if ret.level is not None:
+        if level is None:
+            level = ret.level
+        elif level > ret.level:
+            raise NotMastered(f"{item_id} : cercle {ret.level} atteint, cercle {level} demandé.")
+    else:
+        level = None
+    achievement = achievement_for(bundle, item_id, level)
+    salt = salt if salt is not None else secrets.token_hex(16)
+    identifiers = [_identity(person_id, salt)]
+    if reveal_name:
+        identifiers.append({"type": "IdentityObject", "hashed": False, "identityHash": person.display_name,
+                            "identityType": "name"})
+    issuer: dict[str, Any] = {"id": _urn("structure", structure.id), "type": ["Profile"],
+                              "name": issuer_name or structure.name}
+    if issuer_url:
+        issuer["url"] = issuer_url
+    cred_id = _urn("credential", person_id, item_id, level, _iso(valid_from))
+    result: dict[str, Any] = {"type": ["Result"], "value": str(level if level is not None else ret.state)}
+    if level is not None and achievement.get("resultDescription"):
+        result["resultDescription"] = achievement["resultDescription"][0]["id"]
+        result["achievedLevel"] = level_iri(item_id, level)
+    evidence, endorsements = [], []
+    for ev in repo.list_evidence(person_id, item_id=item_id):
+        ev_id = ev.url or _urn("evidence", ev.id)
+        entry: dict[str, Any] = {"id": ev_id, "type": ["Evidence"], "name": ev.title, "genre": ev.kind}
+        if ev.description:
+            entry["description"] = ev.description
+        evidence.append(entry)
+        for en in ev.endorsements:
+            comment = f"{en.relation} : {en.statement}" if en.statement else en.relation
+            endorsements.append({
+                "@context": [VC_CONTEXT_URL, OB_CONTEXT_URL],
+                "type": ["VerifiableCredential", "EndorsementCredential"],
+                "id": _urn("endorsement", en.id), "name": f"Appui de {en.endorser_name}",
+                "issuer": {"id": _urn("endorser", en.id), "type": ["Profile"], "name": en.endorser_name},
+                "validFrom": _iso(en.endorsed_on),
+                "credentialSubject": {"id": ev_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
+            })
+    credential: dict[str, Any] = {
+        "@context": [VC_CONTEXT_URL, OB_CONTEXT_URL],
+        "id": cred_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement["name"],
+        "description": f"Compétence reconnue par {issuer['name']}.",
+        "issuer": issuer,
+        "validFrom": _iso(valid_from),
+        "credentialSubject": {"type": ["AchievementSubject"], "identifier": identifiers,
+                              "achievement": achievement, "result": [result]},
+    }
+    if valid_until is not None:
+        credential["validUntil"] = _iso(valid_until)
+    if evidence:
+        credential["evidence"] = evidence
+    if endorsements:
+        credential["endorsement"] = endorsements
+    return credential
+
+
+def offline_jsonld(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` whose context URLs are replaced by the vendored context objects (recursively),
+    so that a JSON-LD processor (rdflib) needs no network."""
+    contexts = vendored_contexts()
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: fix(v) for k, v in node.items() if k != "@context"}
+            if "@context" in node:
+                ctx = node["@context"]
+                ctx = ctx if isinstance(ctx, list) else [ctx]
+                out["@context"] = [contexts[c]["@context"] if isinstance(c, str) and c in contexts else c
+                                   for c in ctx]
+            return out
+        if isinstance(node, list):
+            return [fix(v) for v in node]
+        return node
+
+    return fix(document)
