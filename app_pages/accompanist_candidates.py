@@ -21,7 +21,8 @@ if not rows:
 frame = pd.DataFrame([{
     t("candidates.col.name"): r.name,
     t("candidates.col.status"): label("status", r.status),
-    t("candidates.col.target"): r.target_label or (r.target_id or t("candidates.no_target")),
+    t("candidates.col.target"): r.target_label or (t("candidates.unknown_target", id=r.target_id) if r.target_id
+                                                   else t("candidates.no_target")),
     t("candidates.col.positioned"): f"{r.positioned} / {r.rectec_total}",
     t("candidates.col.divergences"): f"⚠️ {r.divergences}" if r.divergences else "0",
     t("candidates.col.last"): fr_date(r.last_positioning),

@@ -35,7 +35,10 @@ def comparison_table(rows: list[positioning.ComparisonRow]) -> None:
     } for r in rows])
     flags = [r.divergent for r in rows]
     styled = frame.style.apply(lambda col: [DIVERGENT_STYLE if f else "" for f in flags], axis=0)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+        t("co.col.self"): st.column_config.TextColumn(width="small"),
+        t("co.col.co"): st.column_config.TextColumn(width="small"),
+        t("co.col.difference"): st.column_config.TextColumn(width="small")})
     divergent = sum(flags)
     (st.warning if divergent else st.success)(
         t("co.divergent_count", count=divergent) if divergent else t("co.no_divergence"))
@@ -91,7 +94,7 @@ if FLASH in st.session_state:
 tab_rectec, tab_activities = st.tabs([t("co.tab.rectec"), t("co.tab.activities")])
 with tab_rectec:
     rows = positioning.comparison(ctx, person.id, positioning.rectec_ids(ctx))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         comparison_table(rows)
     with right:

@@ -14,7 +14,7 @@ from competency_graph.ui.i18n import label, t
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?notation ?label WHERE {
   ?c skos:notation ?notation ; skos:prefLabel ?label .
-  FILTER(STRSTARTS(STR(?notation), "rectec:C"))
+  FILTER(REGEX(STR(?notation), "^rectec:C[0-9]+$"))
 } ORDER BY ?notation"""
 
 ctx = cache.context()

@@ -40,7 +40,8 @@ st.caption(t("ref.results_capped", count=len(found)) if len(found) == 200 else t
 ids = [i.id for i in found]
 item_id = st.selectbox(t("ref.item"), ids, key="r_item", format_func=lambda i: f"{ctx.bundle.label(i)} — {i}")
 item = ctx.bundle.items[item_id]
-around = referentials.neighbours(ctx.bundle, item_id)
+around = referentials.neighbours(ctx.bundle, item_id, limit=200)
+DRAWN = 16  # beyond this the drawing is unreadable; the table below lists every neighbour
 
 left, right = st.columns([1, 1])
 with left:
@@ -76,8 +77,10 @@ with left:
 with right:
     st.subheader(t("ref.network"))
     if around:
-        st.plotly_chart(neighbour_network(item.id, item.label, item.kind, around), config={"displayModeBar": False},
-                        key="network")
+        st.plotly_chart(neighbour_network(item.id, item.label, item.kind, around[:DRAWN]),
+                        config={"displayModeBar": False}, key="network")
+        if len(around) > DRAWN:
+            st.caption(t("ref.more", count=len(around) - DRAWN))
     else:
         st.caption(t("ref.no_links"))
 

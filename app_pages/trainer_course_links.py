@@ -26,9 +26,9 @@ if not members:
     st.info(t("picker.none"))
     st.stop()
 labels = cohort.member_labels(ctx, identity, [p.id for p in members])
-usable = [people.usable_target(ctx.bundle, p.target) for p in members]
-common = Counter(u for u in usable if u).most_common(1)
 options = guidance.target_options(ctx.bundle)
+offered = {o.id for o in options}
+common = Counter(p.target for p in members if p.target in offered).most_common(1)
 target_id = target_picker(options, common[0][0] if common else options[0].id, key="l_target",
                           label_key="links.target")
 group = st.multiselect(t("links.group"), [p.id for p in members], default=[p.id for p in members],

@@ -64,13 +64,18 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
             hovertemplate="%{customdata[0]}<br>" + co_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(
-        height=height, font={**_FONT, "size": 16 if big else 13}, margin=dict(l=70, r=70, t=40, b=40),
-        paper_bgcolor="#FFFFFF", legend=dict(orientation="v", x=1.02, y=1, font=dict(size=14 if big else 13)),
+        height=height, font={**_FONT, "size": 16 if big else 13}, margin=dict(l=90, r=90, t=50, b=30),
+        paper_bgcolor="#FFFFFF",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top",
+                    font=dict(size=14 if big else 13)),
         polar=dict(
             bgcolor="#FAFAFA", hole=0.06,
+            # the radial axis runs along the border between sectors 12 and 1, so its labels cover no bar
             radialaxis=dict(range=[0, 4.2], tickvals=[1, 2, 3, 4],
-                            ticktext=[t("map.circle_tick", n=n) for n in range(1, 5)], angle=90,
-                            tickfont=dict(size=12), gridcolor="#9E9E9E", gridwidth=1.5, showline=False),
+                            ticktext=[t("map.circle_tick", n=n) for n in range(1, 5)], angle=105,
+                            side="counterclockwise",
+                            tickfont=dict(size=11, color="#444444"), gridcolor="#9E9E9E", gridwidth=1.5,
+                            showline=False),
             angularaxis=dict(direction="clockwise", rotation=90, categoryorder="array", categoryarray=thetas,
                              gridcolor="#D0D0D0", tickfont=dict(size=14 if big else 12)),
         ),

@@ -258,6 +258,7 @@ FR: dict[str, str] = {
     "candidates.go": "Co-positionner",
     "candidates.divergence_help": "Nombre d'éléments où le candidat et vous n'avez pas le même avis.",
     "candidates.no_target": "à définir",
+    "candidates.unknown_target": "{id} (absent des référentiels)",
     "picker.person": "Candidat·e",
     "picker.none": "Aucune personne à afficher.",
     # -- accompanist: co-positioning --------------------------------------------------------------------
@@ -417,6 +418,7 @@ FR: dict[str, str] = {
     "ref.col.kind": "Type",
     "ref.col.level": "Cercle",
     "ref.no_links": "Aucun lien.",
+    "ref.more": "{count} autre(s) lien(s) dans le tableau ci-dessous.",
     "ref.elements": "Éléments considérés",
     "ref.fields": "Informations",
     "ref.provenance.official": "officielle",

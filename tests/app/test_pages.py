@@ -1,0 +1,264 @@
+"""One AppTest per page (``streamlit.testing.v1``): each runs app.py as a role, drives the page's main
+widgets and checks the result in the database or on screen, with no exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from apphelpers import IDENTITIES, ROOT, open_page, texts
+from streamlit.testing.v1 import AppTest
+
+
+def _events(ctx, person_id: str, item_id: str, role: str):
+    return [e for e in ctx.repo.history(person_id, item_id=item_id) if e.author_role == role]
+
+
+# -- sign-in and navigation ---------------------------------------------------------------------------------
+
+def test_sign_in_page_lists_demo_accounts_and_signs_in():
+    at = open_page(None)
+    assert at.title[0].value == "Bienvenue"
+    radio = at.radio(key="account")
+    assert any("Léa (démo)" in o for o in radio.options)  # options are shown formatted
+    radio.set_value("demo-user-lea|candidate")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["identity"].role == "candidate"
+    assert at.title[0].value == "Me positionner"
+
+
+def test_each_role_lands_on_its_own_first_page():
+    expected = {"candidate": "Me positionner", "accompanist": "Mes candidats",
+                "trainer": "Maillons de parcours", "admin": "Validation et SPARQL"}
+    for role, title in expected.items():
+        at = open_page(role)
+        assert at.title[0].value == title, role
+        assert at.sidebar.button(key="sign_out")
+
+
+def test_sign_out_returns_to_sign_in():
+    at = open_page("admin")
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Bienvenue"
+
+
+# -- candidate ----------------------------------------------------------------------------------------------
+
+def test_candidate_self_positions_one_competency_then_moves_on(ctx):
+    before = len(_events(ctx, "demo-lea", "rectec:C02", "self"))
+    at = open_page("candidate", "candidate_position", position_index=1)
+    assert "Prendre en compte les règlements" in texts(at)
+    button = next(b for b in at.button if b.key and b.key.endswith("rectec:C02-3"))
+    button.click().run()
+    assert not at.exception
+    assert "C'est noté : cercle 3" in texts(at)
+    assert "Travailler en équipe" in texts(at)  # next competency shown
+    assert len(_events(ctx, "demo-lea", "rectec:C02", "self")) == before + 1
+    at.button(key="previous").click().run()
+    assert "Prendre en compte les règlements" in texts(at)
+    assert any(b.key == "big-chosen-rectec:C02-3" for b in at.button)
+
+
+def test_candidate_positions_activities_of_their_trade(ctx):
+    at = open_page("candidate", "candidate_position")
+    radio = next(r for r in at.radio if r.key and r.key.startswith("state-"))
+    activity = radio.key.removeprefix("state-")
+    target = "not_yet" if radio.value == "acquired" else "acquired"
+    radio.set_value(target)
+    next(b for b in at.button if b.label == "Enregistrer mes réponses").click().run()
+    assert not at.exception
+    assert "réponse(s) enregistrée(s)" in texts(at)
+    assert _events(ctx, "demo-lea", activity, "self")[-1].state == target
+
+
+def test_candidate_map_shows_chart_and_words_and_easy_read_mode():
+    at = open_page("candidate", "candidate_map")
+    assert at.get("plotly_chart")
+    assert "Organiser son activité" in texts(at)
+    assert at.date_input(key="map_as_of")
+    at.sidebar.toggle(key="easy_read").set_value(True).run()
+    assert not at.exception
+    assert "Plus c'est grand, plus je sais faire." in texts(at)
+    assert not [d for d in at.date_input if d.key == "map_as_of"]
+
+
+def test_candidate_adds_an_observation_and_a_refused_file(ctx):
+    at = open_page("candidate", "candidate_evidence")
+    at.radio(key="kind").set_value("observation").run()
+    at.text_input(key="title").input("J'ai rangé l'atelier")
+    at.text_area(key="text").input("Tout seul, avant la fin de la journée.")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    assert not at.exception
+    assert "Preuve ajoutée" in texts(at)
+    assert any(r.title == "J'ai rangé l'atelier" for r in ctx.repo.list_evidence("demo-lea"))
+    # a "PDF" that is not one is refused by the store's content check, with a French message
+    at.radio(key="kind").set_value("document").run()
+    at.text_input(key="title").input("Faux document")
+    at.file_uploader(key="file").upload("faux.pdf", b"not a pdf at all", "application/pdf")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    assert not at.exception
+    assert at.error and "Action refusée" in at.error[0].value
+    assert not any(r.title == "Faux document" for r in ctx.repo.list_evidence("demo-lea"))
+
+
+def test_candidate_next_step_in_plain_words_with_read_aloud():
+    at = open_page("candidate", "candidate_next", read_aloud=True)
+    text = texts(at)
+    assert "Pour faire reconnaître ce que vous savez faire" in text
+    assert "RAE" in text
+    assert "visez le cercle" in text
+
+
+# -- accompanist --------------------------------------------------------------------------------------------
+
+def test_accompanist_candidates_list_and_open_copositioning():
+    at = open_page("accompanist", "accompanist_candidates")
+    frame = at.dataframe[0].value
+    assert set(frame["Candidat·e"]) == {"Julien (démo)", "Léa (démo)", "Samir (démo)"}
+    assert "Divergences" in frame.columns
+    at.selectbox(key="open_person").set_value("demo-samir")
+    at.button(key="go").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Co-positionnement"
+    assert at.session_state["person_id"] == "demo-samir"
+
+
+def test_accompanist_copositions_with_a_note_as_a_new_event(ctx):
+    at = open_page("accompanist", "accompanist_copositioning", person_id="demo-samir")
+    assert "divergence(s) à discuter" in texts(at)
+    item = at.selectbox(key="rectec-item").value
+    own = _events(ctx, "demo-samir", item, "self")[-1].level
+    before = _events(ctx, "demo-samir", item, "accompanist")
+    radio = at.radio(key=f"rectec-level-{item}")
+    other = 4 if own != 4 else 1
+    radio.set_value(other)
+    next(b for b in at.button if b.label == "Enregistrer mon avis").click().run()
+    assert "Une note est demandée" in texts(at)  # differing without a note: refused, nothing written
+    assert len(_events(ctx, "demo-samir", item, "accompanist")) == len(before)
+    at.radio(key=f"rectec-level-{item}").set_value(own)
+    at.text_area(key=f"rectec-note-{item}").input("Accord trouvé en entretien.")
+    next(b for b in at.button if b.label == "Enregistrer mon avis").click().run()
+    assert not at.exception
+    assert "Avis enregistré" in texts(at)
+    after = _events(ctx, "demo-samir", item, "accompanist")
+    assert len(after) == len(before) + 1 and after[-1].comment == "Accord trouvé en entretien."
+    assert before and before[-1].id in {e.id for e in after}  # the earlier word is kept, not overwritten
+
+
+def test_accompanist_dossier_adds_proof_and_endorsement(ctx):
+    at = open_page("accompanist", "accompanist_dossier", person_id="demo-lea")
+    assert "MONTRER" in " ".join(m.label for m in at.metric)
+    at.text_input(key="d_title").input("Préparation de commande observée")
+    at.selectbox(key="d_modality").set_value("montrer")
+    at.text_area(key="d_text").input("Commande complète, sans erreur.")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    assert not at.exception
+    assert "Preuve ajoutée" in texts(at)
+    added = next(r for r in ctx.repo.list_evidence("demo-lea") if r.title == "Préparation de commande observée")
+    assert added.rae_modality == "montrer" and added.author_id == "demo-moniteur"
+    at.selectbox(key="e_evidence").set_value(added.id)
+    at.text_input(key="e_name").input("Chef d'équipe (démo)")
+    next(b for b in at.button if b.label == "Ajouter le témoignage").click().run()
+    assert not at.exception
+    assert "Témoignage ajouté" in texts(at)
+
+
+def test_accompanist_followup_timeline_progress_and_interview(ctx):
+    at = open_page("accompanist", "accompanist_followup", person_id="demo-lea")
+    assert at.get("plotly_chart")
+    assert len(at.dataframe) == 2  # timeline and progress
+    assert "élément(s) en progrès" in texts(at)
+    at.date_input(key="p_from").set_value(dt.date.today()).run()
+    assert "La première date doit être avant la seconde." in texts(at)
+    count = len(ctx.repo.list_followups("demo-lea"))
+    at.selectbox(key="f_kind").set_value("project_review")
+    at.text_area(key="f_notes").input("Point d'étape (test).")
+    next(b for b in at.button if b.label == "Enregistrer l'entretien").click().run()
+    assert not at.exception
+    assert "Entretien enregistré" in texts(at)
+    assert len(ctx.repo.list_followups("demo-lea")) == count + 1
+
+
+def test_accompanist_guidance_gaps_modalities_pathway():
+    at = open_page("accompanist", "accompanist_guidance", person_id="demo-julien")
+    assert at.selectbox(key="g_target-demo-julien").value == "rncp:RNCP38386"
+    text = texts(at)
+    assert "Écarts à l'objectif" in text and "Couverture des blocs de compétences" in text
+    assert "Parcours proposé" in text
+    assert any("éligible" in e.label for e in at.expander)
+    at.selectbox(key="g_target-demo-julien").set_value("rae:ouvrier-paysagiste").run()
+    assert not at.exception
+    assert "attendu(s) atteint(s)" in texts(at)
+
+
+# -- trainer, referentials, admin ---------------------------------------------------------------------------
+
+def test_trainer_heatmap_and_editable_course_links():
+    at = open_page("trainer", "trainer_course_links")
+    assert at.selectbox(key="l_target").value is not None
+    assert at.get("plotly_chart")
+    editor = at.data_editor[0].value if at.data_editor else None
+    assert editor is not None and len(editor) > 0 and "Maillon" in editor.columns
+    assert "Personne" in " ".join(editor["Personnes"])  # pseudonyms for people the trainer does not follow
+    assert at.get("download_button")
+    at.multiselect(key="l_group").set_value([]).run()
+    assert "Choisissez au moins une personne." in texts(at)
+
+
+def test_referentials_explorer_search_details_and_network():
+    at = open_page("accompanist", "referentials")
+    assert at.selectbox(key="r_ref").value == "rectec"
+    at.text_input(key="r_query").input("equipe").run()
+    assert not at.exception
+    assert at.selectbox(key="r_item").value == "rectec:C03"
+    assert "Travailler en équipe" in texts(at)
+    assert at.get("plotly_chart") and at.dataframe
+    at.selectbox(key="r_ref").set_value("rae").run()
+    at.text_input(key="r_query").input("").run()
+    at.selectbox(key="r_kind").set_value("trade").run()
+    assert not at.exception
+    assert at.selectbox(key="r_item").value.startswith("rae:")
+
+
+def test_admin_sparql_console_is_read_only():
+    at = open_page("admin", "admin")
+    next(b for b in at.button if b.label == "Exécuter").click().run()
+    assert not at.exception
+    rows = at.dataframe[0].value
+    assert len(rows) == 12 and rows.iloc[0, 0] == "rectec:C01"
+    at.text_area(key="query").input("DELETE WHERE { ?s ?p ?o }")
+    next(b for b in at.button if b.label == "Exécuter").click().run()
+    assert "Requête refusée" in texts(at)
+
+
+def test_pages_refuse_the_wrong_role():
+    # the candidate's navigation does not even register the admin page…
+    at = open_page("candidate")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/admin.py")
+    # …and the page itself checks the role when run directly
+    page = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60)
+    page.session_state["identity"] = IDENTITIES["candidate"]
+    page.run()
+    assert not page.exception
+    assert "pas disponible pour votre rôle" in texts(page)
+    assert not page.text_area
+
+
+def test_admin_validate_button_lists_problems_with_their_location(monkeypatch):
+    # the real check (structure + SHACL) takes ~20 s: the page is tested with the service patched
+    from competency_graph.problems import Location, Problem
+    from competency_graph.services import referentials
+
+    problem = Problem("level-order", "les cercles doivent se suivre", Location("referentials/rectec/rectec.yaml", 42, 7))
+    monkeypatch.setattr(referentials, "validate_referentials", lambda: [problem])
+    at = open_page("admin", "admin")
+    at.button(key="validate").click().run()
+    assert not at.exception
+    assert "1 erreur(s), 0 avertissement(s)." in texts(at)
+    assert "referentials/rectec/rectec.yaml:42:7: error [level-order]" in at.code[0].value
+    monkeypatch.setattr(referentials, "validate_referentials", lambda: [])
+    at.button(key="validate").click().run()
+    assert "Aucun problème" in texts(at)
