@@ -1,0 +1,206 @@
+"""Local accounts: argon2 password hashes, sign-in with lock-out after repeated failures, expiring sessions.
+
+Tokens are random (``secrets.token_urlsafe``) and only their SHA-256 is stored. Production mode
+(``COMPETENCY_GRAPH_MODE=production``) has no passwordless demo sign-in and no default password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..store.models import User, utcnow
+from ..store.records import UserRecord
+from ..store.repository import Repository
+from ..store.security_models import Account, AuthSession
+from . import audit
+from .errors import AuthError, WeakPassword
+
+__all__ = ["MIN_PASSWORD_LENGTH", "MAX_FAILURES", "LOCK_MINUTES", "SESSION_HOURS", "mode",
+           "demo_sign_in_allowed", "check_password", "set_password", "authenticate", "demo_sign_in",
+           "session_user", "logout"]
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+SESSION_HOURS = 8
+MODE_ENV = "COMPETENCY_GRAPH_MODE"
+
+_hasher = PasswordHasher()
+# Verified against when the login is unknown, so that the answer takes as long as for a known login.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_COMMON = frozenset({
+    "password", "motdepasse", "azerty", "qwerty", "123456", "1234567890", "000000", "111111", "admin",
+    "administrateur", "bonjour", "soleil", "changeme", "welcome", "letmein", "secret", "demo", "demonstration",
+    "competence", "competences", "esat", "accompagnateur", "formateur", "candidat", "iloveyou", "doudou",
+})
+_BAD_SIGN_IN = "Identifiant ou mot de passe incorrect."
+
+
+def mode() -> str:
+    """``production`` or ``demo`` (the default, for the demonstration database)."""
+    return os.environ.get(MODE_ENV, "demo").strip().lower() or "demo"
+
+
+def demo_sign_in_allowed() -> bool:
+    """Whether the demo accounts may sign in without a password (never in production mode)."""
+    return mode() != "production"
+
+
+def check_password(password: str, login: str = "") -> None:
+    """Raise :class:`WeakPassword` when ``password`` is too short or obvious."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword("password_too_short",
+                           f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    if len(password) > 1024:
+        raise WeakPassword("password_too_long", "Le mot de passe est trop long (1024 caractères au plus).")
+    folded = "".join(c for c in password.lower() if c.isalnum())
+    stripped = folded.rstrip("0123456789").lstrip("0123456789")
+    obvious = (
+        len(set(password)) <= 3
+        or folded in _COMMON or stripped in _COMMON
+        or (login and login.lower() in password.lower())
+        or folded in "abcdefghijklmnopqrstuvwxyz0123456789" or folded in "azertyuiopqsdfghjklmwxcvbn"
+        or folded in "qwertyuiopasdfghjklzxcvbnm" or folded in "01234567890123456789"
+    )
+    if obvious:
+        raise WeakPassword("password_obvious",
+                           "Mot de passe trop facile à deviner : évitez les mots courants, les suites et "
+                           "l'identifiant.")
+
+
+def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: str | None = None) -> None:
+    """Set (or change) a user's password after checking it; clears any lock-out and ends their sessions."""
+    user = repo.get_user(user_id)
+    check_password(password, user.login)
+    hashed = _hasher.hash(password)
+
+    def write(s: Session) -> None:
+        account = s.get(Account, user_id)
+        if account is None:
+            s.add(Account(user_id=user_id, password_hash=hashed, failed_attempts=0, changed_at=utcnow()))
+        else:
+            account.password_hash, account.failed_attempts, account.locked_until = hashed, 0, None
+            account.changed_at = utcnow()
+        s.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
+        audit.record(repo, by_user_id or user_id, "change", "password", record_id=user_id)
+    repo._run(write, write=True)  # the audit entry joins this transaction
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _open_session(repo: Repository, user_id: str, now: dt.datetime, hours: float) -> str:
+    token = secrets.token_urlsafe(32)
+
+    def write(s: Session) -> None:
+        s.add(AuthSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
+                          expires_at=now + dt.timedelta(hours=hours)))
+    repo._run(write, write=True)
+    audit.record(repo, user_id, "sign_in", "session", record_id=user_id, at=now)
+    return token
+
+
+def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetime | None = None,
+                 session_hours: float = SESSION_HOURS) -> str:
+    """A session token for ``login``/``password``; raises :class:`AuthError` (generic message) otherwise.
+    After :data:`MAX_FAILURES` failures in a row the account is locked for :data:`LOCK_MINUTES` minutes."""
+    now = now or utcnow()
+
+    def read(s: Session) -> tuple[str, bool, str | None, dt.datetime | None] | None:
+        user = s.scalar(select(User).where(User.login == login.strip()))
+        if user is None:
+            return None
+        account = s.get(Account, user.id)
+        return (user.id, user.active, account.password_hash if account else None,
+                account.locked_until if account else None)
+    found = repo._run(read, write=False)
+    if found is None or found[2] is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        if found is not None:
+            audit.record(repo, found[0], "sign_in", "session", outcome="failed", record_id=found[0], at=now)
+        raise AuthError("bad_credentials", _BAD_SIGN_IN)
+    user_id, active, hashed, locked_until = found
+    if locked_until is not None and locked_until > now:
+        audit.record(repo, user_id, "sign_in", "session", outcome="denied", record_id=user_id, at=now)
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise AuthError("account_locked", f"Trop d'essais : compte verrouillé, réessayez dans {minutes} minutes.")
+    try:
+        ok = _hasher.verify(hashed, password) and active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        def fail(s: Session) -> None:
+            account = s.get(Account, user_id)
+            assert account is not None
+            expired_lock = account.locked_until is not None and account.locked_until <= now
+            account.failed_attempts = (0 if expired_lock else account.failed_attempts) + 1
+            account.locked_until = None
+            if account.failed_attempts >= MAX_FAILURES:
+                account.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+        repo._run(fail, write=True)
+        audit.record(repo, user_id, "sign_in", "session", outcome="failed", record_id=user_id, at=now)
+        raise AuthError("bad_credentials", _BAD_SIGN_IN)
+
+    def succeed(s: Session) -> None:
+        account = s.get(Account, user_id)
+        assert account is not None
+        account.failed_attempts, account.locked_until = 0, None
+        if _hasher.check_needs_rehash(account.password_hash):
+            account.password_hash = _hasher.hash(password)
+    repo._run(succeed, write=True)
+    return _open_session(repo, user_id, now, session_hours)
+
+
+def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None,
+                 session_hours: float = SESSION_HOURS) -> str:
+    """Passwordless sign-in of a demo account (login ``demo.*`` without a password), in demo mode only."""
+    if not demo_sign_in_allowed():
+        raise AuthError("demo_disabled", "Connexion de démonstration désactivée en production.")
+    user = repo.find_user_by_login(login)
+    if user is None or not login.startswith("demo.") or not user.active:
+        raise AuthError("bad_credentials", _BAD_SIGN_IN)
+    if repo._run(lambda s: s.get(Account, user.id) is not None, write=False):
+        raise AuthError("password_required", "Ce compte a un mot de passe : connectez-vous avec.")
+    return _open_session(repo, user.id, now or utcnow(), session_hours)
+
+
+def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None) -> UserRecord | None:
+    """The user of a live session (None when unknown, expired or the user is deactivated)."""
+    if not token:
+        return None
+    now = now or utcnow()
+
+    def read(s: Session) -> str | None:
+        row = s.get(AuthSession, _token_hash(token))
+        if row is None or row.expires_at <= now:
+            return None
+        user = s.get(User, row.user_id)
+        return user.id if user is not None and user.active else None
+    user_id = repo._run(read, write=False)
+    return repo.get_user(user_id) if user_id is not None else None
+
+
+def logout(repo: Repository, token: str) -> None:
+    """End a session (and purge expired ones)."""
+    def write(s: Session) -> str | None:
+        row = s.get(AuthSession, _token_hash(token))
+        user_id = row.user_id if row is not None else None
+        if row is not None:
+            s.delete(row)
+        s.execute(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
+        return user_id
+    user_id = repo._run(write, write=True)
+    if user_id is not None:
+        audit.record(repo, user_id, "sign_out", "session", record_id=user_id)

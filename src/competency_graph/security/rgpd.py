@@ -1,0 +1,193 @@
+"""RGPD: export everything about a person (right of access/portability), erase a person and their files
+(right to erasure) with a record of the erasure, and the retention period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..store.models import (
+    Assignment,
+    Base,
+    Contract,
+    Endorsement,
+    Evidence,
+    Experience,
+    FollowUp,
+    FollowUpParticipant,
+    Membership,
+    Person,
+    PositioningEvent,
+    StoredFile,
+    User,
+    utcnow,
+)
+from ..store.repository import Repository
+from ..store.security_models import Account, AuthSession, ErasureEntry
+from . import audit
+from .errors import AccessDenied, SecurityError
+
+__all__ = ["ErasureRecord", "export_person", "erase_person", "retention_days", "set_retention_days",
+           "people_past_retention", "DEFAULT_RETENTION_DAYS"]
+
+DEFAULT_RETENTION_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    subject_ref: str
+    rows_deleted: int
+    files_deleted: int
+    at: dt.datetime
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def _row(row: Base, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {c.key: _plain(getattr(row, c.key)) for c in row.__mapper__.column_attrs if c.key not in skip}
+
+
+def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
+    """Everything stored about a person, as JSON-serialisable data (files listed by hash and type)."""
+    def read(s: Session) -> dict[str, Any]:
+        person = s.get(Person, person_id)
+        if person is None:
+            raise SecurityError("unknown_person", "Personne inconnue.")
+        evidence = list(s.scalars(select(Evidence).where(Evidence.person_id == person_id).order_by(Evidence.id)))
+        evidence_ids = [e.id for e in evidence]
+        followups = list(s.scalars(select(FollowUp).where(FollowUp.person_id == person_id)
+                                   .order_by(FollowUp.scheduled_on)))
+        users = list(s.scalars(select(User).where(User.person_id == person_id)))
+        shas = sorted({e.file_sha256 for e in evidence if e.file_sha256})
+        return {
+            "format": "competency-graph/person-export/1",
+            "exported_at": utcnow().isoformat(),
+            "person": _row(person),
+            "experiences": [_row(r, ("person_id",)) for r in
+                            s.scalars(select(Experience).where(Experience.person_id == person_id))],
+            "accounts": [{**_row(u, ("person_id",)), "roles": [_row(m, ("user_id", "id")) for m in s.scalars(
+                select(Membership).where(Membership.user_id == u.id))]} for u in users],
+            "accompanists": [_row(a, ("person_id", "id")) for a in
+                             s.scalars(select(Assignment).where(Assignment.person_id == person_id))],
+            "positionings": [_row(r, ("person_id",)) for r in s.scalars(
+                select(PositioningEvent).where(PositioningEvent.person_id == person_id)
+                .order_by(PositioningEvent.id))],
+            "evidence": [_row(e, ("person_id",)) for e in evidence],
+            "endorsements": [_row(r) for r in s.scalars(
+                select(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)))] if evidence_ids else [],
+            "files": [_row(f) for f in s.scalars(select(StoredFile).where(StoredFile.sha256.in_(shas)))]
+            if shas else [],
+            "contracts": [_row(r, ("person_id",)) for r in
+                          s.scalars(select(Contract).where(Contract.person_id == person_id))],
+            "followups": [{**_row(f, ("person_id",)), "participants": [
+                _row(p, ("followup_id", "id")) for p in s.scalars(
+                    select(FollowUpParticipant).where(FollowUpParticipant.followup_id == f.id))]}
+                for f in followups],
+        }
+    return repo._run(read, write=False)
+
+
+def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
+    found = s.scalar(select(Membership.id).where(Membership.user_id == user_id, Membership.structure_id == structure_id,
+                                                 Membership.role == "admin"))
+    if found is None:
+        raise AccessDenied("Accès refusé : seul un administrateur de la structure peut effacer une personne.")
+
+
+def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRecord:
+    """Delete every row about the person (record, positionings, evidence, follow-up, their own accounts) and
+    the evidence files nobody else references; log the erasure under a pseudonym. Admins of the person's
+    structure only. Files are removed from disk after the database commit."""
+    subject = audit.pseudonym(repo, person_id)
+    now = utcnow()
+
+    def write(s: Session) -> tuple[int, list[str]]:
+        person = s.get(Person, person_id)
+        if person is None:
+            raise SecurityError("unknown_person", "Personne inconnue.")
+        _require_admin(s, by_user_id, person.structure_id)
+        structure_id = person.structure_id
+        evidence_ids = list(s.scalars(select(Evidence.id).where(Evidence.person_id == person_id)))
+        shas = set(s.scalars(select(Evidence.file_sha256).where(Evidence.person_id == person_id,
+                                                                 Evidence.file_sha256.is_not(None))))
+        followup_ids = list(s.scalars(select(FollowUp.id).where(FollowUp.person_id == person_id)))
+        user_ids = list(s.scalars(select(User.id).where(User.person_id == person_id)))
+        rows = 0
+        statements = [
+            delete(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)),
+            delete(Evidence).where(Evidence.person_id == person_id),
+            delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
+            delete(FollowUp).where(FollowUp.person_id == person_id),
+            delete(Contract).where(Contract.person_id == person_id),
+            # Corrections point at earlier events: newest first keeps every reference valid.
+            delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
+                                           PositioningEvent.corrects_id.is_not(None)),
+            delete(PositioningEvent).where(PositioningEvent.person_id == person_id),
+            delete(Experience).where(Experience.person_id == person_id),
+            delete(Assignment).where(Assignment.person_id == person_id),
+            delete(AuthSession).where(AuthSession.user_id.in_(user_ids)),
+            delete(Account).where(Account.user_id.in_(user_ids)),
+            delete(Membership).where(Membership.user_id.in_(user_ids)),
+            delete(Assignment).where(Assignment.accompanist_id.in_(user_ids)),
+            delete(User).where(User.id.in_(user_ids)),
+            delete(Person).where(Person.id == person_id),
+        ]
+        for statement in statements:
+            rows += s.execute(statement).rowcount or 0
+        orphans = [sha for sha in sorted(shas)
+                   if not s.scalar(select(func.count()).select_from(Evidence).where(Evidence.file_sha256 == sha))]
+        if orphans:
+            rows += s.execute(delete(StoredFile).where(StoredFile.sha256.in_(orphans))).rowcount or 0
+        s.add(ErasureEntry(at=now, by_user_id=by_user_id, subject_ref=subject, rows_deleted=rows,
+                           files_deleted=len(orphans)))
+        audit.record(repo, by_user_id, "erase", "person", person_id=person_id, structure_id=structure_id, at=now)
+        return rows, orphans
+
+    rows, orphans = repo._run(write, write=True)
+    for sha in orphans:
+        repo.files.delete(sha)
+    return ErasureRecord(subject, rows, len(orphans), now)
+
+
+def retention_days(repo: Repository) -> int:
+    """How long a person's record is kept after its last activity (days)."""
+    value = audit.setting(repo, "retention_days")
+    return int(value) if value is not None else DEFAULT_RETENTION_DAYS
+
+
+def set_retention_days(repo: Repository, days: int, *, by_user_id: str | None = None) -> None:
+    if not isinstance(days, int) or not 30 <= days <= 20 * 365:
+        raise SecurityError("bad_retention", "Durée de conservation invalide (entre 30 jours et 20 ans).")
+    audit.set_setting(repo, "retention_days", str(days))
+    audit.record(repo, by_user_id, "change", "setting", record_id="retention_days")
+
+
+def people_past_retention(repo: Repository, *, now: dt.datetime | None = None) -> list[str]:
+    """Ids of people with no activity (record, positioning, evidence, follow-up) within the retention period,
+    to be reviewed for erasure (nothing is erased automatically)."""
+    limit = (now or utcnow()) - dt.timedelta(days=retention_days(repo))
+
+    def read(s: Session) -> list[str]:
+        result = []
+        for person in s.scalars(select(Person)):
+            last = max(filter(None, [
+                person.created_at,
+                s.scalar(select(func.max(PositioningEvent.recorded_at)).where(PositioningEvent.person_id == person.id)),
+                s.scalar(select(func.max(Evidence.created_at)).where(Evidence.person_id == person.id)),
+                s.scalar(select(func.max(FollowUp.created_at)).where(FollowUp.person_id == person.id)),
+            ]))
+            if last.tzinfo is None:
+                last = last.replace(tzinfo=dt.UTC)
+            if last < limit:
+                result.append(person.id)
+        return sorted(result)
+    return repo._run(read, write=False)
