@@ -80,7 +80,8 @@ def labels(cert, bloc_index: int) -> list[str]:
         # flattened list, single spaces only: dashes before capitals
         ("- Accueillir le public - Orienter les usagers - Tenir l'accueil",
          ["Accueillir le public", "Orienter les usagers", "Tenir l'accueil"]),
-        ("•  Tondre une pelouse   • Tailler des haies • Désherber", ["Tondre une pelouse", "Tailler des haies", "Désherber"]),
+        ("•  Tondre une pelouse   • Tailler des haies • Désherber",
+         ["Tondre une pelouse", "Tailler des haies", "Désherber"]),
         ("* Rendre compte\n* Renseigner une fiche", ["Rendre compte", "Renseigner une fiche"]),
         ("o Préparer les outils\no Ranger le poste", ["Préparer les outils", "Ranger le poste"]),
         ("\uf0b7 Accueillir \uf0b7 Conseiller", ["Accueillir", "Conseiller"]),
@@ -103,15 +104,22 @@ def labels(cert, bloc_index: int) -> list[str]:
          ["Accueillir le client", "Conseiller, etc.", "Lire..."]),
         ("- Souder.", ["Souder"]),
         # a language level is not a numbered item
-        ("Communiquer en anglais niveau B2. Rédiger des courriels", ["Communiquer en anglais niveau B2. Rédiger des courriels"]),
+        ("Communiquer en anglais niveau B2. Rédiger des courriels",
+         ["Communiquer en anglais niveau B2. Rédiger des courriels"]),
         ("- ;  - -  - Souder", ["Souder"]),
+        ("1/ Accueillir le client  2/ Conseiller le client", ["Accueillir le client", "Conseiller le client"]),
+        ("C1 : Accueillir le client\nC2 : Conseiller le client", ["Accueillir le client", "Conseiller le client"]),
+        ("\uf076 Accueillir \uf0e0 Conseiller", ["Accueillir", "Conseiller"]),
+        ("Analyser le besoin ; Proposer une solution ; Rédiger le devis",
+         ["Analyser le besoin", "Proposer une solution", "Rédiger le devis"]),
+        ("Analyser le besoin ; en lien avec le client", ["Analyser le besoin ; en lien avec le client"]),
     ],
 )
 def test_split_competences(text, expected):
     assert split_competences(text) == expected
 
 
-_BULLET_START = re.compile(r"^[•▪◦‣►▸➢➤➔→✓✔■□●○·\uf0b7\uf0a7\uf0d8\uf0fc*\-–—>]")
+_BULLET_START = re.compile(r"^[•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆\uf000-\uf0ff*\-–—>]")
 
 
 @settings(max_examples=400, deadline=None)
@@ -382,6 +390,7 @@ def test_import_writes_a_referential_file(tmp_path):
     # one certification per line
     lines = (tmp_path / "rncp.json").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 + 4 + 1
+    assert (tmp_path / "rncp.json").stat().st_mode & 0o044  # readable by others (mkstemp makes 0600)
 
 
 def test_import_output_loads_in_the_bundle(tmp_path):
@@ -525,3 +534,5 @@ def test_csv_after_xml_keeps_the_competence_lists(tmp_path):
     assert garden.entry_requirements == "Aucun prérequis.\nSavoir lire des consignes simples."
     assert "CSV" in garden.sources[0].title
     assert "rncp:RNCP90006" in ref
+    header = read_output(tmp_path).referential
+    assert header.version == "2025-09-01" and "CSV" in header.sources[0].title

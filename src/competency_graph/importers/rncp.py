@@ -33,7 +33,7 @@ XML                                                 model
                                                     ``rncp:RNCP34762BC01/C1``, ``/C2``…
 ==================================================  ======================================================
 
-Formacodes are read by nobody: the model has no field for them yet.
+Formacodes are not imported: the model has no field for them yet.
 
 The CSV export (``export_fiches_CSV_<Table>_<date>.csv``, ``;``-separated, joined on ``Numero_Fiche``) has
 no competence lists: tables ``Standard`` (required), ``Blocs_De_Compétences``, ``Rome``, ``Nsf``,
@@ -53,7 +53,6 @@ import csv
 import datetime as dt
 import functools
 import io
-import json
 import os
 import re
 import tempfile
@@ -124,16 +123,17 @@ def _plain_spaces(text: str) -> str:
             text = text.replace(char, " ")
     return text
 
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
     r"(?:[A-Z]{1,4}\.?\d{1,3}(?:[.\-]?[A-Z]{1,4}\.?\d{1,3}|\.\d{1,3})*"  # A1C1  A5.C1  C1.2  BC01-C2
     r"(?:\s*[.):–-](?!\d)\s*|\s+(?=[A-ZÀ-ÖØ-Þ]))"  # followed by . ) : - or by a capitalised word
-    r"|\d{1,2}(?:\.\d{1,2})*\s*[.)–-](?!\d)\s*"  # 1.  1.2.  3)  4 -
+    r"|\d{1,2}(?:\.\d{1,2})*\s*[.)/–-](?!\d)\s*"  # 1.  1.2.  3)  4 -  5/
     r"|[a-z]\)\s*)"  # a)
 )
-_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·\uf0b7\uf0a7\uf0d8\uf0fc"  # a bullet wherever it stands
-_BULLET_ANY = f"[{_BULLETS}]"
+_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
+_BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
 _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
 # Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
 # spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
@@ -143,7 +143,8 @@ _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
-_LEADING_JUNK = _BULLETS + "-–—>* \n"
+_LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
+_SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
 _HAS_WORD = re.compile(r"\w")
 
 
@@ -332,6 +333,8 @@ def split_competences(text: str | None) -> list[str]:
         return _finish(_split_lines(text, re.compile(r" {2,}")))
     if starts_with_code:  # one numbered item
         text = text[codes[0].end():]
+    if _SEMICOLON.search(text):  # "Analyser le besoin ; Proposer une solution"
+        return _finish(_SEMICOLON.split(text))
     return _finish([text])
 
 
@@ -354,7 +357,6 @@ def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
 _FICHE_RE = re.compile(r"RNCP\d+\Z")
 _ROME_RE = re.compile(r"[A-Z]\d{4}\Z")
 _BLOC_RE = re.compile(r"RNCP\d+BC\d+\Z")
-_LOCAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
 _DATE_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)[-_](\d\d)")
 _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "active", "actif", "x"}
 _NO = {"non", "n", "no", "false", "faux", "0", "inactive", "inactif"}
