@@ -35,7 +35,8 @@ def comparison_table(rows: list[positioning.ComparisonRow]) -> None:
     } for r in rows])
     flags = [r.divergent for r in rows]
     styled = frame.style.apply(lambda col: [DIVERGENT_STYLE if f else "" for f in flags], axis=0)
-    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(600, 35 * len(rows) + 40), column_config={
+        t("co.col.competency"): st.column_config.TextColumn(width="large"),
         t("co.col.self"): st.column_config.TextColumn(width="small"),
         t("co.col.co"): st.column_config.TextColumn(width="small"),
         t("co.col.difference"): st.column_config.TextColumn(width="small")})
@@ -94,15 +95,15 @@ if FLASH in st.session_state:
 tab_rectec, tab_activities = st.tabs([t("co.tab.rectec"), t("co.tab.activities")])
 with tab_rectec:
     rows = positioning.comparison(ctx, person.id, positioning.rectec_ids(ctx))
-    left, right = st.columns([1, 1])
-    with left:
-        comparison_table(rows)
-    with right:
+    comparison_table(rows)
+    chart, form = st.columns([1, 1])
+    with chart:
         st.plotly_chart(competency_map(people.candidate_map(ctx, person.id), self_name=t("co.col.self"),
-                                       co_name=t("co.col.co"), height=480),
+                                       co_name=t("co.col.co"), height=520),
                         config={"displayModeBar": False}, key="co_map")
-    st.subheader(t("co.edit"))
-    co_form(rows, "rectec")
+    with form:
+        st.subheader(t("co.edit"))
+        co_form(rows, "rectec")
 
 with tab_activities:
     trades = people.candidate_trades(ctx.bundle, person)

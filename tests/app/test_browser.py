@@ -127,6 +127,16 @@ def test_candidate_self_positions_and_sees_map(server, browser, shots):
     page.wait_for_selector(".js-plotly-plot")
     no_exception(page)
     page.screenshot(path=shots / "candidate-map.png", full_page=True)
+    # easy-read mode: bigger text, fewer words, pictos; the read-aloud button appears on demand
+    page.get_by_text("Mode facile à lire").click()
+    settle(page)
+    page.get_by_text("Lire à voix haute").click()
+    settle(page)
+    go(page, "Me positionner")
+    assert page.get_by_text("Choisissez une phrase.").count() == 1
+    assert page.frame_locator("iframe").first.get_by_role("button", name="🔊 Écouter").count() == 1
+    no_exception(page)
+    page.screenshot(path=shots / "candidate-position-easy-read.png", full_page=True)
     page.close()
 
 

@@ -10,6 +10,12 @@ from apphelpers import IDENTITIES, ROOT, open_page, texts
 from streamlit.testing.v1 import AppTest
 
 
+def _tiny_png() -> bytes:
+    from competency_graph.store.demo import _tiny_png as png
+
+    return png()
+
+
 def _events(ctx, person_id: str, item_id: str, role: str):
     return [e for e in ctx.repo.history(person_id, item_id=item_id) if e.author_role == role]
 
@@ -101,6 +107,16 @@ def test_candidate_adds_an_observation_and_a_refused_file(ctx):
     assert not at.exception
     assert at.error and "Action refusée" in at.error[0].value
     assert not any(r.title == "Faux document" for r in ctx.repo.list_evidence("demo-lea"))
+    # a real photo is stored (checked by its first bytes) and shown back as an image
+    at.radio(key="kind").set_value("photo").run()
+    at.text_input(key="title").input("Mon poste rangé")
+    at.file_uploader(key="file").upload("poste.png", _tiny_png(), "image/png")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    assert not at.exception
+    assert "Preuve ajoutée" in texts(at)
+    photo = next(r for r in ctx.repo.list_evidence("demo-lea") if r.title == "Mon poste rangé")
+    assert photo.media_type == "image/png" and photo.original_name == "poste.png"
+    assert at.get("image")
 
 
 def test_candidate_next_step_in_plain_words_with_read_aloud():

@@ -64,9 +64,9 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
             hovertemplate="%{customdata[0]}<br>" + co_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(
-        height=height, font={**_FONT, "size": 16 if big else 13}, margin=dict(l=90, r=90, t=50, b=30),
+        height=height, font={**_FONT, "size": 16 if big else 13}, margin=dict(l=90, r=90, t=50, b=80),
         paper_bgcolor="#FFFFFF",
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.1, yanchor="top",
                     font=dict(size=14 if big else 13)),
         polar=dict(
             bgcolor="#FAFAFA", hole=0.06,
