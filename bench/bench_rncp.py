@@ -69,6 +69,7 @@ def generate_xml(path: Path, size_mb: float = SIZE_MB) -> int:
 
 def _worker(kind: str, xml: str, out_dir: str) -> None:
     """Child: do the work, print ``{"seconds": …, …}``."""
+    sys.path.insert(0, str(ROOT / "src"))  # in case the package is not installed in this interpreter
     if kind == "import":
         from competency_graph.importers.rncp import import_rncp
 

@@ -306,7 +306,8 @@ def test_billion_laughs_is_refused_quickly():
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not xml at all", b"<FICHES><FICHE><NUMERO_FICHE>RS12</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></FICHES>",
+    [b"", b"not xml at all", b"<FICHES><VERSION_FLUX>4.1</VERSION_FLUX></FICHES>",
+     b"<FICHES><LOT><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></LOT></FICHES>", b"<FICHES><FICHE><NUMERO_FICHE>RS12</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></FICHES>",
      b"<FICHES><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>  </INTITULE></FICHE></FICHES>",
      b"<?xml version='1.0' encoding='klingon'?><FICHES/>", b"\xff\xfe<\x00F\x00", b"<FICHES>\xff</FICHES>"],
 )

@@ -704,6 +704,8 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
                 yield from fiches(keep_last=True)
             parser.close()
             yield from fiches(keep_last=False)
+            if ordinal == 0:
+                raise RncpImportError("aucune fiche : l'élément <FICHES> ne contient aucun <FICHE>", path)
             if progress is not None:
                 progress(done, max(total, done))
         except ParseError as exc:
