@@ -73,7 +73,7 @@ with left:
             if level.easy_read:
                 st.caption(t("ref.easy_read", text=level.easy_read))
             if level.indicators:
-                st.caption(t("ref.indicators", text=" ; ".join(level.indicators)))
+                st.caption(t("ref.indicators", text=" ".join(level.indicators)))
 with right:
     st.subheader(t("ref.network"))
     if around:

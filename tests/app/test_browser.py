@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+sync_playwright = playwright_api.sync_playwright
+
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -72,8 +76,7 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()
@@ -120,7 +123,7 @@ def test_candidate_self_positions_and_sees_map(server, browser, shots):
     page.screenshot(path=shots / "candidate-position.png", full_page=True)
     page.get_by_role("button", name="Cercle 2").first.click()
     settle(page)
-    assert page.get_by_text("C'est noté : cercle 2").count() == 1
+    expect(page.get_by_text("C'est noté : cercle 2")).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "candidate-position-saved.png", full_page=True)
     go(page, "Ma carte des compétences")
@@ -133,10 +136,13 @@ def test_candidate_self_positions_and_sees_map(server, browser, shots):
     page.get_by_text("Lire à voix haute").click()
     settle(page)
     go(page, "Me positionner")
-    assert page.get_by_text("Choisissez une phrase.").count() == 1
-    assert page.frame_locator("iframe").first.get_by_role("button", name="🔊 Écouter").count() == 1
+    expect(page.get_by_text("Choisissez une phrase.")).to_have_count(1)
+    expect(page.frame_locator("iframe").first.get_by_role("button", name="🔊 Écouter")).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "candidate-position-easy-read.png", full_page=True)
+    page.get_by_role("tab", name="Les activités de mon métier").click()
+    expect(page.get_by_role("button", name="Enregistrer mes réponses")).to_be_visible()
+    page.screenshot(path=shots / "candidate-activities-easy-read.png", full_page=True)
     page.close()
 
 
@@ -146,15 +152,15 @@ def test_accompanist_sees_divergence_and_recommendation(server, browser, shots):
     page.screenshot(path=shots / "accompanist-candidates.png", full_page=True)
     page.get_by_role("button", name="Co-positionner").click()
     settle(page)
-    assert page.get_by_text("divergence(s) à discuter").count() >= 1
+    expect(page.get_by_text("divergence(s) à discuter").first).to_be_visible()
     page.get_by_label("Note (comment la différence a été discutée ou résolue)").first.fill("Accord trouvé en entretien.")
     page.get_by_role("button", name="Enregistrer mon avis").first.click()
     settle(page)
-    assert page.get_by_text("Avis enregistré").count() == 1
+    expect(page.get_by_text("Avis enregistré")).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "accompanist-copositioning.png", full_page=True)
     go(page, "Objectif et parcours")
-    assert page.get_by_text("éligible").count() >= 1
+    expect(page.get_by_text("éligible").first).to_be_visible()
     no_exception(page)
     page.screenshot(path=shots / "accompanist-guidance.png", full_page=True)
     page.close()
@@ -164,8 +170,8 @@ def test_trainer_generates_course_links(server, browser, shots):
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR")
     sign_in(page, server, "Formatrice (démo)")
     page.wait_for_selector(".js-plotly-plot")
-    assert page.get_by_text("Maillons proposés").count() == 1
-    assert page.get_by_role("button", name="Télécharger en CSV").count() == 1
+    expect(page.get_by_text("Maillons proposés")).to_have_count(1)
+    expect(page.get_by_role("button", name="Télécharger en CSV")).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "trainer-course-links.png", full_page=True)
     page.close()
@@ -192,7 +198,7 @@ def test_every_page_renders(server, browser, shots, account):
     for name in TOUR[account]:
         go(page, name)
         no_exception(page)
-        assert page.get_by_text("quelque chose n'a pas marché").count() == 0, name
+        expect(page.get_by_text("quelque chose n'a pas marché")).to_have_count(0)
         file = name.lower().replace(" ", "-").replace("'", "")
         page.screenshot(path=shots / f"tour-{slug}-{file}.png", full_page=True)
     page.close()

@@ -116,7 +116,7 @@ def neighbour_network(center_id: str, center_label: str, center_kind: str, aroun
         fig.add_trace(go.Scatter(x=[0, x], y=[0, y], mode="lines", hoverinfo="skip", showlegend=False,
                                  line=dict(color="#B0B0B0", width=1.5, dash="solid" if nb.outgoing else "dot")))
         fig.add_trace(go.Scatter(
-            x=[x * 0.55], y=[y * 0.55], mode="text", text=[relation if len(around) <= 16 else ""],
+            x=[x * 0.55], y=[y * 0.55], mode="text", text=[relation if len(around) <= 8 else ""],
             textfont=dict(size=10, color="#555555"), hoverinfo="skip", showlegend=False))
     kinds = sorted({nb.kind for nb in around})
     for kind in kinds:
@@ -126,7 +126,9 @@ def neighbour_network(center_id: str, center_label: str, center_kind: str, aroun
             name=label("kind", kind), marker=dict(size=16, color=KIND_COLORS.get(kind, "#777777"),
                                                  line=dict(color="#FFFFFF", width=1)),
             text=[short_label(c[2].label, 22) for c in chosen], textposition="top center",
-            textfont=dict(size=11), hovertext=[f"{c[2].label}<br>{c[2].id}" for c in chosen], hoverinfo="text",
+            textfont=dict(size=11), hoverinfo="text",
+            hovertext=[f"{c[2].label}<br>{label('relation', c[2].relation, default=label('edge', c[2].relation))}"
+                       f"<br>{c[2].id}" for c in chosen],
         ))
     fig.add_trace(go.Scatter(
         x=[0], y=[0], mode="markers+text", name=label("kind", center_kind), text=[short_label(center_label, 26)],

@@ -28,7 +28,7 @@ _BASE_CSS = """
 <style>
 [class*="st-key-big-"] button { min-height: 4.2rem; font-size: 1.15rem; text-align: left;
   justify-content: flex-start; border-width: 2px; }
-[class*="st-key-big-"] button p { font-size: 1.15rem; }
+[class*="st-key-big-"] button p { font-size: 1.15rem; text-align: center; }
 [class*="st-key-big-chosen"] button { border-color: #1F6FB2; background: #E8F1FA; font-weight: 600; }
 .cg-pole { display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; vertical-align: middle;
   margin-right: .4rem; border: 1px solid #333; }
@@ -36,9 +36,9 @@ _BASE_CSS = """
 """
 _EASY_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem;
-  line-height: 1.6; }
+[data-testid="stMain"] { font-size: 20px; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.6; }
 [class*="st-key-big-"] button { min-height: 5.5rem; }
 [class*="st-key-big-"] button p { font-size: 1.45rem; }
 h1 { font-size: 2.4rem !important; }
