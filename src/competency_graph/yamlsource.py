@@ -22,6 +22,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 
+_MAX_NODES = 2_000_000
+
+
 def _location(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -50,8 +53,35 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
     constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
     yaml.constructor.SafeConstructor.__init__(constructor)
 
+    active: set[int] = set()  # nodes being built: an alias back to one of them is a recursive document
+    budget = [_MAX_NODES]  # aliases can make a small text expand exponentially ("billion laughs")
+
+    class _Refused(Exception):
+        pass
+
     def build(node: yaml.Node, key_path: tuple[Any, ...]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            problems.append(Problem("yaml-syntax", f"document too large once aliases are expanded (> {_MAX_NODES} nodes)",
+                                    _location(path, node)))
+            raise _Refused
+        if id(node) in active:
+            problems.append(Problem("yaml-syntax", "recursive alias: a value cannot contain itself", _location(path, node)))
+            raise _Refused
         positions[key_path] = _location(path, node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            active.add(id(node))
+            try:
+                return _build_collection(node, key_path)
+            finally:
+                active.discard(id(node))
+        try:
+            return constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], _location(path, node)))
+            return None
+
+    def _build_collection(node: yaml.Node, key_path: tuple[Any, ...]) -> Any:
         if isinstance(node, yaml.MappingNode):
             constructor.flatten_mapping(node)
             result: dict[Any, Any] = {}
@@ -75,13 +105,13 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
                 positions[(*key_path, key, "__key__")] = _location(path, key_node)
                 result[key] = build(value_node, (*key_path, key))
             return result
-        if isinstance(node, yaml.SequenceNode):
-            return [build(child, (*key_path, i)) for i, child in enumerate(node.value)]
-        try:
-            return constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], _location(path, node)))
-            return None
+        return [build(child, (*key_path, i)) for i, child in enumerate(node.value)]
 
-    data = build(root, ())
+    try:
+        data = build(root, ())
+    except _Refused:
+        return None, positions, problems
+    except RecursionError:
+        problems.append(Problem("yaml-syntax", "document nested too deeply", Location(path, 1, 1)))
+        return None, positions, problems
     return data, positions, problems

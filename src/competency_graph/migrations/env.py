@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from competency_graph.store.models import Base
+from competency_graph.store import security_models  # noqa: F401 - registers the security tables on Base.metadata
 
 config = context.config
 target_metadata = Base.metadata
