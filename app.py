@@ -15,6 +15,9 @@ from competency_graph.ui.easyread import apply_style
 from competency_graph.ui.i18n import t
 
 st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")
+# Users never see a traceback (errors.guard shows a French message) nor the developer menu.
+st.set_option("client.showErrorDetails", "none")
+st.set_option("client.toolbarMode", "minimal")
 
 
 def page(path: str, key: str, icon: str, url: str) -> st.Page:

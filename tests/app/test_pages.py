@@ -278,3 +278,30 @@ def test_admin_validate_button_lists_problems_with_their_location(monkeypatch):
     monkeypatch.setattr(referentials, "validate_referentials", lambda: [])
     at.button(key="validate").click().run()
     assert "Aucun problème" in texts(at)
+
+
+def test_unexpected_error_shows_a_french_message_and_logs_no_personal_data(monkeypatch, caplog):
+    from competency_graph.services import guidance
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("Léa (démo) habite rue des Lilas")  # what a careless message could leak
+
+    monkeypatch.setattr(guidance, "next_step", broken)
+    with caplog.at_level("ERROR", logger="competency_graph.app"):
+        at = open_page("candidate", "candidate_next")
+    assert "quelque chose n'a pas marché" in at.error[0].value
+    assert "Traceback" not in texts(at)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError" in logged and "Lilas" not in logged and "Léa" not in logged
+
+
+def test_refused_operation_shows_the_store_message(monkeypatch):
+    from competency_graph.services import caseload
+    from competency_graph.store import StoreError
+
+    def refused(*_args, **_kwargs):
+        raise StoreError("database_busy", "La base est occupée, réessayez dans un instant.", "busy")
+
+    monkeypatch.setattr(caseload, "caseload", refused)
+    at = open_page("accompanist", "accompanist_candidates")
+    assert "Action refusée : La base est occupée" in at.error[0].value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,9 +22,11 @@ log = logging.getLogger("competency_graph.app")
 
 
 def log_failure(where: str, exc: BaseException) -> None:
-    """Log the exception type and the stack frames only: messages may quote what a user typed."""
-    frames = "".join(traceback.format_tb(exc.__traceback__)[-6:])
-    log.error("unexpected error in %s: %s\n%s", where, type(exc).__name__, frames)
+    """Log the exception type and where it happened (file, line, function) only: the message and the source
+    lines may quote what a user typed."""
+    frames = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                         for f in reversed(traceback.extract_tb(exc.__traceback__)[-6:]))
+    log.error("unexpected error in %s: %s at %s", where, type(exc).__name__, frames)
 
 
 def show_refusal(error: StoreError) -> None:
