@@ -45,7 +45,7 @@ def validate(
     if bundle is not None and shacl:
         from .shacl import check_shapes
 
-        problems = check_shapes(bundle)
+        problems = problems + check_shapes(bundle)
     errors = [p for p in problems if p.severity == "error"]
     if problems:
         typer.echo(format_problems(problems), err=True)

@@ -119,6 +119,7 @@ class _Collector:
         self.edges: list[Edge] = []
         self.problems: list[Problem] = []
         self.referentials: list[LoadedReferential] = []
+        self.superseded: set[str] = set()  # shipped ids replaced by an imported version
 
     # -- items -------------------------------------------------------------------------------------------
     def add_file(self, path: str, file: ReferentialFile, positions: Positions) -> None:
@@ -137,16 +138,22 @@ class _Collector:
         def loc(*parts: Any) -> Location:
             return _locate(positions, path, parts)
 
-        def add(model: Any, kind: str, where: tuple[Any, ...], parent: str | None, parent_field: str | None = None) -> None:
+        imported = header.provenance == "imported"
+
+        def add(model: Any, kind: str, where: tuple[Any, ...], parent: str | None, parent_field: str | None = None) -> bool:
             location = loc(*where)
             prefix, _ = split_id(model.id)
             if prefix not in allowed:
                 self.problems.append(Problem("id-prefix", f"id '{model.id}' does not start with '{header.id}:'",
                                              loc(*where, "id"), hint=f"or list '{prefix}' in referential.prefixes"))
+            if model.id in self.items and not imported and self.items[model.id].provenance == "imported":
+                # an importer brought the official version of this item: it replaces the shipped one (and its parts)
+                self.superseded.add(model.id)
+                return False
             if model.id in self.items:
                 first = self.items[model.id].location
                 self.problems.append(Problem("duplicate-id", f"id '{model.id}' is already defined at {first}", loc(*where, "id")))
-                return
+                return False
             levels = tuple(getattr(model, "levels", ()) or ())
             self.items[model.id] = Item(
                 id=model.id, kind=kind, label=model.label, referential=key, parent=parent, model=model,
@@ -158,6 +165,7 @@ class _Collector:
                 self.edges.append(Edge(model.id, "part-of", parent, location=edge_loc, implicit=True))
             if levels:
                 self._check_levels(model.id, levels, scale, where, loc)
+            return True
 
         for i, pole in enumerate(file.poles):
             add(pole, "pole", ("poles", i), None)
@@ -176,14 +184,16 @@ class _Collector:
         self.edges[first_edge:] = [replace(e, referential=key) for e in self.edges[first_edge:]]
 
     def _add_competency(self, add: Any, comp: Competency, where: tuple[Any, ...], parent: str | None, loc: Any) -> None:
-        add(comp, "competency", where, parent or comp.pole, None if parent else "pole")
+        if not add(comp, "competency", where, parent or comp.pole, None if parent else "pole"):
+            return
         if parent and comp.pole:
             self.edges.append(Edge(comp.id, "part-of", comp.pole, location=loc(*where, "pole"), implicit=True))
         for j, other in enumerate(comp.close_match):
             self.edges.append(Edge(comp.id, "close-match", other, location=loc(*where, "close_match", j), implicit=True))
 
     def _add_occupation(self, add: Any, occ: Occupation, kind: str, where: tuple[Any, ...], loc: Any) -> None:
-        add(occ, kind, where, None)
+        if not add(occ, kind, where, None):
+            return
         for field, edge_type in (("rome", "rome"), ("rncp", "bridges-to"), ("bridges_to", "bridges-to")):
             for j, target in enumerate(getattr(occ, field)):
                 self.edges.append(Edge(occ.id, edge_type, target, location=loc(*where, field, j), implicit=True))
@@ -191,7 +201,8 @@ class _Collector:
             self._add_activity(add, activity, occ.id, (*where, "activities", a), loc)
 
     def _add_activity(self, add: Any, activity: Activity, parent: str, where: tuple[Any, ...], loc: Any) -> None:
-        add(activity, "activity", where, parent)
+        if not add(activity, "activity", where, parent):
+            return
         for c, comp in enumerate(activity.competencies):
             self._add_competency(add, comp, (*where, "competencies", c), activity.id, loc)
         for r, ref in enumerate(activity.rectec):
@@ -201,7 +212,10 @@ class _Collector:
             self.edges.append(Edge(activity.id, "rome", target, location=loc(*where, "rome_items", r), implicit=True))
 
     def _add_certification(self, add: Any, cert: Certification, where: tuple[Any, ...], loc: Any) -> None:
-        add(cert, "certification", where, None)
+        if not add(cert, "certification", where, None):
+            self.superseded.update(f"{b.id}" for b in cert.blocs)
+            self.superseded.update(c.id for b in cert.blocs for c in b.competencies)
+            return
         for field, edge_type in (("rome", "rome"), ("replaces", "replaces"), ("replaced_by", "replaced-by")):
             for j, target in enumerate(getattr(cert, field)):
                 self.edges.append(Edge(cert.id, edge_type, target, location=loc(*where, field, j), implicit=True,
@@ -210,7 +224,8 @@ class _Collector:
             self._add_bloc(add, bloc, cert.id, (*where, "blocs", b), loc)
 
     def _add_bloc(self, add: Any, bloc: Bloc, parent: str, where: tuple[Any, ...], loc: Any) -> None:
-        add(bloc, "bloc", where, parent)
+        if not add(bloc, "bloc", where, parent):
+            return
         for c, comp in enumerate(bloc.competencies):
             self._add_competency(add, comp, (*where, "competencies", c), bloc.id, loc)
 
@@ -234,12 +249,19 @@ class _Collector:
             previous = level.rank
 
     def check_references(self) -> None:
+        edge_drop: set[int] = set()
         for edge in self.edges:
             for end in (edge.source, edge.target):
                 if end in self.items:
                     continue
                 prefix = end.split(":", 1)[0]
                 if prefix in EXTERNAL_PREFIXES or (edge.external_ok and end == edge.target):
+                    continue
+                if end in self.superseded:
+                    self.problems.append(Problem("superseded-reference",
+                                                 f"'{end}' was replaced by an imported version that does not define it; "
+                                                 "the link is ignored", edge.location, severity="warning"))
+                    edge_drop.add(id(edge))
                     continue
                 self.problems.append(Problem("unknown-reference", f"'{end}' is not defined in any referential",
                                              edge.location))
@@ -257,6 +279,9 @@ class _Collector:
                         self.problems.append(Problem("level-out-of-range",
                                                      f"level {edge.level} is not a level of '{edge.target}' ({min(ranks)}–{max(ranks)})",
                                                      edge.location))
+
+        if edge_drop:
+            self.edges = [e for e in self.edges if id(e) not in edge_drop]
 
 
 def check_paths(paths: Iterable[Path]) -> tuple[Bundle | None, list[Problem]]:
@@ -278,12 +303,14 @@ def check_paths(paths: Iterable[Path]) -> tuple[Bundle | None, list[Problem]]:
             digest.update(str(path).encode() + b"\0" + path.read_bytes())
         except OSError:
             pass
+    # imported referentials first: their (official) items replace shipped items with the same id
+    parsed.sort(key=lambda entry: entry[1].referential.provenance != "imported")
     for path, model, positions in parsed:
         collector.add_file(_display(path), model, positions)
     collector.check_references()
-    if collector.problems:
+    if any(p.severity == "error" for p in collector.problems):
         return None, collector.problems
-    return Bundle(collector.referentials, collector.items, collector.edges, digest.hexdigest()), []
+    return Bundle(collector.referentials, collector.items, collector.edges, digest.hexdigest()), collector.problems
 
 
 def load_bundle(paths: Iterable[Path] | None = None) -> Bundle:

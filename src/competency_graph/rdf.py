@@ -47,6 +47,13 @@ _EDGE_PREDICATES = {
 }
 
 
+class _Triples(list):
+    """A list of triples with the ``add`` method of a Graph."""
+
+    def add(self, triple: tuple) -> None:
+        self.append(triple)
+
+
 def _fr(text: str) -> Literal:
     return Literal(text, lang="fr")
 
@@ -60,7 +67,7 @@ def _bind(graph: Graph) -> None:
         graph.bind(prefix.replace("-", "_"), Namespace(mint_iri(f"{prefix}:x")[:-1]))
 
 
-def _add_source(graph: Graph, subject: URIRef | BNode, source: object) -> None:
+def _add_source(graph: _Triples, subject: URIRef | BNode, source: object) -> None:
     node = BNode()
     graph.add((subject, PROV.wasDerivedFrom, node))
     graph.add((node, RDF.type, PROV.Entity))
@@ -73,8 +80,9 @@ def _add_source(graph: Graph, subject: URIRef | BNode, source: object) -> None:
 
 def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
     """The RDF graph of the bundle and a map from subject IRI to the YAML location that minted it."""
-    graph = Graph()
-    _bind(graph)
+    result = Graph()
+    _bind(result)
+    graph = _Triples()  # collect first, then one batched addN (cheaper than Graph.add per triple)
     where: dict[str, Location] = {}
     schemes: dict[str, URIRef] = {}
 
@@ -106,7 +114,8 @@ def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
         if edge.type == "part-of" and edge.implicit:
             continue  # already skos:broader
         _add_edge(graph, edge, where)
-    return graph, where
+    result.addN((s, p, o, result) for s, p, o in graph)
+    return result, where
 
 
 def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Location]) -> None:
