@@ -38,9 +38,9 @@ _EASY_CSS = """
 <style>
 [data-testid="stMain"] { font-size: 20px; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; line-height: 1.6; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.4rem; line-height: 1.6; }
 [class*="st-key-big-"] button { min-height: 5.5rem; }
-[class*="st-key-big-"] button p { font-size: 1.45rem; }
+[class*="st-key-big-"] button p { font-size: 1.7rem; }
 h1 { font-size: 2.4rem !important; }
 </style>
 """
