@@ -49,5 +49,5 @@ def demo_catalog() -> StaticCatalog:
         f"rectec:C{n:02d}": ((1, 4), "2019") for n in range(1, 13)
     }
     for activity in ("A1", "A2", "A3"):
-        items[f"rae:agent-de-conditionnement/{activity}"] = (None, "demo")
+        items[f"rae:operateur-logistique/{activity}"] = (None, "demo")
     return StaticCatalog(items)

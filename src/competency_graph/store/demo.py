@@ -27,7 +27,7 @@ _USERS = {
 }
 # person id -> (name, status, birth year, writing, goal, target, experience)
 _PEOPLE = {
-    "demo-lea": ("Léa (démo)", "esat", 1991, "limited", "recognition", "rae:agent-de-conditionnement",
+    "demo-lea": ("Léa (démo)", "esat", 1991, "limited", "recognition", "rae:operateur-logistique",
                  [ExperienceEntry("rome:N1105", 48, current=True)]),
     "demo-samir": ("Samir (démo)", "esat", 1985, "none", "recognition", None,
                    [ExperienceEntry("rome:K2204", 30, current=True), ExperienceEntry("rome:A1203", 12)]),
@@ -49,9 +49,9 @@ _HISTORY = [
     (140, "demo-aicha", 3, 2, 2), (140, "demo-aicha", 5, 3, 2), (50, "demo-aicha", 5, 3, 3),
     (50, "demo-aicha", 10, 2, 1), (10, "demo-aicha", 10, 2, 2),
 ]
-_ACTIVITY_STATES = [(100, "demo-lea", "rae:agent-de-conditionnement/A1", "in_progress", "in_progress"),
-                    (25, "demo-lea", "rae:agent-de-conditionnement/A1", "acquired", "acquired"),
-                    (25, "demo-lea", "rae:agent-de-conditionnement/A2", "acquired", "in_progress")]
+_ACTIVITY_STATES = [(100, "demo-lea", "rae:operateur-logistique/A1", "in_progress", "in_progress"),
+                    (25, "demo-lea", "rae:operateur-logistique/A1", "acquired", "acquired"),
+                    (25, "demo-lea", "rae:operateur-logistique/A2", "acquired", "in_progress")]
 
 
 @dataclass(frozen=True)
