@@ -122,8 +122,7 @@ def test_candidate_adds_an_observation_and_a_refused_file(ctx):
 def test_candidate_next_step_in_plain_words_with_read_aloud():
     at = open_page("candidate", "candidate_next", read_aloud=True)
     text = texts(at)
-    assert "Pour faire reconnaître ce que vous savez faire" in text
-    assert "RAE" in text
+    assert "AFEST" in text  # the demo candidate has gaps to her trade: consolidate at work first (seed 003)
     assert "visez le cercle" in text
 
 
