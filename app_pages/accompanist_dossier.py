@@ -60,7 +60,7 @@ for item_id in shown_items:
             if record.file_sha256:
                 content, media_type = evidence.proof_file(ctx, record.id)
                 if media_type in IMAGES:
-                    st.image(content, width=200)
+                    st.image(content, width=200, alt=record.title)
                 st.download_button(t("evidence.open_file"), content, file_name=f"preuve-{record.id[:8]}",
                                    mime=media_type, key=f"dl-{record.id}")
             for e in record.endorsements:

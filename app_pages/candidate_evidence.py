@@ -78,7 +78,7 @@ for item_id, records in grouped.items():
                          kind=label("evidence_kind", record.kind), date=fr_date(record.evidence_date, long=True)))
             if record.media_type in ("image/png", "image/jpeg", "image/gif", "image/webp") and record.file_sha256:
                 content, _ = evidence.proof_file(ctx, record.id)
-                st.image(content, width=220)
+                st.image(content, width=220, alt=record.title)
             elif record.file_sha256 and not easy:
                 st.caption(t("evidence.file_info", type=record.media_type or "?",
                              size=fr_number((record.size or 0) / 1024, 1)))
