@@ -341,6 +341,175 @@ def demo(
         typer.echo(f"Structure de démonstration {state} : {summary.structure_id} ({len(summary.people)} personnes)")
 
 
+# -- administration (record database) -------------------------------------------------------------------------
+def _database_url() -> str:
+    from .settings import database_url
+
+    return database_url()
+
+
+def _require_sqlite(url: str, action_fr: str, action_en: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except Exception:  # noqa: BLE001 - a malformed URL is a user error
+        _fail("Adresse de base invalide (COMPETENCY_GRAPH_DATABASE_URL). / Invalid database URL.")
+    if backend in ("postgresql", "postgres"):
+        _fail(f"{action_fr} intégrée : base SQLite seulement. Pour PostgreSQL, utilisez pg_dump / pg_restore "
+              f"(ex. pg_dump -Fc -f sauvegarde.dump <base>).\n"
+              f"Built-in {action_en} is for SQLite only. For PostgreSQL use pg_dump / pg_restore.")
+
+
+@app.command("backup")
+def backup_cmd(
+    path: Annotated[Path, typer.Argument(help="Backup file to create (never overwritten).")],
+) -> None:
+    """Online backup of the SQLite record database (consistent while the app runs). PostgreSQL: pg_dump."""
+    from .security.backup import backup
+    from .security.errors import SecurityError
+
+    url = _database_url()
+    _require_sqlite(url, "Sauvegarde", "backup")
+    try:
+        written = backup(url, path)
+    except SecurityError as exc:
+        _fail(exc.message_fr)
+    from .settings import data_dir
+
+    typer.echo(f"Sauvegarde écrite / backup written: {written}")
+    typer.echo(f"Les fichiers de preuves se sauvegardent à part / evidence files are backed up separately: "
+               f"{data_dir() / 'files'}", err=True)
+
+
+@app.command("restore")
+def restore_cmd(
+    path: Annotated[Path, typer.Argument(help="A backup file made by `competency-graph backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the SQLite record database with a backup (checked first). Asks for confirmation."""
+    from .security.backup import check_backup, restore
+    from .security.errors import SecurityError
+
+    url = _database_url()
+    _require_sqlite(url, "Restauration", "restore")
+    try:
+        check_backup(path)
+    except SecurityError as exc:
+        _fail(exc.message_fr)
+    if not yes:
+        # Accept the French answer (o/oui) as well as y/yes; anything else keeps the database.
+        answer = typer.prompt("Remplacer tout le contenu de la base par cette sauvegarde ? / Replace the whole "
+                              "database with this backup? [o/N]", default="n", show_default=False)
+        if answer.strip().lower() not in ("o", "oui", "y", "yes"):
+            _fail("Restauration annulée. / Restore cancelled.")
+    try:
+        restore(path, url)
+    except SecurityError as exc:
+        _fail(exc.message_fr)
+    typer.echo(f"Base restaurée depuis / database restored from: {path}")
+
+
+def _read_password(login: str, from_stdin: bool) -> str:
+    from .security.accounts import check_password
+    from .security.errors import WeakPassword
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Mot de passe / password", hide_input=True,
+                                confirmation_prompt="Confirmez le mot de passe / repeat the password")
+    try:
+        check_password(password, login)
+    except WeakPassword as exc:
+        _fail(exc.message_fr)
+    return password
+
+
+def _store_failure(exc: Exception) -> None:
+    from .security.errors import SecurityError
+    from .store import StoreError
+
+    if isinstance(exc, StoreError):
+        _fail(exc.message("fr"))
+    if isinstance(exc, SecurityError):
+        _fail(exc.message_fr)
+    raise exc
+
+
+@app.command("create-user")
+def create_user_cmd(
+    login: Annotated[str, typer.Option("--login", help="Sign-in name.")],
+    name: Annotated[str, typer.Option("--name", help="Display name.")],
+    role: Annotated[str, typer.Option("--role", help="candidate | accompanist | trainer | admin")],
+    structure: Annotated[str, typer.Option("--structure", help="Structure id where the role applies.")],
+    person: Annotated[Optional[str], typer.Option("--person", help="For a candidate: their person record id.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line "
+                                                                           "of standard input.")] = False,
+) -> None:
+    """Create a local account with a password (asked twice, hidden) and a role in a structure."""
+    from .security import audit
+    from .security.accounts import set_password
+    from .security.errors import SecurityError
+    from .store import Repository, StoreError
+    from .store.models import USER_ROLES
+
+    if role not in USER_ROLES:
+        _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
+    password = _read_password(login, password_stdin)
+    try:
+        repo = Repository.open(_database_url())
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+    try:
+        if repo.find_user_by_login(login) is not None:
+            _fail("Cet identifiant de connexion est déjà pris. / This login is already taken.")
+
+        def create(r: Repository) -> str:
+            user = r.create_user(login, name, person_id=person)
+            r.grant_role(user.id, structure, role)
+            audit.record(r, None, "create", "user", record_id=user.id, structure_id=structure)
+            set_password(r, user.id, password)
+            return user.id
+        # One transaction: a refused role or structure leaves no account behind.
+        user_id = repo.transaction(create)
+    except (StoreError, SecurityError) as exc:
+        _store_failure(exc)
+    finally:
+        repo.close()
+    typer.echo(f"Compte créé / account created: {login} (id {user_id}, {role} @ {structure})")
+
+
+@app.command("grant-role")
+def grant_role_cmd(
+    login: Annotated[str, typer.Option("--login", help="Sign-in name of an existing account.")],
+    role: Annotated[str, typer.Option("--role", help="candidate | accompanist | trainer | admin")],
+    structure: Annotated[str, typer.Option("--structure", help="Structure id where the role applies.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the role away instead.")] = False,
+) -> None:
+    """Give (or with --revoke take away) a role in a structure to an existing account."""
+    from .store import Repository, StoreError
+    from .store.models import USER_ROLES
+
+    if role not in USER_ROLES:
+        _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
+    try:
+        repo = Repository.open(_database_url())
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+    try:
+        user = repo.find_user_by_login(login)
+        if user is None:
+            _fail(f"Compte inconnu / unknown account: {login!r}")
+        record = (repo.revoke_role if revoke else repo.grant_role)(user.id, structure, role)
+    except StoreError as exc:
+        _store_failure(exc)
+    finally:
+        repo.close()
+    roles = ", ".join(f"{r}@{s}" for s, r in record.roles) or "-"
+    typer.echo(f"Rôles de {login} / roles: {roles}")
+
+
 # -- imports --------------------------------------------------------------------------------------------------
 def _progress_bar(label: str, quiet: bool):
     """A progress callback ``(done, total)`` drawing a bar on stderr (nothing when quiet)."""

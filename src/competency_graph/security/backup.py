@@ -1,10 +1,13 @@
 """Online backup and restore of a SQLite record database (sqlite3's backup API: safe while the app runs).
 
-PostgreSQL is backed up with its own tools (``pg_dump``); these functions refuse other URLs.
+PostgreSQL is backed up with its own tools (``pg_dump``); these functions refuse other URLs. A backup file
+holds personal data: it is created readable by its owner only (mode 0600). A file is restored only when it is
+an intact SQLite database at a migration revision this version of the package knows.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from .errors import SecurityError
 
-__all__ = ["backup", "restore", "sqlite_path"]
+__all__ = ["backup", "restore", "sqlite_path", "check_backup"]
 
 
 def sqlite_path(url: str) -> Path:
@@ -43,23 +46,59 @@ def backup(url: str, path: Path | str) -> Path:
     if not source.is_file():
         raise SecurityError("backup_missing", "Base introuvable : rien à sauvegarder.")
     target = Path(path)
-    if target.exists():
-        raise SecurityError("backup_exists", "Le fichier de sauvegarde existe déjà : choisissez un autre nom.")
-    _copy(source, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: never overwrite (even a file created meanwhile); 0600: the copy holds personal data.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise SecurityError("backup_exists", "Le fichier de sauvegarde existe déjà : choisissez un autre nom."
+                            ) from None
+    try:
+        _copy(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
-def restore(path: Path | str, url: str) -> None:
-    """Replace the content of the database at ``url`` with the backup file ``path`` (checked first)."""
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from ..store.engine import alembic_config
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+
+
+def check_backup(path: Path | str) -> str:
+    """The migration revision of the backup file ``path``; :class:`SecurityError` when it is not an intact
+    competency-graph SQLite database (or comes from a newer version of the package)."""
     source = Path(path)
-    try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as check:
-            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            ok = ok and check.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'"
-                                      ).fetchone()[0] == 1
-        check.close()
-    except sqlite3.Error:
-        ok = False
-    if not ok:
+    revision: str | None = None
+    if source.is_file():
+        try:
+            check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            try:
+                if check.execute("PRAGMA integrity_check").fetchone()[0] == "ok" and check.execute(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()[0] == 1:
+                    rows = check.execute("SELECT version_num FROM alembic_version").fetchall()
+                    revision = rows[0][0] if len(rows) == 1 else None
+            finally:
+                check.close()
+        except sqlite3.Error:
+            revision = None
+    if revision is None:
         raise SecurityError("backup_invalid", "Ce fichier n'est pas une sauvegarde valide de la base.")
-    _copy(source, sqlite_path(url))
+    if revision not in _known_revisions():
+        raise SecurityError("backup_newer",
+                            "Cette sauvegarde vient d'une version plus récente de l'application : mettez-la à jour "
+                            "avant de restaurer.")
+    return revision
+
+
+def restore(path: Path | str, url: str) -> None:
+    """Replace the content of the database at ``url`` with the backup file ``path`` (checked first by
+    :func:`check_backup`; the target is written by the backup API, so open connections see the new content)."""
+    target = sqlite_path(url)
+    check_backup(path)
+    _copy(Path(path), target)
