@@ -91,7 +91,7 @@ with left, st.container(border=True):
         else:
             try:
                 evidence.add_proof(ctx, identity, person.id, kind, title.strip(), item_id=item_id, description=text,
-                                   content=upload.getvalue() if upload is not None else None,
+                                   content=upload,
                                    filename=upload.name if upload is not None else None, url=url,
                                    rae_modality=None if modality == "none" else modality, evidence_date=day)
             except StoreError as error:

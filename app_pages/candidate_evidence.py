@@ -56,7 +56,7 @@ with st.container(border=True):
             try:
                 record = evidence.add_proof(
                     ctx, identity, person.id, kind, title.strip(), item_id=item_id, description=text,
-                    content=upload.getvalue() if upload is not None else None,
+                    content=upload,
                     filename=upload.name if upload is not None else None)
             except StoreError as error:
                 show_refusal(error)

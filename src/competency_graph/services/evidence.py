@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import BinaryIO
 
 from ..store import EvidenceRecord
 from .accounts import Identity
@@ -27,7 +28,8 @@ def dossier(ctx: Context, person_id: str) -> dict[str | None, list[EvidenceRecor
 
 
 def add_proof(ctx: Context, identity: Identity, person_id: str, kind: str, title: str, *, item_id: str,
-              description: str | None = None, content: bytes | None = None, filename: str | None = None,
+              description: str | None = None, content: bytes | BinaryIO | None = None,
+              filename: str | None = None,
               url: str | None = None, rae_modality: str | None = None,
               evidence_date: dt.date | None = None) -> EvidenceRecord:
     """Add one proof; the store checks kind, size and content type (``StoreError`` with nothing written)."""

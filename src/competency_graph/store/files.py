@@ -1,8 +1,11 @@
 """The evidence file store: files named by the SHA-256 of their content, checked by size and magic bytes.
 
-Uploaded names are never used as paths. An upload is first *staged* (streamed to a temporary file while
-hashing, refused as soon as it passes the size limit or when its first bytes are not an accepted type),
-then *committed* into ``<root>/ab/cd/<sha256>`` by an atomic rename.
+Uploaded names are never used as paths. An upload (bytes, or a binary file object such as Streamlit's
+``UploadedFile``) is first *staged*: a declared ``size`` over the limit is refused before reading anything;
+otherwise the content is read in chunks of 64 KiB (never with an unbounded ``read()``) into a temporary file
+while hashing, and refused as soon as its first bytes are not an accepted type or as soon as it passes the
+size limit, so at most the limit plus one chunk is ever read. It is then *committed* into
+``<root>/ab/cd/<sha256>`` by an atomic rename.
 """
 
 from __future__ import annotations
@@ -103,6 +106,16 @@ class FileStore:
             f"The file exceeds the maximum size ({_mib(self.max_bytes)} MiB).",
         )
 
+    def _media_type(self, head: bytes) -> str:
+        media_type = sniff_media_type(head)
+        if media_type is None or media_type not in self.accepted:
+            raise StoreError(
+                "file_type_refused",
+                "Type de fichier refusé : seuls les photos, PDF, vidéos et sons courants sont acceptés.",
+                "File type refused: only common photos, PDF, videos and sounds are accepted.",
+            )
+        return media_type
+
     def _check_declared_size(self, content: BinaryIO) -> None:
         # Refuse a huge upload before reading it when its size is known (Streamlit's UploadedFile, real files).
         size = getattr(content, "size", None)
@@ -134,40 +147,43 @@ class FileStore:
         digest = hashlib.sha256()
         size = 0
         head = b""
+        media_type: str | None = None
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
+                    if not isinstance(chunk, (bytes, bytearray)):
+                        raise StoreError("file_type_refused", "Le fichier doit être lu en binaire.",
+                                         "The file must be opened in binary mode.")
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise self._too_large()
-                    if len(head) < _HEAD:
+                    if media_type is None:
                         head += chunk[: _HEAD - len(head)]
+                        if len(head) >= _HEAD:  # the type is known from the first bytes: refuse before reading on
+                            media_type = self._media_type(head)
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
                 raise StoreError("empty_file", "Le fichier est vide.", "The file is empty.")
-            media_type = sniff_media_type(head)
-            if media_type is None or media_type not in self.accepted:
-                raise StoreError(
-                    "file_type_refused",
-                    "Type de fichier refusé : seuls les photos, PDF, vidéos et sons courants sont acceptés.",
-                    "File type refused: only common photos, PDF, videos and sounds are accepted.",
-                )
+            if media_type is None:  # a file shorter than the sniffed head
+                media_type = self._media_type(head)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
         return StagedFile(digest.hexdigest(), size, media_type, temp_path)
 
-    def commit(self, staged: StagedFile) -> Path:
-        """Move a staged file to its content address (idempotent: same content, same place)."""
+    def commit(self, staged: StagedFile) -> bool:
+        """Move a staged file to its content address (idempotent: same content, same place). True when this
+        call created the file (so a caller whose database write then fails may remove it again)."""
         target = self.path(staged.sha256)
         if target.exists():
             staged.temp_path.unlink(missing_ok=True)
-            return target
+            return False
         target.parent.mkdir(parents=True, exist_ok=True)
         if staged.temp_path.exists():
             os.replace(staged.temp_path, target)
-        return target
+            return True
+        return False
 
     def discard(self, staged: StagedFile) -> None:
         staged.temp_path.unlink(missing_ok=True)

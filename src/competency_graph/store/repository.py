@@ -829,7 +829,8 @@ class Repository:
                                      "The positioning does not belong to this person.")
             sha = None
             if staged is not None:
-                self.files.commit(staged)
+                if self.files.commit(staged):
+                    created_file.append(staged.sha256)
                 sha = staged.sha256
                 if s.get(StoredFile, sha) is None:
                     s.add(StoredFile(sha256=sha, size=staged.size, media_type=staged.media_type))
@@ -842,12 +843,25 @@ class Repository:
             log.info("evidence added id=%s kind=%s file=%s", row.id, kind, "yes" if sha else "no")
             return self._evidence_record(s, row)
 
+        created_file: list[str] = []  # set when this call put the file in place (write may run several times)
         try:
             return self._run(write, write=True)
         except BaseException:
             if staged is not None:
                 self.files.discard(staged)
+                if created_file:
+                    self._drop_unreferenced_file(staged.sha256)
             raise
+
+    def _drop_unreferenced_file(self, sha256: str) -> None:
+        """Remove a file this repository just stored when the write that needed it failed, unless a row
+        (committed by someone else meanwhile) uses it; best effort, as the database may be the failing part."""
+        try:
+            used = self._run(lambda s: s.get(StoredFile, sha256) is not None, write=False)
+        except Exception:  # noqa: BLE001 - database unreachable: no row of ours can point to the file either
+            used = False
+        if not used:
+            self.files.delete(sha256)
 
     def endorse(self, evidence_id: str, endorser_name: str, relation: str, *, statement: str | None = None,
                 endorsed_on: dt.date | None = None) -> EndorsementRecord:
