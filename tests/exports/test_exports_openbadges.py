@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from competency_graph.exports.openbadges import (NotMastered, achievement_for, credential_for, ob_schema,
-                                                 offline_jsonld)
+from competency_graph.exports.openbadges import (OB_SCHEMA_URL, VENDOR, NotMastered, achievement_for,
+                                                 credential_for, ob_schema, offline_jsonld, schema_errors)
 from competency_graph.ids import level_iri, mint_iri
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
@@ -38,9 +38,37 @@ def test_achievement_of_an_activity_lists_its_circles(shipped_bundle):
     assert level_iri("rectec:C01", 2) in required
 
 
+def test_vendored_schema_is_the_official_one_and_self_contained():
+    schema = ob_schema()
+    assert schema["$id"] == OB_SCHEMA_URL
+    assert schema["title"] == "JSON Schema for the AchievementCredential class."
+    assert "REDUCED" not in json.dumps(schema)
+    jsonschema.Draft201909Validator.check_schema(schema)
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.add(node["$ref"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(schema)
+    assert refs and all(r.startswith("#/$defs/") and r[8:] in schema["$defs"] for r in refs)  # no network
+    readme = (VENDOR / "README.md").read_text(encoding="utf-8")
+    assert OB_SCHEMA_URL in readme and "1EdTech" in readme
+
+
 def test_credential_validates_and_hides_the_name(repo, person, shipped_bundle):
     cred = _cred(repo, shipped_bundle, person)
-    jsonschema.Draft202012Validator(ob_schema()).validate(cred)
+    assert schema_errors(cred) == []
+    named_errors = schema_errors(_cred(repo, shipped_bundle, person, level=1))
+    assert named_errors == []
+    assert cred["validFrom"] == cred["issuanceDate"] == "2025-04-01T00:00:00Z"
+    assert cred["endorsement"][0]["validFrom"] == cred["endorsement"][0]["issuanceDate"]
     text = json.dumps(cred, ensure_ascii=False)
     assert "Zoé" not in text and "Martin" not in text
     assert cred["issuer"]["name"] == "ESAT Les Ateliers d'Émeraude"
@@ -49,13 +77,24 @@ def test_credential_validates_and_hides_the_name(repo, person, shipped_bundle):
     assert cred["endorsement"][0]["issuer"]["name"] == "Mme Tutrice"
     named = _cred(repo, shipped_bundle, person, reveal_name=True)
     assert "Zoé Martin-Lefèvre" in json.dumps(named, ensure_ascii=False)
+    assert schema_errors(named) == []
+
+
+def test_activity_credential_validates(repo, person, shipped_bundle):
+    cred = _cred(repo, shipped_bundle, person, "rae:agent-de-restauration/A1")
+    assert schema_errors(cred) == []
+    assert cred["credentialSubject"]["result"][0]["value"] == "acquired"
 
 
 def test_schema_rejects_a_broken_credential(repo, person, shipped_bundle):
     cred = _cred(repo, shipped_bundle, person)
     del cred["credentialSubject"]["achievement"]["criteria"]
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.Draft202012Validator(ob_schema()).validate(cred)
+    cred["credentialSubject"]["identifier"][0]["nickname"] = "x"  # IdentityObject forbids extra properties
+    cred["issuanceDate"] = "01/04/2025"
+    errors = schema_errors(cred)
+    assert any("criteria" in e for e in errors)
+    assert any("nickname" in e for e in errors)
+    assert any(e.startswith("issuanceDate:") for e in errors)
 
 
 def test_not_mastered_gives_no_badge(repo, person, shipped_bundle):

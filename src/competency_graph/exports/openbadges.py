@@ -1,8 +1,15 @@
 """Open Badges 3.0 (1EdTech) as JSON-LD: an ``Achievement`` per RECTEC circle / trade activity / bloc, and an
 unsigned ``OpenBadgeCredential`` for one person.
 
-The JSON-LD contexts and the JSON schema are vendored under ``vendor/`` (no network at run time):
-``OB_CONTEXT_URL`` → ``vendor/ob-context-3.0.3.json``, ``VC_CONTEXT_URL`` → ``vendor/credentials-v2.json``.
+The JSON-LD contexts and 1EdTech's official JSON schema are vendored under ``vendor/`` (no network at run
+time; sources in ``vendor/README.md``): ``OB_CONTEXT_URL`` → ``vendor/ob-context-3.0.3.json``,
+``VC_CONTEXT_URL`` → ``vendor/credentials-v2.json``, ``OB_SCHEMA_URL`` →
+``vendor/ob_v3p0_achievementcredential_schema.json``.
+
+Dates: the credential is a VC 2.0 one (``validFrom``/``validUntil``). The official schema revision we could
+vendor predates the move to VC 2.0 and requires ``issuanceDate`` (and names ``expirationDate``), so both
+spellings are written with the same instant: VC 2.0 readers use the first, verifiers on that schema the second
+(in JSON-LD the old names fall under the VC 2.0 ``@vocab``, nothing is lost or redefined).
 The recipient is identified by a salted SHA-256 of the person's id, never by name unless ``reveal_name``.
 """
 
@@ -20,11 +27,12 @@ from typing import Any
 from ..ids import level_iri, mint_iri
 from .common import is_mastered, label_of, referential_of, retained
 
-__all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "VENDOR", "vendored_contexts", "ob_schema", "achievement_for",
-           "credential_for", "offline_jsonld", "NotMastered"]
+__all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "OB_SCHEMA_URL", "VENDOR", "vendored_contexts", "ob_schema",
+           "schema_errors", "achievement_for", "credential_for", "offline_jsonld", "NotMastered"]
 
 OB_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2"
+OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 VENDOR = Path(__file__).resolve().parent / "vendor"
 _NS = uuid.UUID("6f1c9a52-6c3e-4b1e-9a59-0c2f7e1d4b11")  # namespace of our deterministic urn:uuid ids
 
@@ -44,7 +52,40 @@ def vendored_contexts() -> dict[str, dict[str, Any]]:
 
 
 def ob_schema() -> dict[str, Any]:
+    """1EdTech's official ``AchievementCredential`` JSON schema (draft 2019-09), vendored verbatim."""
     return _load("ob_v3p0_achievementcredential_schema.json")
+
+
+def _is_datetime(value: object) -> bool:
+    """RFC 3339 date-time with a time zone (jsonschema checks ``date-time`` only with an extra package)."""
+    if not isinstance(value, str):
+        return True  # formats constrain strings only
+    if "T" not in value.upper():
+        return False
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None
+
+
+def schema_errors(document: dict[str, Any]) -> list[str]:
+    """Every violation of the official OB 3.0 schema, as ``path: message`` lines (empty when valid).
+
+    Offline: the schema is registered locally under its ``$id``; every ``$ref`` in it is internal."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = ob_schema()
+    registry = Registry().with_resource(OB_SCHEMA_URL, Resource.from_contents(schema))
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("date-time")(_is_datetime)
+    validator = jsonschema.Draft201909Validator(schema, registry=registry, format_checker=checker)
+    out = []
+    for err in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        where = "/".join(str(p) for p in err.absolute_path) or "(racine)"
+        out.append(f"{where}: {err.message}")
+    return out
 
 
 def _urn(*parts: object) -> str:
@@ -189,7 +230,7 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
                 "type": ["VerifiableCredential", "EndorsementCredential"],
                 "id": _urn("endorsement", en.id), "name": f"Appui de {en.endorser_name}",
                 "issuer": {"id": _urn("endorser", en.id), "type": ["Profile"], "name": en.endorser_name},
-                "validFrom": _iso(en.endorsed_on),
+                "validFrom": _iso(en.endorsed_on), "issuanceDate": _iso(en.endorsed_on),
                 "credentialSubject": {"id": ev_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
             })
     credential: dict[str, Any] = {
@@ -200,11 +241,13 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
         "description": f"Compétence reconnue par {issuer['name']}.",
         "issuer": issuer,
         "validFrom": _iso(valid_from),
+        "issuanceDate": _iso(valid_from),
         "credentialSubject": {"type": ["AchievementSubject"], "identifier": identifiers,
                               "achievement": achievement, "result": [result]},
     }
     if valid_until is not None:
         credential["validUntil"] = _iso(valid_until)
+        credential["expirationDate"] = _iso(valid_until)
     if evidence:
         credential["evidence"] = evidence
     if endorsements:
