@@ -37,6 +37,13 @@ def shown(value: int | None, graded: bool) -> str:
     return t("state_short." + {0: "not_yet", 1: "in_progress", 2: "acquired"}.get(value, "not_yet"))
 
 
+def confirmation(row) -> str:
+    """✓ when the accompanist positioned the item; else whether the person did (self only) or nobody did."""
+    if row.confirmed:
+        return "✓"
+    return t("guidance.unconfirmed") if row.self_level is not None else t("guidance.unpositioned")
+
+
 if target_id is None:
     st.info(t("guidance.no_target"))
 else:
@@ -49,7 +56,7 @@ else:
         t("guidance.col.co"): shown(r.co_level, r.graded),
         t("guidance.col.required"): shown(r.required, r.graded),
         t("guidance.col.gap"): r.gap,
-        t("guidance.col.confirmed"): "✓" if r.confirmed else "non confirmé",
+        t("guidance.col.confirmed"): confirmation(r),
     } for r in report.rows])
     gaps = [r.gap > 0 for r in report.rows]
     st.dataframe(frame.style.apply(lambda col: [GAP_STYLE if g else "" for g in gaps], axis=0),

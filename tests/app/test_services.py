@@ -109,7 +109,9 @@ def test_competency_map_has_12_sectors_4_circles_and_pole_colours(bundle):
     co = [tr for tr in fig.data if tr.type == "scatterpolar"]
     assert len(co) == 1 and co[0].marker.symbol == "diamond" and len(co[0].r) == 4
     assert list(fig.layout.polar.radialaxis.tickvals) == [1, 2, 3, 4]
-    assert len(fig.layout.polar.angularaxis.categoryarray) == 12
+    axis = fig.layout.polar.angularaxis  # one label per sector, at the angle of its bar
+    assert len(axis.ticktext) == 12 and list(axis.tickvals) == [i * 30 for i in range(12)]
+    assert sorted(a for b in bars for a in b.theta) == list(axis.tickvals)
 
 
 def test_course_links_csv_is_excel_ready_and_neutralises_formulas():

@@ -22,6 +22,7 @@ KIND_COLORS = {
     "pole": "#6A1B9A", "competency": "#1F6FB2", "trade": "#2E7D32", "job": "#00838F", "activity": "#558B2F",
     "certification": "#C62828", "bloc": "#EF6C00", "modality": "#5D4037", "external": "#9E9E9E",
 }
+_BAR_WIDTH = 0.9  # share of a sector a bar fills (the rest is the gap between neighbours)
 _FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=14, color="#1a1a1a")
 
 
@@ -40,6 +41,10 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
     self_name = self_name or t("map.self")
     co_name = co_name or t("map.co")
     thetas = [short_label(f"{r.number}. {r.label}", 16 if not big else 14) for r in rows]
+    # numeric angles, one sector per competency: with a categorical angular axis plotly shifts the bars of
+    # traces holding a few of the categories by half a sector, so labels sat on sector edges
+    sector = 360 / max(len(rows), 1)
+    angles = [i * sector for i in range(len(rows))]
     fig = go.Figure()
     poles: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
@@ -47,13 +52,14 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
     for pole_id, indexes in poles.items():
         first = rows[indexes[0]]
         fig.add_trace(go.Barpolar(
-            r=[rows[i].self_level or 0 for i in indexes], theta=[thetas[i] for i in indexes],
+            r=[rows[i].self_level or 0 for i in indexes], theta=[angles[i] for i in indexes],
             name=first.pole_label, legendgroup="self", legendgrouptitle_text=self_name,
+            width=[sector * _BAR_WIDTH] * len(indexes),
             marker=dict(color=first.color, line=dict(color="#222222", width=1)), opacity=0.85,
             customdata=[[rows[i].label, rows[i].self_level or "–"] for i in indexes],
             hovertemplate="%{customdata[0]}<br>" + self_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
-    co = [(thetas[i], r.co_level, r.label) for i, r in enumerate(rows) if r.co_level is not None]
+    co = [(angles[i], r.co_level, r.label) for i, r in enumerate(rows) if r.co_level is not None]
     if co:
         fig.add_trace(go.Scatterpolar(
             r=[c[1] for c in co], theta=[c[0] for c in co], mode="markers", name=co_name,
@@ -76,7 +82,8 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
                             side="counterclockwise",
                             tickfont=dict(size=11, color="#444444"), gridcolor="#9E9E9E", gridwidth=1.5,
                             showline=False),
-            angularaxis=dict(direction="clockwise", rotation=90, categoryorder="array", categoryarray=thetas,
+            angularaxis=dict(type="linear", thetaunit="degrees", direction="clockwise", rotation=90,
+                             tickmode="array", tickvals=angles, ticktext=thetas,
                              gridcolor="#D0D0D0", tickfont=dict(size=14 if big else 12)),
         ),
         bargap=0.08,

@@ -363,6 +363,9 @@ FR: dict[str, str] = {
     "guidance.validates": "Blocs visés : {blocs}",
     "guidance.pathway_unavailable": "Pas de parcours calculable pour cet objectif.",
     "guidance.person_target": "objectif du dossier",
+    # -- accompanist: guidance (gaps table, entry profiles) --
+    "guidance.unconfirmed": "non confirmé",
+    "guidance.unpositioned": "non positionné",
     # -- trainer ----------------------------------------------------------------------------------------
     "links.title": "Maillons de parcours",
     "links.intro": "Partez de ce qu'attend l'objectif, mesurez l'écart du groupe, et construisez les étapes "
