@@ -48,15 +48,16 @@ NAVIGATION = {
         "nav.section.referentials": [REFERENTIALS],
     },
     "admin": {
-        "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration")],
+        "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration"),
+                              page("admin_users.py", "page.admin_users", "🔐", "utilisateurs")],
         "nav.section.referentials": [REFERENTIALS],
     },
 }
 
-identity = session.current_identity()
 apply_style(session.easy_read())
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo
+    identity = session.current_identity()  # checks the session token at every run
     sections = NAVIGATION.get(identity.role, {}) if identity else {}
     pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
     current = st.navigation(pages)

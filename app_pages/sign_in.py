@@ -1,30 +1,89 @@
-"""Sign-in: in this version, pick a demo account (the security issue adds passwords and OIDC)."""
+"""Sign-in: login and password (throttled); outside production mode, also a demo account picker."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from competency_graph.security import accounts as security_accounts
+from competency_graph.security.errors import AuthError
 from competency_graph.services import accounts, cache
 from competency_graph.ui import session
 from competency_graph.ui.i18n import label, t
 
 ROLE_PICTOS = {"candidate": "🙂", "accompanist": "🤝", "trainer": "🧩", "admin": "🛠️"}
+PENDING = "pending_sign_in"
+"""After a password sign-in of a user with several roles: the session and the roles to pick from."""
+
+
+def option(account: accounts.Account) -> str:
+    return t("sign_in.option", picto=ROLE_PICTOS.get(account.role, ""), name=account.display_name,
+             role=label("role", account.role))
+
+
+def refusal(error: AuthError) -> str:
+    """A French message that never says whether the login or the password was wrong."""
+    if error.code == "account_locked":
+        return t("sign_in.locked", minutes=security_accounts.LOCK_MINUTES)
+    if error.code == "no_role":
+        return t("sign_in.no_role")
+    return t("sign_in.bad_credentials")
+
 
 ctx = cache.context()
 st.title(t("sign_in.title"))
 st.write(t("app.tagline"))
-st.info(t("sign_in.intro"))
-choices = accounts.demo_accounts(ctx)
-if not choices:
-    st.warning(t("sign_in.none"))
+notice = session.pop_notice()
+if notice:
+    st.warning(t(notice))
+
+pending: accounts.SignedIn | None = st.session_state.get(PENDING)
+if pending is not None:
+    # Password checked; the user holds several roles and picks the one to act in.
+    by_role = {a.role: a for a in pending.accounts}
+    with st.form("pick_role"):
+        role = st.radio(t("sign_in.pick_role"), list(by_role), key="pending_role",
+                        format_func=lambda r: option(by_role[r]))
+        chosen = st.form_submit_button(t("sign_in.continue"), type="primary")
+    if chosen and role:
+        account = by_role[role]
+        st.session_state.pop(PENDING, None)
+        session.sign_in(accounts.identity_for(ctx, account.user_id, role), pending.token)
+        st.rerun()
     st.stop()
-by_key = {f"{a.user_id}|{a.role}": a for a in choices}
-with st.form("sign_in"):
-    key = st.radio(t("sign_in.account"), list(by_key), key="account", format_func=lambda k: t(
-        "sign_in.option", picto=ROLE_PICTOS.get(by_key[k].role, ""), name=by_key[k].display_name,
-        role=label("role", by_key[k].role)))
-    submitted = st.form_submit_button(t("sign_in.button"), type="primary")
-if submitted and key:
-    chosen = by_key[key]
-    session.sign_in(accounts.demo_sign_in(ctx, chosen.user_id, chosen.role))
+
+demo = accounts.demo_accounts(ctx)  # always empty in production mode
+if demo:
+    st.info(t("sign_in.intro"))
+    by_key = {f"{a.user_id}|{a.role}": a for a in demo}
+    with st.form("sign_in"):
+        key = st.radio(t("sign_in.account"), list(by_key), key="account", format_func=lambda k: option(by_key[k]))
+        submitted = st.form_submit_button(t("sign_in.button"), type="primary")
+    if submitted and key:
+        chosen_account = by_key[key]
+        identity, token = accounts.demo_session(ctx, chosen_account.user_id, chosen_account.role)
+        session.sign_in(identity, token)
+        st.rerun()
+    st.subheader(t("sign_in.password_title"))
+elif security_accounts.demo_sign_in_allowed():
+    st.caption(t("sign_in.none"))
+
+with st.form("password_sign_in", clear_on_submit=True):
+    login = st.text_input(t("sign_in.login"), key="login", max_chars=200, autocomplete="username")
+    password = st.text_input(t("sign_in.password"), key="password", type="password", max_chars=1024,
+                             autocomplete="current-password")
+    sent = st.form_submit_button(t("sign_in.password_button"), type="primary" if not demo else "secondary")
+if sent:
+    if not login.strip() or not password:
+        st.warning(t("sign_in.missing"))
+        st.stop()
+    try:
+        signed = accounts.password_sign_in(ctx, login, password)
+    except AuthError as error:
+        st.error(refusal(error))
+        st.stop()
+    if len(signed.accounts) == 1:
+        only = signed.accounts[0]
+        session.sign_in(accounts.identity_for(ctx, only.user_id, only.role), signed.token)
+    else:
+        st.session_state[PENDING] = signed
     st.rerun()

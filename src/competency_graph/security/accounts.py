@@ -25,7 +25,7 @@ from .errors import AuthError, WeakPassword
 
 __all__ = ["MIN_PASSWORD_LENGTH", "MAX_FAILURES", "LOCK_MINUTES", "SESSION_HOURS", "mode",
            "demo_sign_in_allowed", "check_password", "set_password", "authenticate", "demo_sign_in",
-           "session_user", "logout"]
+           "session_user", "logout", "users_with_password"]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
@@ -92,6 +92,11 @@ def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: s
         s.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
         audit.record(repo, by_user_id or user_id, "change", "password", record_id=user_id)
     repo._run(write, write=True)  # the audit entry joins this transaction
+
+
+def users_with_password(repo: Repository) -> set[str]:
+    """Ids of the users who have a local password."""
+    return repo._run(lambda s: set(s.scalars(select(Account.user_id))), write=False)
 
 
 def _token_hash(token: str) -> str:

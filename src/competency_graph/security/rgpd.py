@@ -33,7 +33,7 @@ from . import audit
 from .errors import AccessDenied, SecurityError
 
 __all__ = ["ErasureRecord", "export_person", "erase_person", "retention_days", "set_retention_days",
-           "people_past_retention", "DEFAULT_RETENTION_DAYS"]
+           "people_past_retention", "list_erasures", "DEFAULT_RETENTION_DAYS"]
 
 DEFAULT_RETENTION_DAYS = 3 * 365
 
@@ -156,6 +156,14 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
     for sha in orphans:
         repo.files.delete(sha)
     return ErasureRecord(subject, rows, len(orphans), now)
+
+
+def list_erasures(repo: Repository, *, limit: int = 500) -> list[ErasureRecord]:
+    """The erasure log, newest first (pseudonyms and counts only; callers check the reader is an admin)."""
+    def read(s: Session) -> list[ErasureRecord]:
+        rows = s.scalars(select(ErasureEntry).order_by(ErasureEntry.id.desc()).limit(limit))
+        return [ErasureRecord(r.subject_ref, r.rows_deleted, r.files_deleted, r.at) for r in rows]
+    return repo._run(read, write=False)
 
 
 def retention_days(repo: Repository) -> int:

@@ -1,17 +1,28 @@
-"""Who is signed in: the demo sign-in (pick an account) and the people an identity may see.
+"""Who is signed in, and the access rules every service goes through.
 
-The security issue replaces :func:`demo_sign_in` by a password (argon2) or OIDC sign-in that returns the
-same :class:`Identity`; pages only ever read the identity.
+Sign-in opens a session (a random token; only its hash is stored) with a password (``security.accounts``)
+or, outside production mode, by picking a demo account. The app checks the token at every run and sets the
+*actor* (:func:`set_actor`): services that read or write a person's record build a
+:class:`~competency_graph.security.access.Guard` for it (:func:`guard_for`), so that every decision is
+checked and written to the audit log whatever the page shows or hides.
 """
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..store import PersonRecord, StoreError
+from ..security import accounts as security_accounts
+from ..security.access import Guard
+from ..security.errors import AccessDenied, AuthError
+from ..store import PersonRecord, StoreError, UserRecord
 from .context import Context
 
-__all__ = ["Identity", "Account", "ROLES", "demo_accounts", "demo_sign_in", "visible_people", "require_person"]
+__all__ = ["Identity", "Account", "SignedIn", "ROLES", "demo_accounts", "demo_sign_in", "demo_session",
+           "password_sign_in", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
+           "current_actor", "acting_as", "guard_for", "visible_people", "require_person"]
 
 #: roles in the order the sign-in page lists them
 ROLES = ("candidate", "accompanist", "trainer", "admin")
@@ -32,7 +43,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class Account:
-    """One choice of the demo sign-in: a user in a role."""
+    """One choice of the demo sign-in (or of the role picker): a user in a role."""
 
     user_id: str
     login: str
@@ -42,45 +53,148 @@ class Account:
     person_id: str | None
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A password sign-in: the session token and the roles the user may act in (pick one when several)."""
+
+    token: str
+    accounts: tuple[Account, ...]
+
+
+def _accounts_of(user: UserRecord) -> list[Account]:
+    found = []
+    for role in ROLES:
+        structures = tuple(sorted({s for s, r in user.roles if r == role}))
+        if structures and (role != "candidate" or user.person_id):
+            found.append(Account(user.id, user.login, user.display_name, role, structures, user.person_id))
+    return found
+
+
+def roles_of(ctx: Context, user_id: str) -> list[Account]:
+    """The roles an active user may act in (a candidate role needs a linked record)."""
+    user = ctx.repo.get_user(user_id)
+    return _accounts_of(user) if user.active else []
+
+
+def identity_for(ctx: Context, user_id: str, role: str) -> Identity:
+    """The identity of ``user_id`` acting as ``role``, read from the database (``AuthError`` when the user
+    does not hold that role any more)."""
+    for account in roles_of(ctx, user_id):
+        if account.role == role:
+            return Identity(account.user_id, account.display_name, role, account.structures,
+                            account.person_id if role == "candidate" else None)
+    raise AuthError("sign_in_refused", "Ce compte ne peut pas se connecter avec ce rôle.",
+                    "This account cannot sign in with this role.")
+
+
 def demo_accounts(ctx: Context) -> list[Account]:
-    """Every active (user, role) pair of the database, candidates first."""
+    """Every active (user, role) pair of the demo accounts that have no password, candidates first; empty in
+    production mode."""
+    if not security_accounts.demo_sign_in_allowed():
+        return []
     accounts = []
+    with_password = security_accounts.users_with_password(ctx.repo)
     for user in ctx.repo.list_users():
-        if not user.active:
-            continue
-        for role in ROLES:
-            structures = tuple(sorted({s for s, r in user.roles if r == role}))
-            if structures and (role != "candidate" or user.person_id):
-                accounts.append(Account(user.id, user.login, user.display_name, role, structures, user.person_id))
+        if user.active and user.login.startswith("demo.") and user.id not in with_password:
+            accounts.extend(_accounts_of(user))
     return sorted(accounts, key=lambda a: (ROLES.index(a.role), a.display_name, a.user_id))
 
 
 def demo_sign_in(ctx: Context, user_id: str, role: str) -> Identity:
-    """Sign in as ``user_id`` in ``role`` without a password (demo only)."""
-    for account in demo_accounts(ctx):
-        if account.user_id == user_id and account.role == role:
-            return Identity(account.user_id, account.display_name, role, account.structures,
-                            account.person_id if role == "candidate" else None)
-    raise StoreError("sign_in_refused", "Ce compte ne peut pas se connecter avec ce rôle.",
-                     "This account cannot sign in with this role.")
+    """The identity of a demo account in ``role`` (no password; refused in production mode)."""
+    return demo_session(ctx, user_id, role)[0]
+
+
+def demo_session(ctx: Context, user_id: str, role: str) -> tuple[Identity, str]:
+    """Sign in a demo account without a password: its identity in ``role`` and a session token."""
+    if not security_accounts.demo_sign_in_allowed():
+        raise AuthError("demo_disabled", "Connexion de démonstration désactivée en production.",
+                        "Demo sign-in is disabled in production mode.")
+    identity = identity_for(ctx, user_id, role)
+    token = security_accounts.demo_sign_in(ctx.repo, ctx.repo.get_user(user_id).login)
+    return identity, token
+
+
+def password_sign_in(ctx: Context, login: str, password: str) -> SignedIn:
+    """Check a login and password (throttled, see ``security.accounts.authenticate``); ``AuthError`` with a
+    message that never says which of the two was wrong."""
+    token = security_accounts.authenticate(ctx.repo, login, password)
+    user = security_accounts.session_user(ctx.repo, token)
+    choices = roles_of(ctx, user.id) if user is not None else []
+    if not choices:  # an account with no role yet: nothing to open
+        security_accounts.logout(ctx.repo, token)
+        raise AuthError("no_role", "Ce compte n'a encore aucun rôle : demandez à un administrateur.",
+                        "This account has no role yet.")
+    return SignedIn(token, tuple(choices))
+
+
+def check_session(ctx: Context, identity: Identity, token: str | None) -> Identity | None:
+    """The identity refreshed from the database when the session is still valid, else None.
+
+    With a token: the session must be live and belong to the identity's user. Without one (only server code
+    can put an identity in the session state, e.g. the app tests), outside production mode the identity is
+    re-read from the database; in production mode every identity needs a live session."""
+    if token:
+        user = security_accounts.session_user(ctx.repo, token)
+        if user is None or user.id != identity.user_id:
+            return None
+    elif not security_accounts.demo_sign_in_allowed():
+        return None
+    try:
+        return identity_for(ctx, identity.user_id, identity.role)
+    except StoreError:  # the role was revoked, the account deactivated or erased
+        return None
+
+
+def sign_out(ctx: Context, token: str | None) -> None:
+    if token:
+        security_accounts.logout(ctx.repo, token)
+
+
+# -- the actor of the current run ------------------------------------------------------------------------
+
+_ACTOR: contextvars.ContextVar[Identity | None] = contextvars.ContextVar("competency_graph_actor", default=None)
+
+
+def set_actor(identity: Identity | None) -> None:
+    """The signed-in identity the services act for in this thread (the app sets it at each run)."""
+    _ACTOR.set(identity)
+
+
+def current_actor() -> Identity | None:
+    return _ACTOR.get()
+
+
+@contextmanager
+def acting_as(identity: Identity | None) -> Iterator[None]:
+    """Run a block as ``identity`` (tests, commands), restoring the previous actor afterwards."""
+    token = _ACTOR.set(identity)
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
+
+
+def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
+    """The access guard of ``identity`` (default: the actor of this run) in its role; ``AccessDenied`` when
+    nobody is signed in."""
+    who = identity if identity is not None else _ACTOR.get()
+    if who is None:
+        raise AccessDenied("Connectez-vous pour ouvrir un dossier.", code="not_signed_in")
+    return Guard(ctx.repo, who.user_id, who.role)
 
 
 def visible_people(ctx: Context, identity: Identity) -> list[PersonRecord]:
-    """The people whose record the identity may open in the app."""
-    repo = ctx.repo
-    if identity.role == "candidate":
-        return [repo.get_person(identity.person_id)] if identity.person_id else []
-    if identity.role == "accompanist":
-        return repo.candidates_of(identity.user_id)
+    """The people whose record the identity may open (or, for a trainer, their groups' members, each under a
+    pseudonym unless the trainer is also their accompanist)."""
+    guard = guard_for(ctx, identity)
     if identity.role == "trainer":
-        return [p for s in identity.structures for p in repo.list_people(s)]
-    return []
+        members = {p.id: p for s in guard.roles if guard.has("trainer", s) for p in guard.group_members(s)}
+        return sorted(members.values(), key=lambda p: (p.display_name, p.id))
+    return guard.people()
 
 
 def require_person(ctx: Context, identity: Identity, person_id: str) -> PersonRecord:
-    """The person's record when the identity may open it, else ``StoreError('access_denied')``."""
-    for person in visible_people(ctx, identity):
-        if person.id == person_id:
-            return person
-    raise StoreError("access_denied", "Vous n'avez pas accès au dossier de cette personne.",
-                     "You have no access to this person's record.")
+    """The person's record when the identity may open it (logged), else ``AccessDenied`` (a ``StoreError``
+    with code ``access_denied``, also logged)."""
+    return guard_for(ctx, identity).read_person(person_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .accounts import Identity, visible_people
+from .accounts import Identity, guard_for, visible_people
 from .context import Context
 from .people import rectec_competencies
 
@@ -33,10 +33,12 @@ def caseload(ctx: Context, identity: Identity, *, today: dt.date | None = None) 
     today = today or dt.date.today()
     rectec = {i.id for i in rectec_competencies(ctx.bundle)}
     rows = []
+    guard = guard_for(ctx, identity)
     for person in visible_people(ctx, identity):
-        view = ctx.repo.current_view(person.id)
+        view, followups = guard.reading(person.id, "caseload", lambda pid=person.id: (
+            ctx.repo.current_view(pid), ctx.repo.list_followups(pid, status="planned")))
         moments = [p.positioned_at for v in view.items.values() for p in v.roles.values()]
-        planned = [f.scheduled_on for f in ctx.repo.list_followups(person.id, status="planned")
+        planned = [f.scheduled_on for f in followups
                    if f.scheduled_on >= today or (f.due_until and f.due_until >= today)]
         target = person.target
         rows.append(CaseRow(

@@ -1,4 +1,6 @@
-"""The proof dossier: a person's evidence grouped by competency, and adding a proof through the store."""
+"""The proof dossier: a person's evidence grouped by competency, and adding a proof through the store.
+
+Every read and write goes through the access guard (:func:`.accounts.guard_for`): checked and logged."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections import defaultdict
 from typing import BinaryIO
 
 from ..store import EvidenceRecord
-from .accounts import Identity
+from .accounts import Identity, guard_for
 from .context import Context
 
 __all__ = ["dossier", "add_proof", "proof_file", "endorse", "CANDIDATE_KINDS", "ACCOMPANIST_KINDS"]
@@ -17,10 +19,11 @@ CANDIDATE_KINDS = ("photo", "document", "observation")
 ACCOMPANIST_KINDS = ("observation", "photo", "document", "video_link", "attestation")
 
 
-def dossier(ctx: Context, person_id: str) -> dict[str | None, list[EvidenceRecord]]:
+def dossier(ctx: Context, person_id: str, *, identity: Identity | None = None
+            ) -> dict[str | None, list[EvidenceRecord]]:
     """Evidence by item (None: attached to a positioning only), newest first within an item."""
     grouped: dict[str | None, list[EvidenceRecord]] = defaultdict(list)
-    for record in ctx.repo.list_evidence(person_id):
+    for record in guard_for(ctx, identity).list_evidence(person_id):
         grouped[record.item_id].append(record)
     for records in grouped.values():
         records.sort(key=lambda r: (r.evidence_date, r.created_at), reverse=True)
@@ -32,24 +35,20 @@ def add_proof(ctx: Context, identity: Identity, person_id: str, kind: str, title
               filename: str | None = None,
               url: str | None = None, rae_modality: str | None = None,
               evidence_date: dt.date | None = None) -> EvidenceRecord:
-    """Add one proof; the store checks kind, size and content type (``StoreError`` with nothing written)."""
-    return ctx.repo.add_evidence(
+    """Add one proof (the person or their accompanist); the store checks kind, size and content type
+    (``StoreError`` with nothing written)."""
+    return guard_for(ctx, identity).add_evidence(
         person_id, kind, title, item_id=item_id, description=description or None, content=content,
         filename=filename, url=url or None, rae_modality=rae_modality, evidence_date=evidence_date,
-        author_id=identity.user_id,
     )
 
 
-def proof_file(ctx: Context, evidence_id: str) -> tuple[bytes, str]:
-    return ctx.repo.evidence_file(evidence_id)
+def proof_file(ctx: Context, evidence_id: str, *, identity: Identity | None = None) -> tuple[bytes, str]:
+    """The file of a proof and its media type, when the reader may open its owner's record."""
+    return guard_for(ctx, identity).evidence_file(evidence_id)
 
 
 def endorse(ctx: Context, person_id: str, evidence_id: str, endorser_name: str, relation: str,
-            statement: str | None = None) -> None:
-    """Someone who saw the work vouches for one of the person's proofs."""
-    if not any(r.id == evidence_id for r in ctx.repo.list_evidence(person_id)):
-        from ..store import StoreError
-
-        raise StoreError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
-                         "This proof is not in this person's dossier.")
-    ctx.repo.endorse(evidence_id, endorser_name, relation, statement=statement or None)
+            statement: str | None = None, *, identity: Identity | None = None) -> None:
+    """Someone who saw the work vouches for one of the person's proofs (recorded by their accompanist)."""
+    guard_for(ctx, identity).endorse(person_id, evidence_id, endorser_name, relation, statement=statement or None)

@@ -1,5 +1,5 @@
 """Follow-up: one timeline of interviews (PEC schedule included), contracts and positioning sessions, and the
-progress between two dates."""
+progress between two dates. Reads and writes go through the access guard (checked and logged)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..store import ContractRecord, FollowUpRecord, Participant, PositionView
-from .accounts import Identity
+from .accounts import Identity, guard_for
 from .context import Context
 
 __all__ = ["TimelineEntry", "ProgressRow", "timeline", "progress", "record_interview", "hold_interview",
@@ -41,17 +41,19 @@ def _interview_entry(f: FollowUpRecord, today: dt.date) -> TimelineEntry:
     return TimelineEntry(f.held_on or f.scheduled_on, "interview", f.milestone or f.kind, status, f, counts)
 
 
-def timeline(ctx: Context, person_id: str, *, today: dt.date | None = None) -> list[TimelineEntry]:
+def timeline(ctx: Context, person_id: str, *, today: dt.date | None = None, identity: Identity | None = None
+             ) -> list[TimelineEntry]:
     """Everything dated about the person's follow-up, oldest first."""
     today = today or dt.date.today()
-    entries = [_interview_entry(f, today) for f in ctx.repo.list_followups(person_id)]
-    contracts: list[ContractRecord] = ctx.repo.list_contracts(person_id)
+    guard = guard_for(ctx, identity)
+    entries = [_interview_entry(f, today) for f in guard.list_followups(person_id)]
+    contracts: list[ContractRecord] = guard.list_contracts(person_id)
     for c in contracts:
         entries.append(TimelineEntry(c.start_date, "contract_start", c.kind, "recorded"))
         entries.append(TimelineEntry(c.end_date, "contract_end", c.kind, "planned" if c.end_date > today
                                      else "recorded"))
     by_day: dict[dt.date, Counter[str]] = {}
-    for event in ctx.repo.history(person_id):
+    for event in guard.history(person_id):
         by_day.setdefault(event.positioned_at.date(), Counter())[event.author_role] += 1
     for day, counts in by_day.items():
         entries.append(TimelineEntry(day, "positioning", "positioning", "recorded", counts=dict(counts)))
@@ -87,10 +89,11 @@ def _as_number(value: int | str | None) -> int | None:
 
 
 def progress(ctx: Context, person_id: str, start: dt.date, end: dt.date,
-             item_ids: list[str] | None = None) -> list[ProgressRow]:
+             item_ids: list[str] | None = None, *, identity: Identity | None = None) -> list[ProgressRow]:
     """Where the person stood on each item at the end of ``start`` and of ``end`` (retained values)."""
-    before = ctx.repo.current_view(person_id, as_of=start)
-    after = ctx.repo.current_view(person_id, as_of=end)
+    guard = guard_for(ctx, identity)
+    before, after = guard.reading(person_id, "positioning", lambda: (
+        ctx.repo.current_view(person_id, as_of=start), ctx.repo.current_view(person_id, as_of=end)))
     ids = item_ids if item_ids is not None else sorted(set(before.items) | set(after.items))
     rows = []
     for item_id in ids:
@@ -104,12 +107,15 @@ def progress(ctx: Context, person_id: str, start: dt.date, end: dt.date,
 def record_interview(ctx: Context, identity: Identity, person_id: str, kind: str, held_on: dt.date,
                      notes: str | None = None) -> FollowUpRecord:
     """Record an interview held today or earlier, with the accompanist as participant (the store freezes the
-    positions of that day in a snapshot)."""
-    return ctx.repo.record_followup(person_id, kind, held_on, notes=notes or None,
-                                    participants=[Participant("accompanist", user_id=identity.user_id)])
+    positions of that day in a snapshot). Only an accompanist the person is assigned to may record it."""
+    return guard_for(ctx, identity).record_followup(
+        person_id, kind, held_on, notes=notes or None,
+        participants=[Participant("accompanist", user_id=identity.user_id)])
 
 
 def hold_interview(ctx: Context, identity: Identity, followup_id: str, held_on: dt.date,
                    notes: str | None = None) -> FollowUpRecord:
-    return ctx.repo.hold_followup(followup_id, held_on=held_on, notes=notes or None,
-                                  participants=[Participant("accompanist", user_id=identity.user_id)])
+    """Mark a planned interview as held (the person's accompanist only)."""
+    return guard_for(ctx, identity).hold_followup(
+        followup_id, held_on=held_on, notes=notes or None,
+        participants=[Participant("accompanist", user_id=identity.user_id)])

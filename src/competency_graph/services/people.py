@@ -1,4 +1,6 @@
-"""A stored person seen by the analysis engine: their profile, their trade and their RECTEC map."""
+"""A stored person seen by the analysis engine: their profile, their trade and their RECTEC map.
+
+Reading a stored person goes through the access guard (:func:`.accounts.guard_for`): checked and logged."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from ..analysis.profile import Profile
 from ..analysis.targets import TargetError, related_occupations, resolve_target
 from ..bundle import Bundle, Item
 from ..store import PersonRecord, PositionView
+from .accounts import Identity, guard_for
 from .context import Context
 
 __all__ = ["MapRow", "person_profile", "profile_from_record", "rectec_competencies", "candidate_map",
@@ -59,10 +62,13 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
     return Profile.model_validate(data)
 
 
-def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Profile:
-    """The profile of ``person_id`` as the engine reads it, from the positions known on ``as_of`` (None: now)."""
-    person = ctx.repo.get_person(person_id)
-    return profile_from_record(ctx.bundle, person, ctx.repo.current_view(person_id, as_of=as_of))
+def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None, *,
+                   identity: Identity | None = None) -> Profile:
+    """The profile of ``person_id`` as the engine reads it, from the positions known on ``as_of`` (None: now);
+    read as ``identity`` (default: the signed-in actor)."""
+    person, view = guard_for(ctx, identity).reading(person_id, "profile", lambda: (
+        ctx.repo.get_person(person_id), ctx.repo.current_view(person_id, as_of=as_of)))
+    return profile_from_record(ctx.bundle, person, view)
 
 
 def rectec_competencies(bundle: Bundle) -> list[Item]:
@@ -89,9 +95,10 @@ class MapRow:
         return self.self_level is not None and self.co_level is not None and self.self_level != self.co_level
 
 
-def candidate_map(ctx: Context, person_id: str, as_of: dt.date | None = None) -> list[MapRow]:
+def candidate_map(ctx: Context, person_id: str, as_of: dt.date | None = None, *,
+                  identity: Identity | None = None) -> list[MapRow]:
     """The person's 12 RECTEC competencies: their own circle and the accompanist's, with the pole colour."""
-    view = ctx.repo.current_view(person_id, as_of=as_of)
+    view = guard_for(ctx, identity).current_view(person_id, as_of=as_of)
     rows = []
     for index, item in enumerate(rectec_competencies(ctx.bundle), 1):
         pole = ctx.bundle.items.get(item.parent or "")

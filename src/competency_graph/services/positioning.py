@@ -1,4 +1,6 @@
-"""Self- and co-positioning: record events (append-only) and compare both views item by item."""
+"""Self- and co-positioning: record events (append-only) and compare both views item by item.
+
+Every read and write goes through the access guard (:func:`.accounts.guard_for`): checked and logged."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..store import Positioning
-from .accounts import Identity
+from .accounts import Identity, guard_for
 from .context import Context
 from .people import rectec_competencies
 
@@ -17,17 +19,18 @@ STATES = ("acquired", "in_progress", "not_yet")
 
 def record_self(ctx: Context, identity: Identity, person_id: str, item_id: str, *, level: int | None = None,
                 state: str | None = None, comment: str | None = None) -> Positioning:
-    """The person's own word on one item (a new event; earlier ones stay in the history)."""
-    author = identity.user_id if identity.role == "candidate" else None
-    return ctx.repo.record_positioning(person_id, item_id, role="self", level=level, state=state,
-                                       author_id=author, comment=comment)
+    """The person's own word on one item (a new event; earlier ones stay in the history). Only the person
+    themselves, signed in as a candidate, may write it."""
+    return guard_for(ctx, identity).record_positioning(person_id, item_id, as_role="self", level=level,
+                                                       state=state, comment=comment)
 
 
 def record_co(ctx: Context, identity: Identity, person_id: str, item_id: str, *, level: int | None = None,
               state: str | None = None, note: str | None = None) -> Positioning:
-    """The accompanist's word on one item; ``note`` says how a divergence was discussed or resolved."""
-    return ctx.repo.record_positioning(person_id, item_id, role="accompanist", level=level, state=state,
-                                       author_id=identity.user_id, comment=note or None)
+    """The accompanist's word on one item; ``note`` says how a divergence was discussed or resolved. Only an
+    accompanist the person is assigned to may write it."""
+    return guard_for(ctx, identity).record_positioning(person_id, item_id, as_role="accompanist", level=level,
+                                                       state=state, comment=note or None)
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class ComparisonRow:
     difference: int | None
 
 
-def comparison(ctx: Context, person_id: str, item_ids: list[str]) -> list[ComparisonRow]:
-    """Self and accompanist side by side for ``item_ids`` (in that order), with the signed difference."""
-    view = ctx.repo.current_view(person_id)
+def comparison(ctx: Context, person_id: str, item_ids: list[str], *, identity: Identity | None = None
+               ) -> list[ComparisonRow]:
+    """Self and accompanist side by side for ``item_ids`` (in that order), with the signed difference
+    (read as ``identity``, default the signed-in actor)."""
+    view = guard_for(ctx, identity).current_view(person_id)
     rows = []
     for item_id in item_ids:
         entry = view.items.get(item_id)
