@@ -1,17 +1,25 @@
 """What a target expects: required levels of graded competencies, required activities and blocs.
 
 A target is a trade or job (``rae:``/``rsfp:``), a certification or bloc (``rncp:``), a ROME job (``rome:``),
-or a training's entry profile (:class:`~competency_graph.analysis.profile.TargetProfile`).
+a training's entry profile shipped as data (an item of category ``attendus-entree-formation``, e.g.
+``formation:cap-cuisine-apprentissage``, whose ``requires-level`` links give the circles expected at entry), or
+an ad-hoc entry profile (:class:`~competency_graph.analysis.profile.TargetProfile`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bundle import Bundle
+from ..bundle import Bundle, Item
 from .profile import STATE_LEVEL, TargetProfile
 
-__all__ = ["Requirement", "Target", "resolve_target", "TargetError", "related_occupations", "certifications_of"]
+__all__ = ["Requirement", "Target", "resolve_target", "TargetError", "related_occupations", "certifications_of",
+           "ENTRY_PROFILE_CATEGORY", "ENTRY_PROFILE_KIND", "is_entry_profile", "entry_profiles"]
+
+#: category of the referential items that are a training's entry profile ("attendus d'entrée en formation")
+ENTRY_PROFILE_CATEGORY = "attendus-entree-formation"
+#: ``Target.kind`` (and target-option kind) of an entry profile
+ENTRY_PROFILE_KIND = "entry-profile"
 
 
 class TargetError(ValueError):
@@ -37,6 +45,16 @@ class Target:
     rome: tuple[str, ...] = field(default=())
 
 
+def is_entry_profile(item: Item | None) -> bool:
+    """Whether a referential item is a training's entry profile (not a competency one positions on)."""
+    return item is not None and getattr(item.model, "category", None) == ENTRY_PROFILE_CATEGORY
+
+
+def entry_profiles(bundle: Bundle) -> list[Item]:
+    """The training entry profiles of the loaded referentials, by label."""
+    return sorted((i for i in bundle.items.values() if is_entry_profile(i)), key=lambda i: i.label.casefold())
+
+
 def certifications_of(bundle: Bundle, item_id: str) -> list[str]:
     """Certifications an item is or bridges to."""
     item = bundle.items.get(item_id)
@@ -53,6 +71,12 @@ def related_occupations(bundle: Bundle, item_id: str) -> list[str]:
     """RAE trades and RSFP jobs that are the item, bridge to it, or share its field / ROME codes."""
     item = bundle.items.get(item_id)
     found: set[str] = set()
+    if is_entry_profile(item):  # the trades and jobs the training is related to, and theirs
+        for edge in bundle.edges_from(item_id, "related"):
+            linked = bundle.items.get(edge.target)
+            if linked is not None and linked.kind in ("trade", "job"):
+                found.update(related_occupations(bundle, edge.target))
+        return sorted(o for o in found if o in bundle.items)
     if item is not None and item.kind in ("trade", "job") and item.provenance != "imported":
         found.add(item_id)
         found.update(e.target for e in bundle.edges_from(item_id, "same-field"))
@@ -95,10 +119,11 @@ def resolve_target(bundle: Bundle, target: str | TargetProfile) -> Target:
     item = bundle.items.get(target)
     if item is None and not target.startswith("rome:"):
         raise TargetError(f"unknown target '{target}'")
-    kind = item.kind if item else "rome-job"
+    kind = ENTRY_PROFILE_KIND if is_entry_profile(item) else item.kind if item else "rome-job"
     label = item.label if item else target
     occupations = related_occupations(bundle, target)
-    certs = certifications_of(bundle, target)
+    # an entry profile aims at entering a training, not at a certification: no VAE nor bloc coverage
+    certs = [] if kind == ENTRY_PROFILE_KIND else certifications_of(bundle, target)
     sources: list[str] = [target]
     requirements: list[Requirement] = []
     if kind in ("trade", "job"):
@@ -110,6 +135,8 @@ def resolve_target(bundle: Bundle, target: str | TargetProfile) -> Target:
         sources += blocs
         for occ in occupations:
             sources += [occ] + [a.id for a in bundle.children(occ) if a.kind == "activity"]
+    elif kind == ENTRY_PROFILE_KIND:
+        pass  # only the circles the profile itself expects: the exit level of its trades is not an entry level
     elif kind == "rome-job":
         for occ in occupations:
             sources += [occ] + [a.id for a in bundle.children(occ) if a.kind == "activity"]

@@ -9,7 +9,7 @@ from ..analysis.coverage import BlocCoverage, acquired_items, bloc_coverage
 from ..analysis.gaps import GapReport, compute_gaps
 from ..analysis.pathway import Pathway, plan_pathway
 from ..analysis.recommend import Recommendation, recommend_modalities
-from ..analysis.targets import Target, resolve_target
+from ..analysis.targets import ENTRY_PROFILE_KIND, Target, entry_profiles, resolve_target
 from ..bundle import Bundle
 from .context import Context
 from .people import person_profile, usable_target
@@ -17,7 +17,7 @@ from .people import person_profile, usable_target
 __all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "coverage", "recommendations",
            "pathway", "next_step"]
 
-_TARGET_KINDS = ("trade", "job", "certification")
+_TARGET_KINDS = ("trade", "job", "certification", ENTRY_PROFILE_KIND)
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,12 @@ class TargetOption:
 
 
 def target_options(bundle: Bundle, kinds: tuple[str, ...] = _TARGET_KINDS) -> list[TargetOption]:
-    """Targets a person or a group can aim at: RAE trades, RSFP jobs and certifications, by kind then label."""
-    options = [TargetOption(i.id, i.label, i.kind) for kind in kinds for i in bundle.of_kind(kind)
-               if i.provenance != "imported" or kind == "certification"]
+    """Targets a person or a group can aim at: RAE trades, RSFP jobs, certifications and training entry
+    profiles ("attendus d'entrée en formation"), by kind then label."""
+    options = [TargetOption(i.id, i.label, i.kind) for kind in kinds if kind != ENTRY_PROFILE_KIND
+               for i in bundle.of_kind(kind) if i.provenance != "imported" or kind == "certification"]
+    if ENTRY_PROFILE_KIND in kinds:
+        options += [TargetOption(i.id, i.label, ENTRY_PROFILE_KIND) for i in entry_profiles(bundle)]
     return sorted(options, key=lambda o: (kinds.index(o.kind), o.label.casefold()))
 
 
