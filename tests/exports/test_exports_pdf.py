@@ -63,3 +63,104 @@ def test_unicode_font_pdfs(repo, person, shipped_bundle):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
         portfolio_pdf(repo, shipped_bundle, person, with_map=False))).pages)
     assert "Émeraude" in text and shipped_bundle.items["rectec:C01"].label in text
+
+
+# -- the PDFs as the app produces them (compressed, DejaVu when installed), read back with pypdf --------------
+
+def _reader(data: bytes):
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data))
+
+
+def _pypdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in _reader(data).pages)
+
+
+def _struct_types(data: bytes) -> list[str]:
+    root = _reader(data).trailer["/Root"]
+    document = root["/StructTreeRoot"]["/K"]
+    document = document[0].get_object() if isinstance(document, list) else document.get_object()
+    kids = document["/K"]
+    return [str(k.get_object()["/S"]) for k in (kids if isinstance(kids, list) else [kids])]
+
+
+@pytest.fixture
+def app_pdfs(repo, person, shipped_bundle):
+    return {
+        "portfolio": portfolio_pdf(repo, shipped_bundle, person, as_of=dt.datetime(2025, 4, 1, tzinfo=dt.UTC)),
+        "evidence": evidence_pdf(repo, shipped_bundle, person),
+        "followup": followup_pdf(repo, shipped_bundle, person, dt.date(2025, 1, 20), dt.date(2025, 3, 31)),
+    }
+
+
+def test_portfolio_text_as_extracted(app_pdfs, shipped_bundle):
+    data = app_pdfs["portfolio"]
+    assert b"/FlateDecode" in data  # compressed, as served
+    text = _pypdf_text(data)
+    assert "Zoé Martin-Lefèvre" in text and "ESAT Les Ateliers d'Émeraude" in text
+    assert "Établie le 01/04/2025" in text
+    rectec = shipped_bundle.referential(shipped_bundle.items["rectec:C01"].referential).header.title
+    flat = " ".join(text.split())  # headings may wrap
+    assert f"{rectec} (version 2019)" in flat and "(version 2024)" in flat
+    for item in MASTERED:
+        assert shipped_bundle.items[item].label in text, item
+    for item in NOT_MASTERED + ("rectec:C02",):
+        assert shipped_bundle.items[item].label not in text, item
+    assert "Organiser son activité — cercle / niveau 2" in text  # accompanist's word over the person's level 1
+    assert "(Agent de restauration)" in text
+    order = [text.index(s) for s in ("Identité", "Compétences reconnues", "Carte des compétences", "Signatures")]
+    assert order == sorted(order)  # reading order follows the page
+    assert "2/4" in text and "3/4" in text  # the drawn map's rows (C01 circle 2, C04 circle 3)
+
+
+def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
+    text = _pypdf_text(app_pdfs["evidence"])
+    for expected in ("Mise en place du poste (photo)", "Attestation de stage", "Appui de Mme Tutrice",
+                     "« Travail soigné et régulier »", "Observé en atelier cuisine", "Observation, 01/03/2025",
+                     "tuteur·rice", shipped_bundle.items["rectec:C01"].label):
+        assert expected in text, expected
+    text = _pypdf_text(app_pdfs["followup"])
+    assert "Période du 20/01/2025 au 31/03/2025." in text
+    assert "01/02/2025 — Entretien de suivi (tenu)" in text and "Premier point : objectifs fixés" in text
+    assert "01/04/2025" not in text and "Bilan" not in text  # outside the period
+    assert "Préparer des plats simples (Agent de restauration) : non positionné → acquis" in text
+    assert "Organiser son activité : cercle / niveau 1 → cercle / niveau 2" in text
+
+
+@pytest.mark.parametrize("name, title", [("portfolio", "Portefeuille de compétences — attestation descriptive"),
+                                         ("evidence", "Dossier de preuves"), ("followup", "Fiche de suivi")])
+def test_pdfs_are_tagged_and_titled(app_pdfs, name, title):
+    data = app_pdfs[name]
+    reader = _reader(data)
+    root = reader.trailer["/Root"]
+    assert reader.metadata.title == title
+    assert str(root["/Lang"]).startswith("fr")
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    types = _struct_types(data)
+    assert types[0] == "/H1" and "/H2" in types and types.count("/P") >= 5
+
+    def titles(entries):
+        for entry in entries:
+            yield from (titles(entry) if isinstance(entry, list) else [entry.title])
+
+    outline = list(titles(reader.outline))
+    assert outline[0] == title and "Identité" in outline and "Signatures" in outline
+    if name == "portfolio":
+        assert "/Figure" in types  # the map, with its text alternative
+        assert b"Carte des comp" not in data  # compressed: text is only readable through a PDF reader
+
+
+def test_long_followup_breaks_pages_without_losing_text(repo, person, shipped_bundle):
+    for i in range(6):
+        repo.record_followup(person, "follow_up", dt.date(2025, 2, 2 + i),
+                             notes=("Échange long sur le projet, les horaires et le transport. " * 60) + f"FIN{i}")
+    data = followup_pdf(repo, shipped_bundle, person, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    reader = _reader(data)
+    assert len(reader.pages) > 2
+    text = _pypdf_text(data)
+    assert all(f"FIN{i}" in text for i in range(6))
+    assert all("/StructParents" in page for page in reader.pages)  # every page's text is in the tag tree

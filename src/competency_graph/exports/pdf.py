@@ -1,19 +1,28 @@
 """French PDF documents with fpdf2: portefeuille de compétences, dossier de preuves, fiche de suivi.
 
-Real text (no images of text), document title / language / author metadata, headings as PDF outline entries
-(bookmarks) and a single-column, top-to-bottom reading order. A Unicode font (DejaVu Sans) is used when found;
-otherwise the core Helvetica font with a Latin-1 fallback that never fails on French text.
+Accessibility, as far as fpdf2 2.8 goes: real text (no images of text), document title shown by viewers
+(``DisplayDocTitle``), language ``fr-FR``, author/subject metadata, headings as outline entries (bookmarks),
+a tagged structure tree (``/MarkInfo /Marked true``: headings ``H1``–``H3``, paragraphs ``P``, the competency
+map as a ``Figure`` with a text alternative, running footers as artifacts) in a single-column, top-to-bottom
+reading order. fpdf2 has no public tagging API, so the tags are written through its internal structure-tree
+builder (the one it uses for image alt texts); lists and tables are tagged as paragraphs, not ``L``/``Table``.
+A Unicode font (DejaVu Sans) is used when found; otherwise the core Helvetica font with a Latin-1 fallback that
+never fails on French text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.prefs import ViewerPreferences
 
+from ..ui.i18n import label
 from .common import fr_date, label_of, mastered_items, referential_of, retained
 
 __all__ = ["portfolio_pdf", "evidence_pdf", "followup_pdf", "find_font"]
@@ -47,6 +56,7 @@ class _Doc(FPDF):
         self.set_creator("competency-graph")
         self.set_subject(title)
         self.set_display_mode("fullwidth")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.set_compression(compress)
         self.set_auto_page_break(True, margin=18)
         found = find_font() if unicode_font else None
@@ -69,37 +79,81 @@ class _Doc(FPDF):
             text = text.replace(a, b)
         return text.encode("latin-1", "replace").decode("latin-1")
 
+    @contextmanager
+    def tagged(self, tag: str, *, alt_text: str | None = None) -> Iterator[None]:
+        """Marked content ``/tag`` in the structure tree; the caller makes sure no page break happens inside."""
+        mcid = self.struct_builder.next_mcid_for_page(self.page)
+        self._add_marked_content(struct_type=f"/{tag}", mcid=mcid, alt_text=alt_text)
+        self._out(f"/{tag} <</MCID {mcid}>> BDC")
+        try:
+            yield
+        finally:
+            self._out("EMC")
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.family_name, "", 8)
+        self._out("/Artifact BMC")
         self.cell(0, 6, self.clean(f"{self.doc_title} — page {self.page_no()}/{{nb}}"), align="C")
+        self._out("EMC")
+
+    def _room(self, height: float) -> float:
+        return self.page_break_trigger - self.get_y() - height
+
+    def block(self, tag: str, text: str, *, size: float, line: float, bold: bool = False) -> None:
+        """A paragraph or heading as one tagged element per page it occupies (never split inside a tag)."""
+        self.set_font(self.family_name, "B" if bold else "", size)
+        text = self.clean(text)
+        lines = self.multi_cell(0, line, text, dry_run=True, output="LINES") or [""]
+        while lines:
+            fit = max(1, int((self.page_break_trigger - self.get_y()) // line))
+            if fit < min(len(lines), 2 if tag.startswith("H") else 1) or self._room(line) < 0:
+                self.add_page()
+                continue
+            chunk, lines = lines[:fit], lines[fit:]
+            with self.tagged(tag):
+                self.multi_cell(0, line, "\n".join(chunk), align="L", new_x="LMARGIN", new_y="NEXT")
+            if lines:
+                self.add_page()
 
     def heading(self, text: str, level: int = 0) -> None:
         size = {0: 16, 1: 13, 2: 11}[level]
-        if level and self.get_y() > self.h - 40:
+        if level and self.get_y() > self.h - 45:
             self.add_page()
+        elif self.get_y() > self.t_margin + 1:
+            self.ln(3 if level else 1)
         self.start_section(self.clean(text), level=level)
-        self.set_font(self.family_name, "B", size)
-        self.multi_cell(0, size * 0.55, self.clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.block(f"H{level + 1}", text, size=size, line=size * 0.5, bold=True)
         self.ln(1.5)
 
     def para(self, text: str, *, bold: bool = False, size: int = 10) -> None:
-        self.set_font(self.family_name, "B" if bold else "", size)
-        self.multi_cell(0, 5, self.clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.block("P", text, size=size, line=5 if size >= 10 else 4.2, bold=bold)
 
     def field(self, name: str, value: Any) -> None:
         self.para(f"{name} : {value if value not in (None, '') else '—'}")
 
     def signatures(self, roles: list[str]) -> None:
-        self.ln(4)
         self.heading("Signatures", 1)
+        height = 30
+        if self._room(height) < 0:
+            self.add_page()
         width = (self.w - self.l_margin - self.r_margin) / len(roles)
-        self.set_font(self.family_name, "", 9)
         y = self.get_y()
         for i, role in enumerate(roles):
-            self.set_xy(self.l_margin + i * width, y)
-            self.multi_cell(width - 4, 5, self.clean(f"{role}\nDate :\nSignature :"), border=1)
-        self.set_y(y + 32)
+            x = self.l_margin + i * width
+            self.rect(x, y, width - 4, height)
+            self.set_xy(x + 2, y + 2)
+            self.set_font(self.family_name, "B", 9)
+            with self.tagged("P"):
+                self.cell(width - 8, 5, self.clean(role))
+            self.set_font(self.family_name, "", 9)
+            self.set_xy(x + 2, y + 8)
+            with self.tagged("P"):
+                self.cell(width - 8, 5, "Date :")
+            self.set_xy(x + 2, y + 14)
+            with self.tagged("P"):
+                self.cell(width - 8, 5, "Signature :")
+        self.set_xy(self.l_margin, y + height + 2)
 
 
 def _identity(doc: _Doc, repo: Any, person_id: str) -> Any:
@@ -117,26 +171,62 @@ def _value(r: Any) -> str:
     return {"acquired": "acquis", "in_progress": "en cours", "not_yet": "pas encore"}.get(r.state, str(r.state))
 
 
+def _item_line(bundle: Any, item_id: str) -> str:
+    """The item's label, with its trade / job / certification when it is an activity or a bloc part."""
+    text = label_of(bundle, item_id)
+    item = bundle.items.get(item_id) if bundle is not None else None
+    parent = bundle.items.get(item.parent) if item is not None and isinstance(item.parent, str) else None
+    if parent is not None and parent.kind in ("trade", "job", "certification", "bloc"):
+        text += f" ({parent.label})"
+    return text
+
+
 _ROLE_FR = {"self": "la personne", "accompanist": "l'accompagnateur", "jury": "le jury", "tutor": "le tuteur"}
 
 
-def _map_image(repo: Any, bundle: Any, person_id: str) -> bytes | None:
-    """The competency map as PNG when plotly and kaleido are installed (None otherwise, never an error)."""
-    try:
-        import kaleido  # noqa: F401
-        import plotly.graph_objects as go
-    except Exception:  # noqa: BLE001 - optional extra
-        return None
-    try:
-        view = repo.current_view(person_id)
-        items = [r for r in mastered_items(view, bundle) if r.level is not None]
-        if not items:
-            return None
-        fig = go.Figure(go.Barpolar(r=[r.level for r in items], theta=[label_of(bundle, r.item_id) for r in items]))
-        fig.update_layout(showlegend=False, width=700, height=500)
-        return fig.to_image(format="png")
-    except Exception:  # noqa: BLE001 - a missing browser for kaleido etc.: skip the image
-        return None
+def _pole_rgb(bundle: Any, item: Any) -> tuple[int, int, int]:
+    pole = bundle.items.get(getattr(item.model, "pole", None) or "") if item is not None else None
+    colour = getattr(pole.model, "color", None) if pole is not None else None
+    if isinstance(colour, str) and len(colour) == 7 and colour.startswith("#"):
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+    return 31, 111, 178
+
+
+def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
+    """The competency map, drawn in vectors (no plotting stack needed): one line per graded, mastered item,
+    its circles filled up to the retained level in the pole colour; real text labels, one ``Figure`` tag whose
+    alternative text says the same in words."""
+    doc.heading("Carte des compétences", 1)
+    doc.para("Chaque rond plein est un cercle (niveau) atteint ; les ronds vides restent à atteindre.", size=9)
+    entries = []
+    for r in rows:
+        item = bundle.items.get(r.item_id)
+        top = item.scale[1] if item is not None and item.scale else max(4, r.level)
+        entries.append((label_of(bundle, r.item_id), r.level, top, _pole_rgb(bundle, item)))
+    alt = "Carte des compétences : " + " ; ".join(f"{n}, cercle {lv} sur {top}" for n, lv, top, _ in entries)
+    row_h, radius = 9.0, 3.0
+    label_w = 105.0
+    for name, level, top, rgb in entries:
+        if doc._room(row_h) < 0:
+            doc.add_page()
+        y = doc.get_y()
+        with doc.tagged("Figure", alt_text=alt if name == entries[0][0] else None):
+            doc.set_font(doc.family_name, "", 9)
+            doc.set_xy(doc.l_margin, y + 1.5)
+            doc.cell(label_w, 5, doc.clean(name if len(name) <= 60 else name[:58] + "…"))
+            doc.set_draw_color(*rgb)
+            doc.set_line_width(0.5)
+            for k in range(1, top + 1):
+                cx = doc.l_margin + label_w + (k - 1) * (2 * radius + 3) + radius
+                doc.set_fill_color(*rgb)
+                doc.circle(cx, y + 4, radius, style="DF" if k <= level else "D")
+            doc.set_xy(doc.l_margin + label_w + top * (2 * radius + 3) + 2, y + 1.5)
+            doc.set_text_color(40, 40, 40)
+            doc.cell(20, 5, f"{level}/{top}")
+        doc.set_draw_color(0, 0, 0)
+        doc.set_text_color(0, 0, 0)
+        doc.set_line_width(0.2)
+        doc.set_y(y + row_h)
 
 
 def portfolio_pdf(repo: Any, bundle: Any, person_id: str, *, as_of: dt.date | dt.datetime | None = None,
@@ -162,15 +252,11 @@ def portfolio_pdf(repo: Any, bundle: Any, person_id: str, *, as_of: dt.date | dt
     for (title, version), rows in by_ref.items():
         doc.heading(f"{title} (version {version})", 2)
         for r in rows:
-            doc.para(f"• {label_of(bundle, r.item_id)} — {_value(r)}", bold=False)
+            doc.para(f"• {_item_line(bundle, r.item_id)} — {_value(r)}", bold=False)
             doc.para(f"   {r.item_id} · positionné par {_ROLE_FR.get(r.role, r.role)} le {fr_date(r.at)}", size=8)
-    if with_map:
-        image = _map_image(repo, bundle, person_id)
-        if image:
-            import io
-
-            doc.heading("Carte des compétences", 1)
-            doc.image(io.BytesIO(image), w=160, alt_text="Carte des compétences reconnues (cercles atteints)")
+    graded = [r for r in mastered if r.level is not None]
+    if with_map and graded:
+        _draw_map(doc, bundle, graded)
     doc.signatures(["La personne", "L'accompagnateur", "La structure"])
     return bytes(doc.output())
 
@@ -188,9 +274,13 @@ def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool 
     if not groups:
         doc.para("Aucune preuve enregistrée.")
     for item_id in sorted(groups):
-        doc.heading(label_of(bundle, item_id) if item_id else "Preuves non rattachées à un élément", 2)
+        doc.heading(_item_line(bundle, item_id) if item_id else "Preuves non rattachées à un élément", 2)
+        if item_id:
+            title, version = referential_of(bundle, item_id)
+            doc.para(f"{item_id} · {title}" + (f" (version {version})" if version else ""), size=8)
         for ev in sorted(groups[item_id], key=lambda e: e.evidence_date):
-            doc.para(f"• {ev.title} ({ev.kind}, {fr_date(ev.evidence_date)})", bold=True)
+            kind = label("evidence_kind", ev.kind)
+            doc.para(f"• {ev.title} ({kind}, {fr_date(ev.evidence_date)})", bold=True)
             if ev.description:
                 doc.para(f"   {ev.description}")
             if ev.url:
@@ -198,7 +288,8 @@ def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool 
             if ev.original_name:
                 doc.para(f"   Fichier : {ev.original_name}", size=8)
             for en in ev.endorsements:
-                text = f"   Appui de {en.endorser_name} ({en.relation}, {fr_date(en.endorsed_on)})"
+                relation = label("relation", en.relation)
+                text = f"   Appui de {en.endorser_name} ({relation}, {fr_date(en.endorsed_on)})"
                 doc.para(text + (f" : « {en.statement} »" if en.statement else ""), size=9)
     doc.signatures(["La personne", "L'accompagnateur"])
     return bytes(doc.output())
@@ -221,7 +312,8 @@ def followup_pdf(repo: Any, bundle: Any, person_id: str, start: dt.date, end: dt
         doc.para("Aucun entretien sur la période.")
     status_fr = {"done": "tenu", "planned": "prévu", "cancelled": "annulé"}
     for day, f in sorted(followups, key=lambda x: x[0]):
-        doc.para(f"• {fr_date(day)} — {f.kind.replace('_', ' ')} ({status_fr.get(f.status, f.status)})", bold=True)
+        kind = label("followup_kind", f.kind)
+        doc.para(f"• {fr_date(day)} — {kind} ({status_fr.get(f.status, f.status)})", bold=True)
         if f.notes:
             doc.para(f"   {f.notes}")
     doc.heading("Progression sur la période", 1)
@@ -235,7 +327,7 @@ def followup_pdf(repo: Any, bundle: Any, person_id: str, start: dt.date, end: dt
             continue
         changes += 1
         was = _value(old) if old else "non positionné"
-        doc.para(f"• {label_of(bundle, item_id)} : {was} → {_value(new)}")
+        doc.para(f"• {_item_line(bundle, item_id)} : {was} → {_value(new)}")
     if not changes:
         doc.para("Pas de changement de positionnement sur la période.")
     doc.signatures(["La personne", "L'accompagnateur"])
