@@ -537,3 +537,14 @@ def test_csv_after_xml_keeps_the_competence_lists(tmp_path):
     assert "rncp:RNCP90006" in ref
     header = read_output(tmp_path).referential
     assert header.version == "2025-09-01" and "CSV" in header.sources[0].title
+
+
+def test_csv_progress_follows_the_standard_table(tmp_path):
+    calls = []
+    counts = import_rncp(CSV_DIR, out_dir=tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert counts["certifications"] > 0
+    lines = (CSV_DIR / "export_fiches_CSV_Standard_2025_09_01.csv").read_text(encoding="utf-8-sig").count("\n")
+    assert calls and calls[-1] == (lines, lines)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    # without a callback the CSV reader reads the same certifications
+    assert [c.id for c in iter_rncp_csv(CSV_DIR)] == [c.id for c in iter_rncp_csv(CSV_DIR, progress=lambda d, t: None)]

@@ -89,6 +89,7 @@ DATASET_URL = (
 )
 LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab) — données France compétences"
 _PROGRESS_EVERY = 1 << 20  # report progress at most once per MiB read
+_CSV_PROGRESS_EVERY = 2000  # CSV: report progress every 2,000 lines of the Standard table
 _MAX_SOURCES = 10  # header sources kept across re-imports
 
 
@@ -840,7 +841,8 @@ class _CsvSource:
         item = self.files[key]
         return item.filename if isinstance(item, zipfile.ZipInfo) else str(item)
 
-    def rows(self, key: str) -> Iterator[tuple[int, dict[str, str]]]:
+    def rows(self, key: str, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(line, row)`` of a table; ``progress(line, lines)`` about every 2,000 rows and at the end."""
         item = self.files.get(key)
         if item is None:
             return
@@ -850,6 +852,12 @@ class _CsvSource:
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
         del raw
+        if progress is not None:
+            yield from self._reported(key, text, progress)
+            return
+        yield from self._parse(key, text)
+
+    def _parse(self, key: str, text: str) -> Iterator[tuple[int, dict[str, str]]]:
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
         missing = [c for c in CSV_TABLES[key][1] if c not in (reader.fieldnames or [])]
         if missing:
@@ -860,16 +868,28 @@ class _CsvSource:
         except csv.Error as exc:
             raise RncpImportError(f"CSV mal formé ({exc})", self.name(key), reader.line_num) from None
 
+    def _reported(self, key: str, text: str, progress: Progress) -> Iterator[tuple[int, dict[str, str]]]:
+        total = max(text.count("\n"), 1)
+        next_report = _CSV_PROGRESS_EVERY
+        for line, row in self._parse(key, text):
+            yield line, row
+            if line >= next_report:  # a quoted field may span lines: compare, do not test a modulo
+                next_report = line + _CSV_PROGRESS_EVERY
+                progress(min(line, total), total)
+        progress(total, total)
+
     def close(self) -> None:
         if self.archive is not None:
             self.archive.close()
 
 
-def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str]) -> Iterator[Certification]:
+def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str],
+                  progress: Progress | None = None) -> Iterator[Certification]:
     """The certifications of an RNCP CSV export: a directory, the ``.zip`` or a list of ``.csv`` files.
 
     The side tables are loaded first (keyed by ``Numero_Fiche``), then ``Standard`` is streamed. The CSV
-    carries no competence lists: blocs have a label only. RS fiches are skipped.
+    carries no competence lists: blocs have a label only. RS fiches are skipped. ``progress(line, lines)``
+    follows the reading of the Standard table.
     """
     src = _CsvSource(dir_or_files)
     try:
@@ -885,7 +905,7 @@ def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str]) -> Iterator[C
                     table.setdefault(number, []).append(row)
             side[key] = table
         seen_voies = side["voies"]
-        for line, row in src.rows("standard"):
+        for line, row in src.rows("standard", progress):
             raw_number = row.get("Numero_Fiche", "")
             if raw_number.upper().startswith("RS"):
                 continue
@@ -1063,7 +1083,7 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
     existing = _Existing(target)
     csv_mode = _is_csv(path)
     if csv_mode:
-        certs: Iterator[Certification] = iter_rncp_csv(path)
+        certs: Iterator[Certification] = iter_rncp_csv(path, progress)
         probe = _CsvSource(path)
         date = probe.date()
         probe.close()
