@@ -3,7 +3,8 @@
 SQLite connections get WAL, foreign keys and a busy timeout; write transactions start with
 ``BEGIN IMMEDIATE`` (see :func:`make_engine`) so that concurrent writers queue on the lock instead of
 failing when a read transaction tries to upgrade. The schema is created only by Alembic migrations:
-:func:`upgrade` runs ``alembic upgrade head`` without any ``alembic.ini``.
+:func:`upgrade` runs ``alembic upgrade head`` without any ``alembic.ini``. PostgreSQL engines test pooled
+connections before use (``pool_pre_ping``) so that the app carries on after a server restart.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from sqlalchemy.engine import make_url
 from .. import settings
 
 __all__ = ["make_engine", "upgrade", "current_revision", "head_revision", "alembic_config", "MIGRATIONS_DIR",
-           "IMMEDIATE", "BUSY_TIMEOUT_MS"]
+           "IMMEDIATE", "BUSY_TIMEOUT_MS",
+           "CONNECT_TIMEOUT_S"]
 
 log = logging.getLogger("competency_graph.store")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 5
 # Execution option asking SQLite connections to open their transaction with BEGIN IMMEDIATE.
 IMMEDIATE = "competency_graph_immediate"
 _PG_MIGRATION_LOCK = 0x636F6D70  # any constant: serialises concurrent `upgrade` calls on PostgreSQL
@@ -49,7 +52,11 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
         return engine
+    # After a server restart every pooled connection is dead: test each one when it is checked out (and
+    # reconnect) rather than fail the first request; do not wait long for a server that is down.
     kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 

@@ -50,5 +50,5 @@ CODES = frozenset({
     "profile_duplicate_key", "profile_invalid", "profile_yaml", "profile_encoding", "profile_too_large",
     "csv_malformed", "csv_invalid",
     # database
-    "constraint_violated", "database_busy",
+    "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
 })

@@ -1,8 +1,10 @@
 """The repository: every read and write of the person's record goes through here.
 
 Each public method runs in one transaction (retried with backoff when SQLite is locked or PostgreSQL
-reports a serialisation failure), validates its input first and raises :class:`StoreError` with nothing
-written when the input is bad. :meth:`Repository.transaction` groups several calls into one transaction.
+reports a serialisation failure, and for a few seconds while the server is unreachable, e.g. restarting),
+validates its input first and raises :class:`StoreError` with nothing written when the input is bad or the
+database stays unreachable (``database_unavailable``; ``database_commit_unknown`` when the connection dropped
+during COMMIT itself, as a retry could then write twice). :meth:`Repository.transaction` groups several calls into one transaction.
 Log lines carry ids and codes only, never names, comments or notes.
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from .. import settings
@@ -87,6 +89,38 @@ _CLOCK_SKEW = dt.timedelta(minutes=5)
 _STATE_FR = {"acquired": "acquis", "in_progress": "en cours", "not_yet": "pas encore"}
 
 
+# PostgreSQL SQLSTATEs meaning "the server went away or is not accepting connections yet": class 08
+# (connection exception), 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up).
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")
+
+
+def _unavailable(exc: DBAPIError) -> bool:
+    """True when the database server cannot be reached (restart, crash, network) rather than refusing the query."""
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_STATES
+    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all (refused, timeout).
+    return type(exc.orig).__module__.split(".")[0] == "psycopg"
+
+
+def _unavailable_error(*, commit_unknown: bool) -> StoreError:
+    if commit_unknown:
+        return StoreError(
+            "database_commit_unknown",
+            "La base de données est momentanément indisponible : l'enregistrement n'a peut-être pas abouti. "
+            "Vérifiez dans un instant avant de le refaire.",
+            "The database is temporarily unavailable: the write may not have been saved. Check in a moment "
+            "before doing it again.")
+    return StoreError(
+        "database_unavailable",
+        "La base de données est momentanément indisponible. Rien n'a été enregistré : réessayez dans un instant.",
+        "The database is temporarily unavailable. Nothing was saved: try again in a moment.")
+
+
 def _retryable(exc: DBAPIError) -> bool:
     message = str(exc.orig).lower()
     if "database is locked" in message or "database is busy" in message or "database table is locked" in message:
@@ -145,12 +179,15 @@ class Repository:
     """
 
     def __init__(self, engine: Engine, *, catalog: ItemCatalog | None = None, files: FileStore | None = None,
-                 retry_seconds: float = 60.0) -> None:
+                 retry_seconds: float = 60.0, unavailable_seconds: float = 5.0) -> None:
         self.engine = engine
         self._write_engine = engine.execution_options(**{IMMEDIATE: True})
         self.catalog = catalog
         self.files = files or FileStore(settings.data_dir() / "files")
         self.retry_seconds = retry_seconds
+        # How long a call keeps trying while the server is unreachable (a PostgreSQL restart takes a second or
+        # two) before raising ``database_unavailable``.
+        self.unavailable_seconds = unavailable_seconds
         self._local = threading.local()
 
     @classmethod
@@ -168,7 +205,14 @@ class Repository:
         else:
             engine = make_engine(url)
         if migrate:
-            upgrade(engine)
+            try:
+                upgrade(engine)
+            except DBAPIError as exc:
+                if not _unavailable(exc):
+                    raise
+                engine.dispose()
+                log.error("database unreachable at start (%s)", type(exc.orig).__name__)
+                raise _unavailable_error(commit_unknown=False) from exc
         files = FileStore(files_dir) if files_dir is not None else None
         return cls(engine, catalog=catalog, files=files, **kwargs)
 
@@ -187,15 +231,32 @@ class Repository:
         while True:
             session = Session(engine, expire_on_commit=False)
             self._local.session = session
+            committing = False
             try:
                 with session.begin():
-                    return fn(session)
+                    result = fn(session)
+                    session.flush()
+                    # Past this point only COMMIT is sent: if the connection drops now, the outcome is unknown.
+                    committing = True
+                return result
             except IntegrityError as exc:
                 log.warning("write refused by a database constraint (%s)", type(exc.orig).__name__)
                 raise StoreError("constraint_violated",
                                  "Écriture refusée : elle contredit une règle de la base (doublon ou lien absent).",
                                  "Write refused: it breaks a database rule (duplicate or missing link).") from exc
             except DBAPIError as exc:
+                if _unavailable(exc):
+                    attempt += 1
+                    if write and committing:
+                        # Retrying could write twice; PostgreSQL commits all or nothing, so nothing is half written.
+                        log.error("database connection lost while committing (%s)", type(exc.orig).__name__)
+                        raise _unavailable_error(commit_unknown=True) from exc
+                    if time.monotonic() - started > self.unavailable_seconds:
+                        log.error("database unreachable after %d attempts (%s)", attempt, type(exc.orig).__name__)
+                        raise _unavailable_error(commit_unknown=False) from exc
+                    log.warning("database unreachable, retrying (%s)", type(exc.orig).__name__)
+                    time.sleep(min(0.5, 0.05 * 2 ** min(attempt, 4)))
+                    continue
                 if not _retryable(exc):
                     raise
                 attempt += 1
@@ -846,19 +907,23 @@ class Repository:
         created_file: list[str] = []  # set when this call put the file in place (write may run several times)
         try:
             return self._run(write, write=True)
-        except BaseException:
+        except BaseException as exc:
             if staged is not None:
                 self.files.discard(staged)
-                if created_file:
+                # When the commit's outcome is unknown the row may exist: keep the file (an orphan at worst).
+                unknown = isinstance(exc, StoreError) and exc.code == "database_commit_unknown"
+                if created_file and not unknown:
                     self._drop_unreferenced_file(staged.sha256)
             raise
 
     def _drop_unreferenced_file(self, sha256: str) -> None:
-        """Remove a file this repository just stored when the write that needed it failed, unless a row
-        (committed by someone else meanwhile) uses it; best effort, as the database may be the failing part."""
+        """Remove a file this call just stored when the write that needed it failed, unless a row (committed
+        by someone else meanwhile) uses it. One attempt: when the database is unreachable, nobody can have
+        committed a row pointing to the file either."""
         try:
-            used = self._run(lambda s: s.get(StoredFile, sha256) is not None, write=False)
-        except Exception:  # noqa: BLE001 - database unreachable: no row of ours can point to the file either
+            with Session(self.engine) as s:
+                used = s.get(StoredFile, sha256) is not None
+        except DBAPIError:
             used = False
         if not used:
             self.files.delete(sha256)
