@@ -104,7 +104,8 @@ def test_streamlit_declared_size_is_trusted_to_refuse_but_never_to_accept(
     assert info.value.code == "file_too_large" and upload.tell() == 0
     # A size announced too small does not let a big file through: the count of bytes read decides.
     small = FileStore(repo.files.root, max_bytes=1024)
-    liar = UploadedFile(UploadedFileRec("f2", "x.png", "image/png", PNG + b"\x00" * 4096), None)  # type: ignore[arg-type]
+    record = UploadedFileRec("f2", "x.png", "image/png", PNG + b"\x00" * 4096)
+    liar = UploadedFile(record, None)  # type: ignore[arg-type]
     liar.size = 10
     with pytest.raises(StoreError) as info:
         small.stage(liar)

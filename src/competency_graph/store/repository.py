@@ -4,7 +4,8 @@ Each public method runs in one transaction (retried with backoff when SQLite is 
 reports a serialisation failure, and for a few seconds while the server is unreachable, e.g. restarting),
 validates its input first and raises :class:`StoreError` with nothing written when the input is bad or the
 database stays unreachable (``database_unavailable``; ``database_commit_unknown`` when the connection dropped
-during COMMIT itself, as a retry could then write twice). :meth:`Repository.transaction` groups several calls into one transaction.
+during COMMIT itself, as a retry could then write twice). :meth:`Repository.transaction` groups several
+calls into one transaction.
 Log lines carry ids and codes only, never names, comments or notes.
 """
 
