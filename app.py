@@ -40,6 +40,7 @@ NAVIGATION = {
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),
             page("accompanist_guidance.py", "page.guidance", "🧭", "objectif-et-parcours"),
+            page("accompanist_exports.py", "page.exports", "📤", "exports"),
         ],
         "nav.section.referentials": [REFERENTIALS],
     },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, guidance
+from competency_graph.services import accounts, cache, exports, guidance
 from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
 from competency_graph.ui.i18n import t
@@ -53,3 +53,6 @@ if step.unpositioned:
 st.write(t("next.talk"))
 if session.read_aloud_on():
     read_aloud(". ".join([*spoken, t("next.talk")]))
+st.download_button(t("exports.my_portfolio"), exports.portfolio(ctx, identity, person.id),
+                   file_name=exports.file_name("mes-competences", person.id, "pdf"), mime="application/pdf",
+                   key="my_portfolio")

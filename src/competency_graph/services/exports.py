@@ -1,0 +1,96 @@
+"""What a page downloads for one person: the three PDFs, an Open Badge 3.0 credential, the person's RDF graph.
+
+Every function takes ``(ctx, identity, person_id, ...)`` and first calls :func:`.accounts.require_person`
+(access check, logged); the builders live in :mod:`competency_graph.exports`. Nothing here logs personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from ..exports import openbadges, pdf, person_rdf
+from ..exports.common import label_of, mastered_items
+from ..security.audit import pseudonym
+from .accounts import Identity, require_person
+from .context import Context
+
+__all__ = ["BadgeChoice", "portfolio", "evidence_dossier", "followup_sheet", "badge_choices", "badge",
+           "person_graph", "file_name", "RDF_FORMATS"]
+
+#: format → (file extension, MIME type)
+RDF_FORMATS = {"turtle": ("ttl", "text/turtle"), "json-ld": ("jsonld", "application/ld+json")}
+
+
+@dataclass(frozen=True)
+class BadgeChoice:
+    """A mastered item a badge can be issued for, at its retained level (None for ungraded items)."""
+
+    item_id: str
+    label: str
+    level: int | None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def portfolio(ctx: Context, identity: Identity, person_id: str, *, as_of: dt.date | None = None) -> bytes:
+    """The *portefeuille de compétences / attestation descriptive* PDF (only what is mastered)."""
+    require_person(ctx, identity, person_id)
+    return pdf.portfolio_pdf(ctx.repo, ctx.bundle, person_id, as_of=as_of)
+
+
+def evidence_dossier(ctx: Context, identity: Identity, person_id: str) -> bytes:
+    """The *dossier de preuves* PDF: evidence and endorsements per competency."""
+    require_person(ctx, identity, person_id)
+    return pdf.evidence_pdf(ctx.repo, ctx.bundle, person_id)
+
+
+def followup_sheet(ctx: Context, identity: Identity, person_id: str, start: dt.date, end: dt.date) -> bytes:
+    """The *fiche de suivi* PDF between two dates (``start`` before ``end``)."""
+    require_person(ctx, identity, person_id)
+    if start >= end:
+        raise ValueError("start must be before end")
+    return pdf.followup_pdf(ctx.repo, ctx.bundle, person_id, start, end)
+
+
+def badge_choices(ctx: Context, identity: Identity, person_id: str) -> list[BadgeChoice]:
+    """The items the person has mastered (retained value: the accompanist's when present)."""
+    require_person(ctx, identity, person_id)
+    view = ctx.repo.current_view(person_id)
+    return [BadgeChoice(r.item_id, label_of(ctx.bundle, r.item_id), r.level)
+            for r in mastered_items(view, ctx.bundle) if r.item_id in ctx.bundle.items]
+
+
+def badge(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
+          valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> str:
+    """An unsigned OB 3.0 ``OpenBadgeCredential`` (JSON-LD text) issued by the person's structure; raises
+    :class:`~competency_graph.exports.openbadges.NotMastered` when the item is not mastered."""
+    require_person(ctx, identity, person_id)
+    credential = openbadges.credential_for(ctx.repo, ctx.bundle, person_id, item_id,
+                                           valid_from=valid_from or _now(), valid_until=valid_until)
+    problems = openbadges.schema_errors(credential)
+    if problems:  # a bug of ours, not the user's: never hand out a credential that fails the schema
+        raise RuntimeError(f"OB 3.0 schema: {len(problems)} problem(s), first: {problems[0]}")
+    return json.dumps(credential, ensure_ascii=False, indent=2)
+
+
+def person_graph(ctx: Context, identity: Identity, person_id: str, *, fmt: str = "turtle",
+                 include_comments: bool = False) -> str:
+    """The person's positionings as a separate, pseudonymous RDF graph (``turtle`` or ``json-ld``)."""
+    require_person(ctx, identity, person_id)
+    if fmt not in RDF_FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}")
+    # Keyed with the database's pseudonym key, on a prefixed input so that it differs from the audit log's
+    # subject reference of the same person.
+    graph = person_rdf.person_graph(ctx.repo, person_id, pseudonym=pseudonym(ctx.repo, f"rdf-export:{person_id}"),
+                                    include_comments=include_comments)
+    return person_rdf.person_turtle(graph) if fmt == "turtle" else person_rdf.person_jsonld(graph)
+
+
+def file_name(kind: str, person_id: str, extension: str, *, day: dt.date | None = None) -> str:
+    """``<kind>-<person id>-<YYYY-MM-DD>.<ext>``: no name in file names (they end up in mail and shares)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in person_id)
+    return f"{kind}-{safe}-{(day or dt.date.today()).isoformat()}.{extension}"

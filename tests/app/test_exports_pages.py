@@ -1,0 +1,99 @@
+"""AppTests of the export downloads: the accompanist's Exports page and the candidate's own portfolio button.
+
+``st.download_button`` is wrapped to keep what each button would send, so the tests read the real files."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import streamlit
+from apphelpers import IDENTITIES, open_page, texts
+from pypdf import PdfReader
+from rdflib import Dataset, Graph
+
+from competency_graph.exports.openbadges import schema_errors
+from competency_graph.services import exports
+from competency_graph.services.accounts import Identity
+from competency_graph.store import StoreError
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, dict]:
+    sent: dict[str, dict] = {}
+    original = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        sent[kwargs.get("key") or label] = {"label": label, "data": data, **kwargs}
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return sent
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_accompanist_exports_page_serves_every_file(ctx, downloads):
+    at = open_page("accompanist", "accompanist_exports", person_id="demo-lea")
+    assert not at.exception
+    assert at.title[0].value == "Exports"
+    assert set(downloads) == {"x_portfolio", "x_dossier", "x_followup", "x_badge", "x_rdf"}
+
+    portfolio = downloads["x_portfolio"]
+    assert portfolio["mime"] == "application/pdf" and portfolio["file_name"].startswith("portefeuille-demo-lea-")
+    text = _pdf_text(portfolio["data"])
+    assert "Léa (démo)" in text and "Portefeuille de compétences" in text and "Signatures" in text
+    assert "Dossier de preuves" in _pdf_text(downloads["x_dossier"]["data"])
+    assert "Période du" in _pdf_text(downloads["x_followup"]["data"])
+
+    badge = json.loads(downloads["x_badge"]["data"])
+    assert schema_errors(badge) == []
+    assert "Léa" not in downloads["x_badge"]["data"]  # hashed recipient
+    chosen = at.selectbox(key="x_badge_item-demo-lea").value
+    assert badge["credentialSubject"]["achievement"]["humanCode"] == chosen
+
+    turtle = downloads["x_rdf"]["data"]
+    assert downloads["x_rdf"]["file_name"].endswith(".ttl")
+    assert len(Graph().parse(data=turtle, format="turtle")) > 0
+    assert "Léa" not in turtle and "demo-lea" not in turtle  # pseudonymous person IRI
+
+    # JSON-LD on request: the person's own named graph
+    at.radio(key="x_rdf_format").set_value("json-ld").run()
+    assert not at.exception
+    dataset = Dataset().parse(data=downloads["x_rdf"]["data"], format="json-ld")
+    assert len(dataset.default_graph) == 0 and len(list(dataset.graphs())) >= 2
+
+    # a badge for another mastered item, and a bad period for the follow-up sheet
+    options = at.selectbox(key="x_badge_item-demo-lea").options
+    if len(options) > 1:
+        at.selectbox(key="x_badge_item-demo-lea").select_index(1).run()
+        assert json.loads(downloads["x_badge"]["data"])["credentialSubject"]["achievement"]["humanCode"] != chosen
+    downloads.pop("x_followup")
+    at.date_input(key="x_from").set_value(at.date_input(key="x_to").value).run()
+    assert not at.exception
+    assert "La première date doit être avant la seconde." in texts(at)
+    assert "x_followup" not in downloads
+
+
+def test_candidate_downloads_her_own_portfolio(downloads):
+    at = open_page("candidate", "candidate_next")
+    assert not at.exception
+    button = downloads["my_portfolio"]
+    assert button["label"] == "📄 Télécharger mes compétences (PDF à imprimer)"
+    assert button["file_name"].startswith("mes-competences-demo-lea-")
+    assert "Léa (démo)" in _pdf_text(button["data"])
+
+
+def test_exports_refuse_a_person_outside_the_accompanists_structures(ctx):
+    stranger = Identity("someone-else", "Autre (test)", "accompanist", ("no-such-structure",))
+    for call in (lambda: exports.portfolio(ctx, stranger, "demo-lea"),
+                 lambda: exports.badge_choices(ctx, stranger, "demo-lea"),
+                 lambda: exports.person_graph(ctx, stranger, "demo-lea")):
+        with pytest.raises(StoreError):
+            call()
+    own = IDENTITIES["candidate"]
+    with pytest.raises(StoreError):
+        exports.evidence_dossier(ctx, own, "demo-julien")  # a candidate sees only herself
