@@ -450,9 +450,11 @@ FR: dict[str, str] = {
     # -- exports
     "page.exports": "Exports",
     "exports.title": "Exports",
-    "exports.intro": "Documents et fichiers pour la personne choisie. Chaque téléchargement est enregistré dans le journal d'accès.",
+    "exports.intro": "Documents et fichiers pour la personne choisie. Chaque téléchargement est enregistré "
+                     "dans le journal d'accès.",
     "exports.portfolio": "Portefeuille de compétences (attestation descriptive)",
-    "exports.portfolio_help": "Ce qui est reconnu (le niveau retenu par l'accompagnateur quand il existe), avec la carte et un espace pour les signatures.",
+    "exports.portfolio_help": "Ce qui est reconnu (le niveau retenu par l'accompagnateur quand il existe), avec "
+                              "la carte et un espace pour les signatures.",
     "exports.dossier": "Dossier de preuves",
     "exports.dossier_help": "Les preuves et les appuis, compétence par compétence.",
     "exports.followup": "Fiche de suivi",
@@ -461,12 +463,14 @@ FR: dict[str, str] = {
     "exports.to": "Au",
     "exports.bad_period": "La première date doit être avant la seconde.",
     "exports.badge": "Open Badge 3.0",
-    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence reconnue, délivré par la structure. La personne y est identifiée par une empreinte, pas par son nom.",
+    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence reconnue, délivré par la "
+                          "structure. La personne y est identifiée par une empreinte, pas par son nom.",
     "exports.badge_item": "Compétence reconnue",
     "exports.badge_level": "{label} — cercle {level}",
     "exports.no_badge": "Aucune compétence n'est encore reconnue : pas de badge pour l'instant.",
     "exports.rdf": "Positionnements en RDF",
-    "exports.rdf_help": "Un graphe séparé des référentiels, sous pseudonyme : ni nom, ni structure ; seulement les éléments positionnés, qui, quand et à quel niveau.",
+    "exports.rdf_help": "Un graphe séparé des référentiels, sous pseudonyme : ni nom, ni structure ; seulement "
+                        "les éléments positionnés, qui (le rôle), quand et à quel niveau.",
     "exports.rdf_format": "Format",
     "exports.rdf_comments": "Inclure les commentaires libres",
     "exports.download_pdf": "Télécharger le PDF",
