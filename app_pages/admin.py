@@ -1,4 +1,5 @@
-"""Admin: referential validation (structure, references, SHACL) and a read-only SPARQL console."""
+"""Admin: referential validation (structure, references, SHACL), imports of the RNCP export and of the ROME 4.0
+bundle (progress bar, summary, French errors), and a read-only SPARQL console."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 from competency_graph.services import cache, referentials
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_number
+from competency_graph.ui.formats import fr_date, fr_number
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -17,8 +18,10 @@ SELECT ?notation ?label WHERE {
   FILTER(REGEX(STR(?notation), "^rectec:C[0-9]+$"))
 } ORDER BY ?notation"""
 
+SUMMARY_KEY = "_admin_import_summary"
+
 ctx = cache.context()
-session.require_role("admin")
+identity = session.require_role("admin")
 st.title(t("admin.title"))
 st.caption(t("admin.summary", refs=len(ctx.bundle.referentials), items=fr_number(len(ctx.bundle.items)),
              edges=fr_number(len(ctx.bundle.edges)), hash=ctx.bundle.content_hash[:12]))
@@ -36,7 +39,79 @@ with st.container(border=True):
             (st.error if errors else st.warning)(t("admin.problems", errors=len(errors),
                                                    warnings=len(problems) - len(errors)))
             st.code("\n".join(str(p) for p in problems), language=None)
-    st.caption(t("admin.imports"))
+
+
+def summary_text(summary: referentials.ImportSummary) -> str:
+    """The counts of an import, in French with French number format."""
+    n = {k: fr_number(v) for k, v in summary.counts.items()}
+    if summary.kind == "rncp":
+        return t("admin.import.rncp_done", source=summary.source, **n)
+    return t("admin.import.rome_done", source=summary.source, **n)
+
+
+def run_import(action, *args) -> None:
+    """Run an import with a progress bar; keep its summary for the next run (the page reruns to load the new
+    referentials) or show the French error (nothing was imported)."""
+    bar = st.progress(0.0, text=t("admin.import.starting"))
+
+    def progress(share: float, stage: str) -> None:
+        share = min(max(share, 0.0), 1.0)
+        bar.progress(share, text=f"{stage} {fr_number(share * 100)}\u202f%")
+
+    try:
+        summary = action(identity, *args, progress=progress)
+    except referentials.ImportRefused as error:
+        bar.empty()
+        first, _, details = str(error).partition("\n")
+        st.error(first)
+        if details:
+            st.code(details, language=None)
+        return
+    st.session_state[SUMMARY_KEY] = summary
+    st.rerun()
+
+
+with st.container(border=True):
+    st.subheader(t("admin.import.title"))
+    st.caption(t("admin.import.help", data_dir=str(referentials.data_dir())))
+    done = st.session_state.get(SUMMARY_KEY)
+    if done is not None:
+        st.success(summary_text(done))
+        if done.warnings:
+            st.caption(t("admin.import.warnings", count=fr_number(done.warnings)))
+    rncp_tab, rome_tab = st.tabs([t("admin.import.rncp"), t("admin.import.rome")])
+    with rncp_tab:
+        st.caption(t("admin.import.rncp_help"))
+        uploads = st.file_uploader(t("admin.import.rncp_file"), type=["xml", "zip", "csv"],
+                                   accept_multiple_files=True, key="rncp_upload")
+        if st.button(t("admin.import.rncp_run"), key="rncp_import", type="primary", disabled=not uploads):
+            run_import(referentials.import_rncp_upload,
+                       [referentials.Upload(u.name, u.getvalue()) for u in uploads or []])
+        exports = referentials.rncp_exports()
+        if exports:
+            chosen = st.selectbox(t("admin.import.rncp_server"), exports, key="rncp_path",
+                                  format_func=lambda p: referentials.shown_path(p))
+            if st.button(t("admin.import.rncp_server_run"), key="rncp_import_path"):
+                run_import(referentials.import_rncp_path, chosen)
+    with rome_tab:
+        st.caption(t("admin.import.rome_help"))
+        archive = st.file_uploader(t("admin.import.rome_zip"), type=["zip"], key="rome_upload")
+        if st.button(t("admin.import.rome_run"), key="rome_import", type="primary", disabled=archive is None):
+            run_import(referentials.import_rome_upload, referentials.Upload(archive.name, archive.getvalue()))
+        folders = referentials.rome_folders()
+        if folders:
+            folder = st.selectbox(t("admin.import.rome_folder"), folders, key="rome_folder",
+                                  format_func=lambda p: referentials.shown_path(p))
+        else:
+            st.caption(t("admin.import.rome_no_folder"))
+            folder = st.text_input(t("admin.import.rome_folder_path"), key="rome_folder_path", max_chars=500)
+        if st.button(t("admin.import.rome_folder_run"), key="rome_import_folder", disabled=not folder):
+            run_import(referentials.import_rome_folder, folder)
+    imported = referentials.imported_files()
+    if imported:
+        st.caption(t("admin.import.current", files=", ".join(
+            t("admin.import.file", name=f.name, size=fr_number(f.size / 1e6, 1), date=fr_date(f.modified))
+            for f in imported)))
 
 with st.container(border=True):
     st.subheader(t("admin.sparql"))

@@ -304,3 +304,114 @@ def test_refused_operation_shows_the_store_message(monkeypatch):
     monkeypatch.setattr(caseload, "caseload", refused)
     at = open_page("accompanist", "accompanist_candidates")
     assert "Action refusée : La base est occupée" in at.error[0].value
+
+
+# -- admin imports and entry-profile targets ------------------------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_admin_imports_an_rncp_export_then_the_explorer_shows_it(tmp_path, monkeypatch):
+    # a data directory of its own: the import changes the referentials every later test would load
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    at = open_page("admin", "admin")
+    assert at.button(key="rncp_import").disabled  # nothing uploaded yet
+    sample = FIXTURES / "rncp" / "export_fiches_RNCP_V4_1_2025_09_01.xml"
+    at.file_uploader(key="rncp_upload").set_value((sample.name, sample.read_bytes(), "text/xml"))
+    at.run()
+    at.button(key="rncp_import").click().run()
+    assert not at.exception
+    summary = " ".join(s.value for s in at.success)
+    assert "Export RNCP importé (export_fiches_RNCP_V4_1_2025_09_01.xml)" in summary
+    assert "4 certification(s) lue(s) (4 nouvelle(s), 0 mise(s) à jour), 8 bloc(s), 24 compétence(s)" in summary
+    assert (tmp_path / "referentials" / "rncp.json").exists()
+    assert "rncp.json" in texts(at)  # the list of imported files
+    at.switch_page("app_pages/referentials.py")
+    at.run()
+    at.selectbox(key="r_ref").set_value("rncp-import").run()
+    at.text_input(key="r_query").input("RNCP90001").run()
+    assert not at.exception, texts(at)
+    assert at.selectbox(key="r_item").value == "rncp:RNCP90001"
+    assert "Jardinier paysagiste (fiche fictive)" in texts(at)
+
+
+def test_admin_import_of_a_malformed_file_says_why_and_imports_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    at = open_page("admin", "admin")
+    bad = FIXTURES / "rncp" / "truncated.xml"
+    at.file_uploader(key="rncp_upload").set_value((bad.name, bad.read_bytes(), "text/xml"))
+    at.run()
+    at.button(key="rncp_import").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("Import refusé, rien n'a été importé.") and "truncated.xml, ligne" in message
+    assert "Traceback" not in texts(at)
+    assert not (tmp_path / "referentials" / "rncp.json").exists()
+    assert not list(tmp_path.glob(".import-*"))  # no staging left behind
+
+
+def test_admin_imports_a_rome_zip_with_french_numbers(tmp_path, monkeypatch):
+    import io
+    import zipfile
+
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in (FIXTURES / "rome").iterdir():
+            archive.write(path, f"rome-v460/{path.name}")
+    at = open_page("admin", "admin")
+    at.file_uploader(key="rome_upload").set_value(("rome.zip", buffer.getvalue(), "application/zip"))
+    at.run()
+    at.button(key="rome_import").click().run()
+    assert not at.exception
+    summary = " ".join(s.value for s in at.success)
+    assert summary.startswith("ROME importé (rome.zip) :") and "fiche(s) métier" in summary
+    assert (tmp_path / "referentials" / "rome.json").exists()
+
+
+def test_admin_rome_folder_outside_the_data_directory_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    at = open_page("admin", "admin")
+    at.text_input(key="rome_folder_path").input(str(FIXTURES / "rome")).run()
+    at.button(key="rome_import_folder").click().run()
+    assert not at.exception
+    assert "Le chemin doit se trouver dans le dossier de données" in at.error[0].value
+    assert not (tmp_path / "referentials" / "rome.json").exists()
+
+
+def test_import_services_refuse_a_non_admin(tmp_path, monkeypatch):
+    from competency_graph.services import referentials
+
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
+    sample = FIXTURES / "rncp" / "export_fiches_RNCP_V4_1_2025_09_01.xml"
+    for role in ("candidate", "accompanist", "trainer"):
+        with pytest.raises(referentials.ImportRefused, match="administrateur"):
+            referentials.import_rncp_upload(IDENTITIES[role], [referentials.Upload(sample.name, sample.read_bytes())])
+        with pytest.raises(referentials.ImportRefused, match="administrateur"):
+            referentials.import_rome_folder(IDENTITIES[role], str(tmp_path))
+    assert not (tmp_path / "referentials" / "rncp.json").exists()
+
+
+def test_trainer_targets_a_training_entry_profile():
+    at = open_page("trainer", "trainer_course_links")
+    box = at.selectbox(key="l_target")
+    assert "Entrée en CAP Cuisine par apprentissage (Attendus d'entrée en formation)" in box.options
+    box.set_value("formation:cap-cuisine-apprentissage").run()
+    assert not at.exception
+    assert at.get("plotly_chart")
+    editor = at.data_editor[0].value
+    assert len(editor) > 0
+    # every maillon raises a circle the entry profile expects, no higher
+    assert editor["Au cercle"].max() <= 2
+
+
+def test_accompanist_targets_a_training_entry_profile():
+    at = open_page("accompanist", "accompanist_guidance")
+    key = next(s.key for s in at.selectbox if s.key and s.key.startswith("g_target-"))
+    at.selectbox(key=key).set_value("formation:tp-agent-de-proprete-et-d-hygiene").run()
+    assert not at.exception
+    assert "attendu(s) atteint(s)" in texts(at)
+    frame = at.dataframe[0].value
+    confirmations = set(frame["Confirmé"])
+    assert confirmations <= {"✓", "non confirmé", "non positionné"}
+    assert "Cet objectif ne mène pas à une certification en blocs." in texts(at)

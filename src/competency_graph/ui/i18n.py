@@ -494,6 +494,39 @@ FR: dict[str, str] = {
     "admin.imports": "Import RNCP (XML) et ROME (CSV) : en ligne de commande pour l'instant "
                      "(« competency-graph import-rncp », « import-rome »).",
     "admin.users": "Comptes",
+    # -- admin: imports ---------------------------------------------------------------------------------
+    "admin.import.title": "Importer des référentiels",
+    "admin.import.help": "Les fichiers importés sont vérifiés avec tous les référentiels avant d'être publiés ; "
+                         "un fichier mal formé n'importe rien. Dossier de données : {data_dir}",
+    "admin.import.rncp": "Export RNCP (France compétences)",
+    "admin.import.rome": "ROME 4.0 (France Travail)",
+    "admin.import.rncp_help": "Export XML v4.1 (.xml ou .zip) ou tables CSV de l'export (.csv, plusieurs à la fois, "
+                              "ou leur .zip). Les fiches déjà importées sont mises à jour par numéro. L'export complet "
+                              "(≈ 570 Mo) est trop gros pour le navigateur : déposez-le dans le dossier de données.",
+    "admin.import.rncp_file": "Fichier(s) de l'export RNCP",
+    "admin.import.rncp_run": "Importer l'export RNCP",
+    "admin.import.rncp_server": "Ou un export déjà déposé dans le dossier de données",
+    "admin.import.rncp_server_run": "Importer cet export",
+    "admin.import.rome_help": "Les fichiers unix_*_utf8.csv du ROME 4.0 (métiers, compétences, savoirs, liens, "
+                              "mobilités) : en archive .zip, ou dans un dossier du dossier de données.",
+    "admin.import.rome_zip": "Archive .zip du ROME 4.0",
+    "admin.import.rome_run": "Importer l'archive du ROME",
+    "admin.import.rome_folder": "Ou un dossier du ROME déposé dans le dossier de données",
+    "admin.import.rome_folder_path": "Ou le chemin d'un dossier du ROME dans le dossier de données",
+    "admin.import.rome_no_folder": "Aucun dossier du ROME trouvé dans le dossier de données.",
+    "admin.import.rome_folder_run": "Importer ce dossier",
+    "admin.import.starting": "Préparation de l'import…",
+    "admin.import.rncp_done": "Export RNCP importé ({source}) : {certifications} certification(s) lue(s) "
+                              "({created} nouvelle(s), {updated} mise(s) à jour), {blocs} bloc(s), {competencies} "
+                              "compétence(s) ; {active} active(s), {vae_open} ouverte(s) à la VAE. "
+                              "Le référentiel importé compte désormais {total} certification(s).",
+    "admin.import.rome_done": "ROME importé ({source}) : {jobs} fiche(s) métier, {competencies} savoir-faire et "
+                              "savoir-être, {savoirs} savoir(s), {links} lien(s) métier → compétence dont "
+                              "{core_links} principaux, {mobility} mobilité(s).",
+    "admin.import.warnings": "{count} avertissement(s) à la vérification (par exemple des liens vers des éléments "
+                             "remplacés par l'import) : voir « Valider les référentiels ».",
+    "admin.import.current": "Référentiels importés : {files}.",
+    "admin.import.file": "{name} ({size} Mo, {date})",
     "admin.col.login": "Identifiant",
     "admin.col.name": "Nom",
     "admin.col.roles": "Rôles",
