@@ -164,3 +164,27 @@ def test_long_followup_breaks_pages_without_losing_text(repo, person, shipped_bu
     text = _pypdf_text(data)
     assert all(f"FIN{i}" in text for i in range(6))
     assert all("/StructParents" in page for page in reader.pages)  # every page's text is in the tag tree
+
+
+def test_map_labels_never_run_into_the_circles(repo, person, shipped_bundle, monkeypatch):
+    import competency_graph.exports.pdf as pdf_module
+
+    long_label = "Organiser son activité " + "et bien d'autres choses encore " * 6
+    real = pdf_module.label_of
+    monkeypatch.setattr(pdf_module, "label_of",
+                        lambda bundle, item_id: long_label if item_id == "rectec:C01" else real(bundle, item_id))
+    for unicode_font in (True, False):
+        data = portfolio_pdf(repo, shipped_bundle, person, _unicode_font=unicode_font)
+        text = _pypdf_text(data)
+        map_part = text[text.index("Carte des compétences"):]
+        row = next(line for line in map_part.splitlines() if line.startswith("Organiser son activit"))
+        assert row.rstrip().endswith(("…", "...", "2/4")) and len(row) < len(long_label)
+
+
+def test_each_map_line_has_a_text_alternative(app_pdfs):
+    root = _reader(app_pdfs["portfolio"]).trailer["/Root"]
+    document = root["/StructTreeRoot"]["/K"]
+    document = document[0].get_object() if isinstance(document, list) else document.get_object()
+    figures = [k.get_object() for k in document["/K"] if k.get_object()["/S"] == "/Figure"]
+    assert [str(f["/Alt"]) for f in figures] == ["Organiser son activité : cercle 2 atteint sur 4",
+                                                 "Mobiliser des ressources mathématiques : cercle 3 atteint sur 4"]

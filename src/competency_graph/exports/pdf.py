@@ -194,8 +194,8 @@ def _pole_rgb(bundle: Any, item: Any) -> tuple[int, int, int]:
 
 def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
     """The competency map, drawn in vectors (no plotting stack needed): one line per graded, mastered item,
-    its circles filled up to the retained level in the pole colour; real text labels, one ``Figure`` tag whose
-    alternative text says the same in words."""
+    its circles filled up to the retained level in the pole colour; real text labels, each line a ``Figure``
+    tag whose alternative text says the same in words."""
     doc.heading("Carte des compétences", 1)
     doc.para("Chaque rond plein est un cercle (niveau) atteint ; les ronds vides restent à atteindre.", size=9)
     entries = []
@@ -203,17 +203,21 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
         item = bundle.items.get(r.item_id)
         top = item.scale[1] if item is not None and item.scale else max(4, r.level)
         entries.append((label_of(bundle, r.item_id), r.level, top, _pole_rgb(bundle, item)))
-    alt = "Carte des compétences : " + " ; ".join(f"{n}, cercle {lv} sur {top}" for n, lv, top, _ in entries)
     row_h, radius = 9.0, 3.0
     label_w = 105.0
     for name, level, top, rgb in entries:
         if doc._room(row_h) < 0:
             doc.add_page()
         y = doc.get_y()
-        with doc.tagged("Figure", alt_text=alt if name == entries[0][0] else None):
+        with doc.tagged("Figure", alt_text=f"{name} : cercle {level} atteint sur {top}"):
             doc.set_font(doc.family_name, "", 9)
             doc.set_xy(doc.l_margin, y + 1.5)
-            doc.cell(label_w, 5, doc.clean(name if len(name) <= 60 else name[:58] + "…"))
+            shown, ellipsis = doc.clean(name), doc.clean("…")
+            if doc.get_string_width(shown) > label_w - 3:  # the full label: in the list above, in the alt text
+                while len(shown) > 4 and doc.get_string_width(shown + ellipsis) > label_w - 3:
+                    shown = shown[:-1]
+                shown = shown.rstrip() + ellipsis
+            doc.cell(label_w, 5, shown)
             doc.set_draw_color(*rgb)
             doc.set_line_width(0.5)
             for k in range(1, top + 1):
