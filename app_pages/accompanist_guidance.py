@@ -14,7 +14,7 @@ from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.formats import fr_months, fr_number, fr_percent
 from competency_graph.ui.i18n import t
-from competency_graph.ui.pickers import person_picker, target_picker
+from competency_graph.ui.pickers import entry_profile_details, person_picker, target_picker
 
 GAP_STYLE = "background-color: #FFE0B2"
 
@@ -27,6 +27,7 @@ with left:
     target_id = target_picker(guidance.target_options(ctx.bundle), people.usable_target(ctx.bundle, person.target),
                               key=f"g_target-{person.id}")
 as_of = right.date_input(t("guidance.as_of"), value=dt.date.today(), format="DD/MM/YYYY", key="g_as_of")
+entry_profile_details(ctx.bundle, target_id)
 
 
 def shown(value: int | None, graded: bool) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from competency_graph.analysis.targets import ENTRY_PROFILE_KIND, is_entry_profile
 from competency_graph.services import cache, referentials
 from competency_graph.ui import session
 from competency_graph.ui.charts import neighbour_network
@@ -46,7 +47,7 @@ DRAWN = 16  # beyond this the drawing is unreadable; the table below lists every
 left, right = st.columns([1, 1])
 with left:
     st.subheader(item.label)
-    facts = [f"**{t('ref.id')}** : `{item.id}`", f"**{t('ref.kind_label')}** : {label('kind', item.kind)}",
+    facts = [f"**{t('ref.id')}** : `{item.id}`", f"**{t('ref.kind_label')}** : {label('kind', ENTRY_PROFILE_KIND if is_entry_profile(item) else item.kind)}",
              f"**{t('ref.provenance')}** : {label('ref.provenance', item.provenance)}"
              + ("" if item.verified else f" · {t('ref.verified_no')}"),
              f"**{t('ref.source_file')}** : `{item.location}`"]

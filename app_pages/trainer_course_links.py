@@ -12,7 +12,7 @@ from competency_graph.ui import session
 from competency_graph.ui.charts import gap_heatmap
 from competency_graph.ui.formats import fr_number
 from competency_graph.ui.i18n import t
-from competency_graph.ui.pickers import target_picker
+from competency_graph.ui.pickers import entry_profile_details, target_picker
 
 COLUMNS = ["order", "title", "competency", "from_level", "to_level", "hours", "situations", "people", "after"]
 
@@ -38,6 +38,7 @@ if any(labels[p.id].startswith("Personne ") for p in members):
 if target_id is None:
     st.info(t("guidance.no_target"))
     st.stop()
+entry_profile_details(ctx.bundle, target_id)
 if not group:
     st.info(t("links.group_empty"))
     st.stop()

@@ -403,6 +403,7 @@ def test_trainer_targets_a_training_entry_profile():
     assert len(editor) > 0
     # every maillon raises a circle the entry profile expects, no higher
     assert editor["Au cercle"].max() <= 2
+    assert any(e.label.startswith("Ce qu'attend la formation : Entrée en CAP Cuisine") for e in at.expander)
 
 
 def test_accompanist_targets_a_training_entry_profile():

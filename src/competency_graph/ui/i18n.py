@@ -367,6 +367,9 @@ FR: dict[str, str] = {
     # -- accompanist: guidance (gaps table, entry profiles) --
     "guidance.unconfirmed": "non confirmé",
     "guidance.unpositioned": "non positionné",
+    "entry.expects": "Ce qu'attend la formation : {label}",
+    "entry.reconstructed": "Cercles attendus reconstitués à partir des conditions d'accès publiées : à confirmer avec "
+                           "l'organisme de formation.",
     # -- trainer ----------------------------------------------------------------------------------------
     "links.title": "Maillons de parcours",
     "links.intro": "Partez de ce qu'attend l'objectif, mesurez l'écart du groupe, et construisez les étapes "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..analysis.targets import is_entry_profile
+from ..bundle import Bundle
 from ..services import accounts
 from ..services.accounts import Identity
 from ..services.context import Context
@@ -12,7 +14,7 @@ from ..store import PersonRecord
 from . import session
 from .i18n import label, t
 
-__all__ = ["person_picker", "target_picker"]
+__all__ = ["person_picker", "target_picker", "entry_profile_details"]
 
 _PICKER_KEY = "_person_picker"
 
@@ -47,3 +49,16 @@ def target_picker(options: list[TargetOption], default: str | None, *, key: str,
     index = ids.index(default) if default in ids else None
     return st.selectbox(t(label_key), ids, index=index, key=key, format_func=names.__getitem__,
                         placeholder=t("guidance.no_target"))
+
+
+def entry_profile_details(bundle: Bundle, target_id: str | None) -> None:
+    """For a training's entry profile: what the training expects, in words, and how sure the circles are."""
+    item = bundle.items.get(target_id or "")
+    if not is_entry_profile(item):
+        return
+    with st.expander(t("entry.expects", label=item.label)):
+        if item.model.elements:
+            st.markdown("\n".join(f"- {e}" for e in item.model.elements))
+        if item.model.note:
+            st.caption(item.model.note)
+        st.caption(t("entry.reconstructed"))
