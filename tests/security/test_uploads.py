@@ -31,6 +31,7 @@ class CountingReader(io.RawIOBase):
         self._file = path.open("rb")
         self.bytes_read = 0
         self.unbounded_reads = 0
+        self.largest_request = 0
 
     def readable(self) -> bool:
         return True
@@ -38,6 +39,8 @@ class CountingReader(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             self.unbounded_reads += 1
+        else:
+            self.largest_request = max(self.largest_request, size)
         data = self._file.read(size)
         self.bytes_read += len(data)
         return data
@@ -73,15 +76,15 @@ def _add(repo: Repository, content: Any) -> Any:
                              filename="../../etc/passwd")
 
 
-def test_a_100_mb_stream_is_refused_after_reading_at_most_the_limit_plus_one_chunk(
+def test_a_100_mb_stream_is_refused_after_reading_at_most_the_limit_plus_one_byte(
         repo: Repository, world: dict[str, str], sparse_pdf: Path) -> None:
     stream = CountingReader(sparse_pdf)
     with pytest.raises(StoreError) as info:
         _add(repo, stream)
     stream.close()
     assert info.value.code == "file_too_large" and "20 Mo" in info.value.message_fr
-    assert stream.unbounded_reads == 0
-    assert 0 < stream.bytes_read <= repo.files.max_bytes + CHUNK
+    assert stream.unbounded_reads == 0 and stream.largest_request <= CHUNK
+    assert stream.bytes_read == repo.files.max_bytes + 1  # one byte past the limit, in bounded chunks
     _nothing_stored(repo)
 
 

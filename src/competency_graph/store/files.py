@@ -4,7 +4,7 @@ Uploaded names are never used as paths. An upload (bytes, or a binary file objec
 ``UploadedFile``) is first *staged*: a declared ``size`` over the limit is refused before reading anything;
 otherwise the content is read in chunks of 64 KiB (never with an unbounded ``read()``) into a temporary file
 while hashing, and refused as soon as its first bytes are not an accepted type or as soon as it passes the
-size limit, so at most the limit plus one chunk is ever read. It is then *committed* into
+size limit: at most the limit plus one byte is ever read. It is then *committed* into
 ``<root>/ab/cd/<sha256>`` by an atomic rename.
 """
 
@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -129,6 +129,16 @@ class FileStore:
         if isinstance(size, int) and size > self.max_bytes:
             raise self._too_large()
 
+    def _bounded_chunks(self, stream: BinaryIO) -> Iterator[bytes]:
+        """Chunks of ``stream`` up to ``max_bytes + 1`` bytes in all: one byte past the limit proves it too large."""
+        remaining = self.max_bytes + 1
+        while remaining > 0:
+            chunk = stream.read(min(_CHUNK, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
     def stage(self, content: bytes | BinaryIO) -> StagedFile:
         """Check and copy ``content`` to a temporary file; raises :class:`StoreError` (nothing kept) when
         it is empty, too large or not an accepted type."""
@@ -139,8 +149,7 @@ class FileStore:
             chunks: Iterable[bytes] = (data[i:i + _CHUNK] for i in range(0, len(data), _CHUNK))
         else:
             self._check_declared_size(content)
-            stream = content
-            chunks = iter(lambda: stream.read(_CHUNK), b"")
+            chunks = self._bounded_chunks(content)
         self.root.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=".upload-", dir=self.root)
         temp_path = Path(temp_name)
