@@ -9,7 +9,7 @@ import streamlit as st
 from competency_graph.services import cache, referentials
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_date, fr_number
+from competency_graph.ui.formats import fr_date, fr_number, fr_size
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -52,6 +52,8 @@ def summary_text(summary: referentials.ImportSummary) -> str:
 def run_import(action, *args) -> None:
     """Run an import with a progress bar; keep its summary for the next run (the page reruns to load the new
     referentials) or show the French error (nothing was imported)."""
+    st.session_state.pop(SUMMARY_KEY, None)
+    summary_slot.empty()  # the previous import's summary does not describe this one
     bar = st.progress(0.0, text=t("admin.import.starting"))
 
     def progress(share: float, stage: str) -> None:
@@ -74,11 +76,13 @@ def run_import(action, *args) -> None:
 with st.container(border=True):
     st.subheader(t("admin.import.title"))
     st.caption(t("admin.import.help", data_dir=str(referentials.data_dir())))
+    summary_slot = st.empty()
     done = st.session_state.get(SUMMARY_KEY)
     if done is not None:
-        st.success(summary_text(done))
-        if done.warnings:
-            st.caption(t("admin.import.warnings", count=fr_number(done.warnings)))
+        with summary_slot.container():
+            st.success(summary_text(done))
+            if done.warnings:
+                st.caption(t("admin.import.warnings", count=fr_number(done.warnings)))
     rncp_tab, rome_tab = st.tabs([t("admin.import.rncp"), t("admin.import.rome")])
     with rncp_tab:
         st.caption(t("admin.import.rncp_help"))
@@ -110,7 +114,7 @@ with st.container(border=True):
     imported = referentials.imported_files()
     if imported:
         st.caption(t("admin.import.current", files=", ".join(
-            t("admin.import.file", name=f.name, size=fr_number(f.size / 1e6, 1), date=fr_date(f.modified))
+            t("admin.import.file", name=f.name, size=fr_size(f.size), date=fr_date(f.modified))
             for f in imported)))
 
 with st.container(border=True):

@@ -34,6 +34,11 @@ kind = c2.selectbox(t("ref.kind"), [None, *kinds], format_func=lambda k: t("ref.
 query = c3.text_input(t("ref.search"), key="r_query", max_chars=200)
 
 found = referentials.search_items(ctx.bundle, referential, query, kind=kind, limit=200)
+if not found and referential is not None and query.strip():
+    # a code typed while another referential is selected (RNCP90001 under RECTEC): look everywhere
+    found = referentials.search_items(ctx.bundle, None, query, kind=kind, limit=200)
+    if found:
+        st.caption(t("ref.everywhere"))
 if not found:
     st.info(t("ref.none"))
     st.stop()

@@ -4,6 +4,7 @@ widgets and checks the result in the database or on screen, with no exception.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from apphelpers import IDENTITIES, ROOT, open_page, texts
@@ -325,14 +326,19 @@ def test_admin_imports_an_rncp_export_then_the_explorer_shows_it(tmp_path, monke
     assert "Export RNCP importé (export_fiches_RNCP_V4_1_2025_09_01.xml)" in summary
     assert "4 certification(s) lue(s) (4 nouvelle(s), 0 mise(s) à jour), 8 bloc(s), 24 compétence(s)" in summary
     assert (tmp_path / "referentials" / "rncp.json").exists()
-    assert "rncp.json" in texts(at)  # the list of imported files
+    # the list of imported files, with French sizes and dates
+    assert re.search(r"rncp\.json \(\d+(,\d)?\u202fko, \d\d/\d\d/\d{4}\)", texts(at))
     at.switch_page("app_pages/referentials.py")
     at.run()
-    at.selectbox(key="r_ref").set_value("rncp-import").run()
+    # typed while RECTEC is selected: the explorer looks in every referential
     at.text_input(key="r_query").input("RNCP90001").run()
     assert not at.exception, texts(at)
+    assert "résultats dans tous les référentiels" in texts(at)
     assert at.selectbox(key="r_item").value == "rncp:RNCP90001"
     assert "Jardinier paysagiste (fiche fictive)" in texts(at)
+    at.selectbox(key="r_ref").set_value("rncp-import").run()
+    assert at.selectbox(key="r_item").value == "rncp:RNCP90001"
+    assert "résultats dans tous les référentiels" not in texts(at)
 
 
 def test_admin_import_of_a_malformed_file_says_why_and_imports_nothing(tmp_path, monkeypatch):
@@ -345,6 +351,7 @@ def test_admin_import_of_a_malformed_file_says_why_and_imports_nothing(tmp_path,
     assert not at.exception
     message = at.error[0].value
     assert message.startswith("Import refusé, rien n'a été importé.") and "truncated.xml, ligne" in message
+    assert not at.success  # no summary of an earlier import next to the error
     assert "Traceback" not in texts(at)
     assert not (tmp_path / "referentials" / "rncp.json").exists()
     assert not list(tmp_path.glob(".import-*"))  # no staging left behind

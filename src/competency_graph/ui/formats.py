@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 
-__all__ = ["fr_date", "fr_datetime", "fr_number", "fr_percent", "fr_months", "md_escape", "MONTHS"]
+__all__ = ["fr_date", "fr_datetime", "fr_number", "fr_percent", "fr_months", "fr_size", "md_escape", "MONTHS"]
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -53,6 +53,14 @@ def fr_months(months: float) -> str:
     """``7 mois``, ``1,5 mois``."""
     decimals = 0 if float(months).is_integer() else 1
     return f"{fr_number(months, decimals)} mois"
+
+
+def fr_size(size: int) -> str:
+    """A file size: ``850 o``, ``7,5 ko``, ``11,9 Mo``, ``1,2 Go`` (decimal units, as file managers show)."""
+    for unit, factor in (("Go", 1e9), ("Mo", 1e6), ("ko", 1e3)):
+        if size >= factor:
+            return f"{fr_number(size / factor, 1)}{_NNBSP}{unit}"
+    return f"{fr_number(size)}{_NNBSP}o"
 
 
 def md_escape(text: str | None) -> str:

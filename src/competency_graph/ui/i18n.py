@@ -367,6 +367,7 @@ FR: dict[str, str] = {
     # -- accompanist: guidance (gaps table, entry profiles) --
     "guidance.unconfirmed": "non confirmé",
     "guidance.unpositioned": "non positionné",
+    "ref.everywhere": "Rien dans ce référentiel : résultats dans tous les référentiels.",
     "entry.expects": "Ce qu'attend la formation : {label}",
     "entry.reconstructed": "Cercles attendus reconstitués à partir des conditions d'accès publiées : à confirmer avec "
                            "l'organisme de formation.",
@@ -529,7 +530,7 @@ FR: dict[str, str] = {
     "admin.import.warnings": "{count} avertissement(s) à la vérification (par exemple des liens vers des éléments "
                              "remplacés par l'import) : voir « Valider les référentiels ».",
     "admin.import.current": "Référentiels importés : {files}.",
-    "admin.import.file": "{name} ({size} Mo, {date})",
+    "admin.import.file": "{name} ({size}, {date})",
     "admin.col.login": "Identifiant",
     "admin.col.name": "Nom",
     "admin.col.roles": "Rôles",
