@@ -361,6 +361,22 @@ def _require_sqlite(url: str, action_fr: str, action_en: str) -> None:
               f"Built-in {action_en} is for SQLite only. For PostgreSQL use pg_dump / pg_restore.")
 
 
+def _audit_operation(url: str, action: str, record_kind: str) -> None:
+    """Append an audit entry for an operation run from the command line (no signed-in actor)."""
+    from .security import audit
+    from .store import Repository
+
+    try:
+        repo = Repository.open(url, migrate=False)
+        try:
+            audit.record(repo, None, action, record_kind)
+        finally:
+            repo.close()
+    except Exception as exc:  # noqa: BLE001 - the operation itself succeeded; say the log entry is missing
+        typer.echo(f"Attention : entrée du journal d'audit non écrite / audit entry not written "
+                   f"({type(exc).__name__})", err=True)
+
+
 @app.command("backup")
 def backup_cmd(
     path: Annotated[Path, typer.Argument(help="Backup file to create (never overwritten).")],
@@ -377,6 +393,8 @@ def backup_cmd(
         _fail(exc.message_fr)
     from .settings import data_dir
 
+    # A backup is a copy of everybody's record: it is logged like an export.
+    _audit_operation(url, "export", "database_backup")
     typer.echo(f"Sauvegarde écrite / backup written: {written}")
     typer.echo(f"Les fichiers de preuves se sauvegardent à part / evidence files are backed up separately: "
                f"{data_dir() / 'files'}", err=True)
@@ -407,6 +425,10 @@ def restore_cmd(
         restore(path, url)
     except SecurityError as exc:
         _fail(exc.message_fr)
+    from .store.engine import upgrade
+
+    upgrade(url)  # a backup made by an older version gets this version's schema
+    _audit_operation(url, "change", "database_restore")
     typer.echo(f"Base restaurée depuis / database restored from: {path}")
 
 

@@ -8,12 +8,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from competency_graph.cli import app
 from competency_graph.security.accounts import authenticate, session_user
 from competency_graph.security.audit import list_audit
 from competency_graph.store import Repository
+from competency_graph.store.security_models import AuditEntry
 
 runner = CliRunner()
 GOOD_PASSWORD = "Tilleuls-vert-2026!"
@@ -47,6 +49,11 @@ def _user_count(url: str) -> int:
         repo.close()
 
 
+def _audit_kinds(repo: Repository) -> list[tuple[str, str]]:
+    with repo.engine.connect() as c:
+        return [(r.action, r.record_kind) for r in c.execute(select(AuditEntry).order_by(AuditEntry.id))]
+
+
 # -- backup / restore -------------------------------------------------------------------------------------------
 
 def test_backup_then_restore_brings_back_the_saved_state(db: str, tmp_path: Path) -> None:
@@ -56,6 +63,7 @@ def test_backup_then_restore_brings_back_the_saved_state(db: str, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert saved.is_file() and stat.S_IMODE(os.stat(saved).st_mode) == 0o600  # personal data: owner only
     repo = Repository.open(db)
+    assert _audit_kinds(repo) == [("export", "database_backup")]  # a copy of everyone's record is logged
     repo.create_structure("Ajoutée après la sauvegarde", "ea")
     repo.close()
 
@@ -69,6 +77,8 @@ def test_backup_then_restore_brings_back_the_saved_state(db: str, tmp_path: Path
     assert result.exit_code == 0, result.output
     repo = Repository.open(db)
     assert [s.id for s in repo.list_structures()] == [structure]
+    # The restored log is the backup's (taken before the backup logged itself), plus the restore.
+    assert _audit_kinds(repo) == [("change", "database_restore")]
     repo.close()
 
 
@@ -193,3 +203,22 @@ def test_grant_and_revoke_a_role(db: str) -> None:
     assert result.exit_code == 0 and "trainer" not in result.output
     result = runner.invoke(app, ["grant-role", "--login", "ghost", "--role", "admin", "--structure", structure])
     assert result.exit_code == 1 and "inconnu" in result.output
+
+
+def test_a_backup_from_an_older_version_is_brought_to_the_current_schema(db: str, tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from competency_graph.store.engine import alembic_config, current_revision, head_revision, make_engine, upgrade
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    oldest = list(script.walk_revisions())[-1].revision
+    assert oldest != head_revision()
+    old_db = tmp_path / "old.sqlite"
+    upgrade(f"sqlite:///{old_db}", revision=oldest)
+    result = runner.invoke(app, ["restore", "--yes", str(old_db)])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(db)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
