@@ -1,7 +1,11 @@
 """Real-browser journeys: ``streamlit run app.py`` on a free loopback port with its own data directory, driven by
 Playwright on Debian's chromium. Opt-in (``-m browser``); skipped when /usr/bin/chromium is missing.
 
-Screenshots go to ``$COMPETENCY_GRAPH_SCREENSHOTS`` when set (e.g. /tmp/screens), else to pytest's tmp dir.
+Screenshots go to ``$COMPETENCY_GRAPH_SCREENSHOTS`` when set (e.g. /tmp/screens), else to pytest's tmp dir;
+so does ``axe-report.json``, the accessibility findings (the Streamlit-origin ones are listed, ours fail).
+
+Accessibility (see ``a11y.py``): axe-core runs on every page of every role; each role's main flow is done with
+the keyboard alone; the candidate pages are checked at 200 % zoom.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from a11y import (BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named, ours,
+                  reachable, require_axe, run_axe, tab_to, write_report)
+
+from competency_graph.ui.i18n import t
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -82,11 +90,30 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = Path(os.environ.get("COMPETENCY_GRAPH_SCREENSHOTS") or tmp_path)
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    target = Path(os.environ.get("COMPETENCY_GRAPH_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+@pytest.fixture(scope="module")
+def axe_findings(shots) -> Iterator[list[Finding]]:
+    """Every serious/critical axe finding of the module; written to ``axe-report.json`` at the end."""
+    findings: list[Finding] = []
+    yield findings
+    if findings:
+        summary = write_report(findings, shots / "axe-report.json")
+        print(f"\naxe: Streamlit-origin violations (not ours), see {shots / 'axe-report.json'}:")
+        for rule, entry in summary.items():
+            print(f"  {rule}: {entry['count']} node(s) in {entry['component']} on {len(entry['pages'])} page(s)")
+
+
+def check_axe(page, name: str, findings: list[Finding]) -> None:
+    """axe-core on the page as it is: no serious or critical violation from our markup."""
+    found = run_axe(page, name)
+    findings.extend(found)
+    assert not ours(found), f"axe: {', '.join(BLOCKING)} violations from our markup:\n{describe(ours(found))}"
 
 
 def settle(page, timeout: float = 30_000) -> None:
@@ -117,7 +144,7 @@ def no_exception(page) -> None:
     assert "Traceback" not in page.content()
 
 
-def test_candidate_self_positions_and_sees_map(server, browser, shots):
+def test_candidate_self_positions_and_sees_map(server, browser, shots, axe_findings):
     page = browser.new_page(viewport={"width": 1280, "height": 1600}, locale="fr-FR")
     sign_in(page, server, "Léa (démo) — candidat")
     page.screenshot(path=shots / "candidate-position.png", full_page=True)
@@ -140,9 +167,11 @@ def test_candidate_self_positions_and_sees_map(server, browser, shots):
     expect(page.frame_locator("iframe").first.get_by_role("button", name="🔊 Écouter")).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "candidate-position-easy-read.png", full_page=True)
+    check_axe(page, "Me positionner (facile à lire, lecture à voix haute)", axe_findings)
     page.get_by_role("tab", name="Les activités de mon métier").click()
     expect(page.get_by_role("button", name="Enregistrer mes réponses")).to_be_visible()
     page.screenshot(path=shots / "candidate-activities-easy-read.png", full_page=True)
+    check_axe(page, "Me positionner, onglet activités (facile à lire)", axe_findings)
     page.close()
 
 
@@ -177,6 +206,7 @@ def test_trainer_generates_course_links(server, browser, shots):
     page.close()
 
 
+#: pages each role must at least see (the tour follows the sidebar, so pages added later are covered too)
 TOUR = {
     "Léa (démo) — candidat": ["Me positionner", "Ma carte des compétences", "Mes preuves", "Ma prochaine étape"],
     "Moniteur d'atelier (démo)": ["Mes candidats", "Co-positionnement", "Dossier de preuves", "Suivi",
@@ -184,21 +214,171 @@ TOUR = {
     "Formatrice (démo)": ["Maillons de parcours", "Explorer les référentiels"],
     "Administratrice (démo)": ["Validation et SPARQL", "Explorer les référentiels"],
 }
+NAV_LINKS = '[data-testid="stSidebarNav"] a[href]'
+
+
+def nav_names(page) -> list[str]:
+    """The page titles of the sidebar navigation, in order (the icon is drawn apart from the title)."""
+    links = page.locator(NAV_LINKS)
+    return [links.nth(i).inner_text().strip().splitlines()[-1].strip() for i in range(links.count())]
 
 
 @pytest.mark.parametrize("account", list(TOUR))
-def test_every_page_renders(server, browser, shots, account):
+def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings, account):
+    """Each page of the role's sidebar renders without error and has no serious/critical axe violation of ours."""
+    require_axe()
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR")
     page.goto(server)
     settle(page, 60_000)
     if account.startswith("Léa"):
         page.screenshot(path=shots / "sign-in.png", full_page=True)
+        check_axe(page, "Connexion", axe_findings)
     sign_in(page, server, account)
+    names = nav_names(page)
+    assert set(TOUR[account]) <= set(names), names
     slug = account.split(" ")[0].lower().replace("'", "")
-    for name in TOUR[account]:
-        go(page, name)
+    for index, name in enumerate(names):
+        page.locator(NAV_LINKS).nth(index).click()
+        settle(page)
         no_exception(page)
         expect(page.get_by_text("quelque chose n'a pas marché")).to_have_count(0)
         file = name.lower().replace(" ", "-").replace("'", "")
         page.screenshot(path=shots / f"tour-{slug}-{file}.png", full_page=True)
+        check_axe(page, f"{slug}: {name}", axe_findings)
     page.close()
+
+
+# -- keyboard only ----------------------------------------------------------------------------------------
+
+def assert_focus_visible(page) -> None:
+    ring = focus_ring(page)
+    assert ring["matches"] and ring["style"] != "none" and ring["width"] >= 2, ring
+
+
+def keyboard_sign_in(page, url: str, account: str) -> None:
+    """The demo sign-in with the keyboard only: Tab to the account list, arrows to the account, Enter."""
+    page.goto(url)
+    settle(page, 60_000)
+    tab_to(page, lambda f: f["type"] == "radio", what="the account list")
+    for _ in range(20):
+        if account in focused(page)["name"]:
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        pytest.fail(f"the arrows never reached {account!r}")
+    assert focused(page)["checked"]
+    assert_focus_visible(page)
+    tab_to(page, named(t("sign_in.button"), "button"), what="the sign-in button")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def test_keyboard_only_candidate_positions_and_reaches_map(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    keyboard_sign_in(page, server, "Léa (démo) — candidat")
+    tab_to(page, named("Cercle 2", "button"), what="the circle 2 button")
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    settle(page)
+    expect(page.get_by_text("C'est noté : cercle 2")).to_have_count(1)
+    tab_to(page, named(t("page.map"), "a"), what="the map link")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("heading", name=t("map.title"))).to_be_visible()
+    page.wait_for_selector(".js-plotly-plot")
+    no_exception(page)
+    page.close()
+
+
+def test_keyboard_only_accompanist_records_a_co_positioning(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    keyboard_sign_in(page, server, "Moniteur d'atelier (démo)")
+    tab_to(page, named(t("candidates.go"), "button"), what="the co-positioning button")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("heading", name=t("co.title"))).to_be_visible()
+    tab_to(page, lambda f: f["type"] == "radio" and f["name"].startswith("Cercle"), what="the level choice")
+    page.keyboard.press("ArrowDown")
+    assert focused(page)["checked"]
+    assert_focus_visible(page)
+    tab_to(page, lambda f: f["tag"] == "textarea", what="the note")
+    page.keyboard.type("Accord trouvé en entretien.")
+    tab_to(page, named(t("co.save"), "button"), what="the save button")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_text("Avis enregistré")).to_have_count(1)
+    no_exception(page)
+    page.close()
+
+
+def test_keyboard_only_trainer_downloads_course_links(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+    keyboard_sign_in(page, server, "Formatrice (démo)")
+    expect(page.get_by_text(t("links.table"))).to_have_count(1)
+    tab_to(page, named(t("links.download"), "button"), what="the CSV download")
+    assert_focus_visible(page)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    target = tmp_path / "links.csv"
+    download.value.save_as(target)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert t("links.col.title") in lines[0] and len(lines) > 1
+    page.close()
+
+
+# -- 200 % zoom -------------------------------------------------------------------------------------------
+
+def test_candidate_pages_reflow_at_200_percent_zoom(server, browser, shots):
+    """200 % browser zoom of a 1280×800 window is a 640×400 CSS-pixel viewport drawn at two device pixels per
+    CSS pixel: that is what we emulate (viewport + device_scale_factor), so media queries and Streamlit's
+    narrow layout apply as they would when zoomed. CSS ``zoom`` on the body would not trigger them, and
+    would scale Streamlit's own measurements inconsistently. Main content must not scroll sideways, no text
+    is cut, the circle buttons and "Suivante" fit in the width and are not covered."""
+    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2, locale="fr-FR")
+    page = context.new_page()
+    sign_in(page, server, "Léa (démo) — candidat")
+    for easy in (False, True):
+        if easy:
+            open_sidebar(page)
+            page.get_by_text(t("sidebar.easy_read")).click()
+            settle(page)
+        for index, name in enumerate(TOUR["Léa (démo) — candidat"]):
+            open_sidebar(page)
+            page.locator(NAV_LINKS).nth(index).click()
+            settle(page)
+            close_sidebar(page)
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+            no_exception(page)
+            assert horizontal_overflow(page) == [], name
+            assert clipped_text(page) == [], name
+            file = f"zoom200-{'easy-' if easy else ''}{index + 1}.png"
+            page.screenshot(path=shots / file)
+            if index == 0:
+                circles = page.locator('[class*="st-key-big-"] button:visible')  # Streamlit keeps a hidden twin
+                assert circles.count() == 4
+                for i in range(4):
+                    assert reachable(circles.nth(i), 640), f"circle {i + 1}"
+                assert reachable(page.locator(".st-key-skip button:visible"), 640)
+                page.screenshot(path=shots / file.replace(".png", "-bottom.png"))
+    context.close()
+
+
+SIDEBAR_OPEN = """() => { const r = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+  return r.width > 0 && r.left >= 0; }"""
+SIDEBAR_CLOSED = """() => { const r = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+  return r.width === 0 || r.right <= 0; }"""
+
+
+def open_sidebar(page) -> None:
+    """In the narrow layout the sidebar is folded away behind a button; open it and wait for its slide-in."""
+    if not page.evaluate(SIDEBAR_OPEN):
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.wait_for_function(SIDEBAR_OPEN)
+
+
+def close_sidebar(page) -> None:
+    """Opened, the sidebar covers the page and stays open after a navigation: fold it back."""
+    if not page.evaluate(SIDEBAR_CLOSED):
+        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
+        page.wait_for_function(SIDEBAR_CLOSED)
