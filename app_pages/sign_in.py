@@ -11,8 +11,9 @@ from competency_graph.ui import session
 from competency_graph.ui.i18n import label, t
 
 ROLE_PICTOS = {"candidate": "🙂", "accompanist": "🤝", "trainer": "🧩", "admin": "🛠️"}
+# After a password sign-in of a user with several roles: the session and the roles to pick from. (A comment,
+# not an attribute docstring: Streamlit's "magic" would print a bare string on the page.)
 PENDING = "pending_sign_in"
-"""After a password sign-in of a user with several roles: the session and the roles to pick from."""
 
 
 def option(account: accounts.Account) -> str:
