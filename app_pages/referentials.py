@@ -46,13 +46,14 @@ st.caption(t("ref.results_capped", count=len(found)) if len(found) == 200 else t
 ids = [i.id for i in found]
 item_id = st.selectbox(t("ref.item"), ids, key="r_item", format_func=lambda i: f"{ctx.bundle.label(i)} — {i}")
 item = ctx.bundle.items[item_id]
+item_kind = ENTRY_PROFILE_KIND if is_entry_profile(item) else item.kind  # an entry profile is not a competency
 around = referentials.neighbours(ctx.bundle, item_id, limit=200)
 DRAWN = 16  # beyond this the drawing is unreadable; the table below lists every neighbour
 
 left, right = st.columns([1, 1])
 with left:
     st.subheader(item.label)
-    facts = [f"**{t('ref.id')}** : `{item.id}`", f"**{t('ref.kind_label')}** : {label('kind', ENTRY_PROFILE_KIND if is_entry_profile(item) else item.kind)}",
+    facts = [f"**{t('ref.id')}** : `{item.id}`", f"**{t('ref.kind_label')}** : {label('kind', item_kind)}",
              f"**{t('ref.provenance')}** : {label('ref.provenance', item.provenance)}"
              + ("" if item.verified else f" · {t('ref.verified_no')}"),
              f"**{t('ref.source_file')}** : `{item.location}`"]
@@ -83,7 +84,7 @@ with left:
 with right:
     st.subheader(t("ref.network"))
     if around:
-        st.plotly_chart(neighbour_network(item.id, item.label, item.kind, around[:DRAWN]),
+        st.plotly_chart(neighbour_network(item.id, item.label, item_kind, around[:DRAWN]),
                         config={"displayModeBar": False}, key="network")
         if len(around) > DRAWN:
             st.caption(t("ref.more", count=len(around) - DRAWN))

@@ -21,6 +21,7 @@ __all__ = ["competency_map", "gap_heatmap", "neighbour_network", "timeline_chart
 KIND_COLORS = {
     "pole": "#6A1B9A", "competency": "#1F6FB2", "trade": "#2E7D32", "job": "#00838F", "activity": "#558B2F",
     "certification": "#C62828", "bloc": "#EF6C00", "modality": "#5D4037", "external": "#9E9E9E",
+    "entry-profile": "#AD1457",
 }
 _BAR_WIDTH = 0.9  # share of a sector a bar fills (the rest is the gap between neighbours)
 _FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=14, color="#1a1a1a")
