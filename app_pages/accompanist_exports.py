@@ -1,9 +1,13 @@
 """Accompanist: downloads for the selected candidate — portfolio / attestation, evidence dossier, follow-up sheet
-(PDF), an Open Badge 3.0 credential (JSON-LD) and the person's positionings as a separate RDF graph."""
+(PDF), an Open Badge 3.0 credential (JSON-LD) and the person's positionings as a separate RDF graph.
+
+Files are built when a button is clicked (``data`` is a callable), not at every rerun: a PDF takes about half
+a second, and each click goes through the access check (logged) at that moment."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -22,14 +26,14 @@ today = dt.date.today()
 with st.container(border=True):
     st.subheader(f"📄 {t('exports.portfolio')}")
     st.write(t("exports.portfolio_help"))
-    st.download_button(t("exports.download_pdf"), exports.portfolio(ctx, identity, person.id),
+    st.download_button(t("exports.download_pdf"), partial(exports.portfolio, ctx, identity, person.id),
                        file_name=exports.file_name("portefeuille", person.id, "pdf"), mime="application/pdf",
                        key="x_portfolio", type="primary")
 
 with st.container(border=True):
     st.subheader(f"🗂️ {t('exports.dossier')}")
     st.write(t("exports.dossier_help"))
-    st.download_button(t("exports.download_pdf"), exports.evidence_dossier(ctx, identity, person.id),
+    st.download_button(t("exports.download_pdf"), partial(exports.evidence_dossier, ctx, identity, person.id),
                        file_name=exports.file_name("dossier-de-preuves", person.id, "pdf"),
                        mime="application/pdf", key="x_dossier")
 
@@ -43,7 +47,8 @@ with st.container(border=True):
     if start >= end:
         st.warning(t("exports.bad_period"))
     else:
-        st.download_button(t("exports.download_pdf"), exports.followup_sheet(ctx, identity, person.id, start, end),
+        sheet = partial(exports.followup_sheet, ctx, identity, person.id, start, end)
+        st.download_button(t("exports.download_pdf"), sheet,
                            file_name=exports.file_name("fiche-de-suivi", person.id, "pdf"),
                            mime="application/pdf", key="x_followup")
 
@@ -58,7 +63,7 @@ with st.container(border=True):
                  for c in choices}
         item_id = st.selectbox(t("exports.badge_item"), list(names), format_func=names.__getitem__,
                                key=f"x_badge_item-{person.id}")
-        st.download_button(t("exports.download_badge"), exports.badge(ctx, identity, person.id, item_id),
+        st.download_button(t("exports.download_badge"), partial(exports.badge, ctx, identity, person.id, item_id),
                            file_name=exports.file_name("open-badge", person.id, "json"),
                            mime="application/ld+json", key="x_badge")
 
@@ -69,7 +74,7 @@ with st.container(border=True):
                    format_func={"turtle": "Turtle", "json-ld": "JSON-LD"}.__getitem__)
     comments = st.checkbox(t("exports.rdf_comments"), value=False, key="x_rdf_comments")
     extension, mime = exports.RDF_FORMATS[fmt]
-    st.download_button(t("exports.download_rdf"),
-                       exports.person_graph(ctx, identity, person.id, fmt=fmt, include_comments=comments),
+    graph = partial(exports.person_graph, ctx, identity, person.id, fmt=fmt, include_comments=comments)
+    st.download_button(t("exports.download_rdf"), graph,
                        file_name=exports.file_name("positionnements", person.id, extension), mime=mime,
                        key="x_rdf")

@@ -53,6 +53,6 @@ if step.unpositioned:
 st.write(t("next.talk"))
 if session.read_aloud_on():
     read_aloud(". ".join([*spoken, t("next.talk")]))
-st.download_button(t("exports.my_portfolio"), exports.portfolio(ctx, identity, person.id),
+st.download_button(t("exports.my_portfolio"), lambda: exports.portfolio(ctx, identity, person.id),
                    file_name=exports.file_name("mes-competences", person.id, "pdf"), mime="application/pdf",
                    key="my_portfolio")

@@ -1,6 +1,7 @@
 """AppTests of the export downloads: the accompanist's Exports page and the candidate's own portfolio button.
 
-``st.download_button`` is wrapped to keep what each button would send, so the tests read the real files."""
+``st.download_button`` is wrapped to keep what each button would send (the pages pass a callable, run on
+click; the wrapper runs it the same way), so the tests read the real files."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def downloads(monkeypatch) -> dict[str, dict]:
     original = streamlit.download_button
 
     def recording(label, data, *args, **kwargs):
-        sent[kwargs.get("key") or label] = {"label": label, "data": data, **kwargs}
+        sent[kwargs.get("key") or label] = {"label": label, "data": data() if callable(data) else data,
+                                            "deferred": callable(data), **kwargs}
         return original(label, data, *args, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", recording)
@@ -41,6 +43,7 @@ def test_accompanist_exports_page_serves_every_file(ctx, downloads):
     assert not at.exception
     assert at.title[0].value == "Exports"
     assert set(downloads) == {"x_portfolio", "x_dossier", "x_followup", "x_badge", "x_rdf"}
+    assert all(d["deferred"] for d in downloads.values())  # built on click, not at every rerun
 
     portfolio = downloads["x_portfolio"]
     assert portfolio["mime"] == "application/pdf" and portfolio["file_name"].startswith("portefeuille-demo-lea-")
