@@ -88,8 +88,7 @@ def start_server(script: Path, port: int, data: str | None = None,
     env = {**os.environ, **(env or {}), "COMPETENCY_GRAPH_DATA_DIR": data or tempfile.mkdtemp(prefix="cg-bench-")}
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

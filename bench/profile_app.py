@@ -1,7 +1,7 @@
 """Profile the app's first page: server script runs (pyinstrument) and the browser timeline (Chromium).
 
-``python bench/profile_app.py [VISITS] [OUT_DIR]`` starts ``bench/profile_server.py`` on a fresh data
-directory, opens the sign-in page ``VISITS`` times in fresh browser contexts (the first visit finds cold
+``python bench/profile_app.py [VISITS] [OUT_DIR] [DATA_DIR]`` starts ``bench/profile_server.py`` on a fresh
+data directory (or ``DATA_DIR``, to profile a restart), opens the sign-in page ``VISITS`` times in fresh browser contexts (the first visit finds cold
 process caches), prints for each visit when the page's milestones happened (DOMContentLoaded, websocket open,
 first message, first element, sign-in button) and then the pyinstrument trees of the first script run (cold)
 and of the last one (warm). The text written to ``OUT_DIR`` is what ``docs/performance.md`` quotes.
@@ -27,7 +27,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    env = {**os.environ, "COMPETENCY_GRAPH_DATA_DIR": tempfile.mkdtemp(prefix="cg-profile-data-")}
+    data = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix="cg-profile-data-")
+    env = {**os.environ, "COMPETENCY_GRAPH_DATA_DIR": data}
     server = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("profile_server.py")), str(out), str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],

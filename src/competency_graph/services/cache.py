@@ -4,9 +4,11 @@ The bundle is cached under its content hash (editing a referential file gives a 
 rerun); the repository (engine and connection pool) under the database URL and that hash; the RDF graph
 under the hash (rdflib is imported only when a page asks for the graph, not by the sign-in page).
 
-Once the bundle and the repository of a hash are built, :func:`context` collects garbage once and freezes
-what is alive (``gc.freeze``): those ~10^5 long-lived objects then leave the collector's scans, and the full
-collection Streamlit runs after every script run (``runner.postScriptGC``) drops from ~100 ms to ~1 ms.
+Once the bundle and the repository of a hash are built, :func:`context` freezes what is alive
+(``gc.freeze``): those ~2x10^5 long-lived objects leave the cyclic collector's scans, and the full collection
+Streamlit runs after every script run (``runner.postScriptGC``, which holds the GIL and so delays the last
+messages of the page) drops from ~100 ms to ~1 ms. Frozen objects are still freed by reference counting;
+only cyclic garbage alive at that moment is kept (a collection first would cost the first visitor ~0.1-0.4 s).
 """
 
 from __future__ import annotations
@@ -50,17 +52,13 @@ def _graph_for(content_hash: str, _bundle: Bundle) -> Graph:
 
 
 def _freeze_long_lived(key: str) -> None:
-    """First time for ``key``: collect, then move every live object out of the collector's reach."""
+    """First time for ``key``: move every live object out of the cyclic collector's reach."""
     if key in _frozen:
         return
     with _freeze_lock:
-        if key in _frozen:
-            return
-        # A previous bundle (referentials edited) may now be garbage: let the collector see it again first.
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        _frozen.add(key)
+        if key not in _frozen:
+            gc.freeze()
+            _frozen.add(key)
 
 
 def bundle() -> Bundle:
