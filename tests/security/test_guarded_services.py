@@ -358,3 +358,28 @@ def test_admin_exports_and_erases_a_person_with_a_record(ctx: Context, world) ->
     assert rgpd.retention_days(ctx.repo) == 400
     with pytest.raises(SecurityError):
         guard.set_retention_days(5)
+
+
+def test_group_records_for_a_trainer_are_pseudonymised_and_limited_to_their_structures(ctx: Context, world) -> None:
+    positioning.record_co(ctx, who(ctx, "u-acc", "accompanist"), "own", "rectec:C01", level=3)
+    guard = accounts.guard_for(ctx, who(ctx, "u-trainer", "trainer"))
+    records = guard.group_records(["own", "mate"])
+    assert {pid: r.display_name.startswith("P-") for pid, (r, _) in records.items()} == {"own": True, "mate": True}
+    assert records["own"][1].items["rectec:C01"].accompanist.level == 3
+    entry = audit.list_audit(ctx.repo, "u-admin", actor_id="u-trainer")[0]
+    assert (entry.action, entry.record_kind, entry.structure_id) == ("read", "group", world["s"])
+    with pytest.raises(AccessDenied):
+        guard.group_records(["own", "other"])  # a person of a structure the trainer does not work in
+    with pytest.raises(AccessDenied):
+        accounts.guard_for(ctx, who(ctx, "u-cand", "candidate")).group_records(["own"])
+
+
+def test_first_admin_from_the_command_line_has_a_checked_password(ctx: Context, world) -> None:
+    with pytest.raises(WeakPassword):
+        security_accounts.create_admin(ctx.repo, "chef", "Chef", world["t"], "chef12345678")
+    assert ctx.repo.find_user_by_login("chef") is None
+    admin = security_accounts.create_admin(ctx.repo, "chef", "Chef", world["t"], PASSWORD)
+    assert ctx.repo.has_role(admin.id, "admin", world["t"])
+    signed = accounts.password_sign_in(ctx, "chef", PASSWORD)
+    assert [a.role for a in signed.accounts] == ["admin"]
+    assert [p.id for p in accounts.visible_people(ctx, who(ctx, admin.id, "admin"))] == ["other"]

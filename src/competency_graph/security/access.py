@@ -209,6 +209,22 @@ class Guard:
         audit.record(self.repo, self.user_id, "read", "group", record_id=structure_id, structure_id=structure_id)
         return sorted(members, key=lambda p: p.display_name)
 
+    def group_records(self, person_ids: list[str], *, as_of: dt.datetime | dt.date | None = None
+                      ) -> dict[str, tuple[PersonRecord, Any]]:
+        """Record and current positions of each person of a group, for group work (a trainer's gaps and
+        course links): every person must belong to a structure where the user is trainer, accompanist or
+        admin; names are pseudonymised as in :meth:`group_members`. One group read is logged per structure."""
+        people = [self._person(pid, "read", "group") for pid in person_ids]
+        for structure_id in sorted({p.structure_id for p in people}):
+            self._require_group(structure_id)
+        result: dict[str, tuple[PersonRecord, Any]] = {}
+        for person in people:
+            shown = person if self._relation(person) == "accompanist" else pseudonymised(self.repo, person)
+            result[person.id] = (shown, self.repo.current_view(person.id, as_of=as_of))
+        for structure_id in sorted({p.structure_id for p in people}):
+            audit.record(self.repo, self.user_id, "read", "group", record_id=structure_id, structure_id=structure_id)
+        return result
+
     def group_view(self, structure_id: str) -> dict[str, Any]:
         """A structure's positionings for trainers, accompanists and admins: each person under a pseudonym
         (their name only when the user is their accompanist), and per item how many are at each level/state."""

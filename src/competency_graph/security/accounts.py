@@ -25,7 +25,7 @@ from .errors import AuthError, WeakPassword
 
 __all__ = ["MIN_PASSWORD_LENGTH", "MAX_FAILURES", "LOCK_MINUTES", "SESSION_HOURS", "mode",
            "demo_sign_in_allowed", "check_password", "set_password", "authenticate", "demo_sign_in",
-           "session_user", "logout", "users_with_password"]
+           "session_user", "logout", "users_with_password", "create_admin"]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
@@ -97,6 +97,21 @@ def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: s
 def users_with_password(repo: Repository) -> set[str]:
     """Ids of the users who have a local password."""
     return repo._run(lambda s: set(s.scalars(select(Account.user_id))), write=False)
+
+
+def create_admin(repo: Repository, login: str, display_name: str, structure_id: str, password: str) -> UserRecord:
+    """The first administrator of a structure, with a checked password (for the admin command line, e.g. on a
+    production database where nobody can sign in yet). Logged with no actor. Nothing is written when the
+    password is refused or the login taken."""
+    check_password(password, login)
+
+    def both(r: Repository) -> UserRecord:
+        user = r.create_user(login, display_name)
+        r.grant_role(user.id, structure_id, "admin")
+        audit.record(r, None, "create", "user", record_id=user.id, structure_id=structure_id)
+        set_password(r, user.id, password, by_user_id=None)
+        return r.get_user(user.id)
+    return repo.transaction(both)
 
 
 def _token_hash(token: str) -> str:
