@@ -100,3 +100,17 @@ def test_exports_refuse_a_person_outside_the_accompanists_structures(ctx):
     own = IDENTITIES["candidate"]
     with pytest.raises(StoreError):
         exports.evidence_dossier(ctx, own, "demo-julien")  # a candidate sees only herself
+
+
+def test_each_download_is_an_export_in_the_audit_log(ctx):
+    from competency_graph.security.audit import list_audit
+
+    accompanist, admin = IDENTITIES["accompanist"], IDENTITIES["admin"]
+    before = len(list_audit(ctx.repo, admin.user_id, action="export", person_id="demo-lea"))
+    exports.portfolio(ctx, accompanist, "demo-lea")
+    exports.person_graph(ctx, accompanist, "demo-lea", fmt="json-ld")
+    entries = list_audit(ctx.repo, admin.user_id, action="export", person_id="demo-lea")
+    assert len(entries) == before + 2
+    assert {(e.record_kind, e.actor_id) for e in entries[:2]} == {("portfolio_pdf", accompanist.user_id),
+                                                                  ("positionings_rdf", accompanist.user_id)}
+    assert all(e.subject_ref != "demo-lea" for e in entries)  # the person appears as a pseudonym

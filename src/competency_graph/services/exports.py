@@ -1,7 +1,9 @@
 """What a page downloads for one person: the three PDFs, an Open Badge 3.0 credential, the person's RDF graph.
 
 Every function takes ``(ctx, identity, person_id, ...)`` and first calls :func:`.accounts.require_person`
-(access check, logged); the builders live in :mod:`competency_graph.exports`. Nothing here logs personal data.
+(access check, logged as a read); each file handed out is also recorded in the audit log as an ``export`` of
+that kind (``portfolio_pdf``, ``badge_json``…), with the person as a pseudonym like every audit entry. The
+builders live in :mod:`competency_graph.exports`. Nothing here logs personal data.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from ..exports import openbadges, pdf, person_rdf
 from ..exports.common import label_of, mastered_items
+from ..security import audit
 from ..security.audit import pseudonym
 from .accounts import Identity, require_person
 from .context import Context
@@ -36,16 +39,25 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+def _exported(ctx: Context, identity: Identity, person_id: str, kind: str) -> None:
+    person = ctx.repo.get_person(person_id)
+    audit.record(ctx.repo, identity.user_id, "export", kind, person_id=person_id, structure_id=person.structure_id)
+
+
 def portfolio(ctx: Context, identity: Identity, person_id: str, *, as_of: dt.date | None = None) -> bytes:
     """The *portefeuille de compétences / attestation descriptive* PDF (only what is mastered)."""
     require_person(ctx, identity, person_id)
-    return pdf.portfolio_pdf(ctx.repo, ctx.bundle, person_id, as_of=as_of)
+    data = pdf.portfolio_pdf(ctx.repo, ctx.bundle, person_id, as_of=as_of)
+    _exported(ctx, identity, person_id, "portfolio_pdf")
+    return data
 
 
 def evidence_dossier(ctx: Context, identity: Identity, person_id: str) -> bytes:
     """The *dossier de preuves* PDF: evidence and endorsements per competency."""
     require_person(ctx, identity, person_id)
-    return pdf.evidence_pdf(ctx.repo, ctx.bundle, person_id)
+    data = pdf.evidence_pdf(ctx.repo, ctx.bundle, person_id)
+    _exported(ctx, identity, person_id, "evidence_pdf")
+    return data
 
 
 def followup_sheet(ctx: Context, identity: Identity, person_id: str, start: dt.date, end: dt.date) -> bytes:
@@ -53,7 +65,9 @@ def followup_sheet(ctx: Context, identity: Identity, person_id: str, start: dt.d
     require_person(ctx, identity, person_id)
     if start >= end:
         raise ValueError("start must be before end")
-    return pdf.followup_pdf(ctx.repo, ctx.bundle, person_id, start, end)
+    data = pdf.followup_pdf(ctx.repo, ctx.bundle, person_id, start, end)
+    _exported(ctx, identity, person_id, "followup_pdf")
+    return data
 
 
 def badge_choices(ctx: Context, identity: Identity, person_id: str) -> list[BadgeChoice]:
@@ -74,6 +88,7 @@ def badge(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
     problems = openbadges.schema_errors(credential)
     if problems:  # a bug of ours, not the user's: never hand out a credential that fails the schema
         raise RuntimeError(f"OB 3.0 schema: {len(problems)} problem(s), first: {problems[0]}")
+    _exported(ctx, identity, person_id, "badge_json")
     return json.dumps(credential, ensure_ascii=False, indent=2)
 
 
@@ -87,7 +102,9 @@ def person_graph(ctx: Context, identity: Identity, person_id: str, *, fmt: str =
     # subject reference of the same person.
     graph = person_rdf.person_graph(ctx.repo, person_id, pseudonym=pseudonym(ctx.repo, f"rdf-export:{person_id}"),
                                     include_comments=include_comments)
-    return person_rdf.person_turtle(graph) if fmt == "turtle" else person_rdf.person_jsonld(graph)
+    text = person_rdf.person_turtle(graph) if fmt == "turtle" else person_rdf.person_jsonld(graph)
+    _exported(ctx, identity, person_id, "positionings_rdf")
+    return text
 
 
 def file_name(kind: str, person_id: str, extension: str, *, day: dt.date | None = None) -> str:
