@@ -53,7 +53,8 @@ with tab_users:
 
     st.subheader(t("users.create"))
     st.caption(t("users.create_help", n=MIN_PASSWORD_LENGTH))
-    unlinked = [p for p in people if not any(u.person_id == p.id for u in ctx.repo.list_users())]
+    linked = {u.person_id for u in users if u.person_id}
+    unlinked = [p for p in people if p.id not in linked]
     with st.form("create_user", clear_on_submit=False):
         login = st.text_input(t("users.login"), max_chars=200, key="u_login")
         name = st.text_input(t("users.name"), max_chars=200, key="u_name")

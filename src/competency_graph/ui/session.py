@@ -3,7 +3,8 @@
 
 The token is checked against the database at every run (:func:`current_identity`): an expired, ended or
 unknown session sends the user back to the sign-in page with a message. The checked identity becomes the
-actor the services act for (``services.accounts.set_actor``).
+actor the services act for (``services.accounts.set_actor``). Widget callbacks run before that check, so they
+must not call services that open a person's record (the sign-out callback only ends the session).
 """
 
 from __future__ import annotations
