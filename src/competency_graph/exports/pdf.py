@@ -29,8 +29,8 @@ __all__ = ["portfolio_pdf", "evidence_pdf", "followup_pdf", "find_font"]
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts",
               "/Library/Fonts", "C:/Windows/Fonts")
-_REPLACE = {"’": "'", "‘": "'", "“": '"', "”": '"', "œ": "oe", "Œ": "OE", "—": "-", "–": "-", "…": "...", "→": "->", "•": "-",
-            "\u202f": " ", "€": "EUR"}
+_REPLACE = {"’": "'", "‘": "'", "“": '"', "”": '"', "œ": "oe", "Œ": "OE", "—": "-", "–": "-", "…": "...",
+            "→": "->", "•": "-", "\u202f": " ", "€": "EUR"}
 
 
 def find_font() -> tuple[Path, Path | None] | None:
