@@ -35,7 +35,8 @@ st.title(t("users.title"))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
-structures = {s.id: s.name for s in ctx.repo.list_structures() if s.id in guard.admin_structures}
+structure_names = {s.id: s.name for s in ctx.repo.list_structures()}  # names of establishments: not personal
+structures = {s: structure_names[s] for s in guard.admin_structures if s in structure_names}
 users = guard.list_users()
 people = guard.people()
 person_names = {p.id: p.display_name for p in people}
@@ -46,7 +47,7 @@ tab_users, tab_audit, tab_rgpd = st.tabs([t("users.tab.accounts"), t("users.tab.
 with tab_users:
     st.dataframe(pd.DataFrame([{
         t("users.col.login"): u.login, t("users.col.name"): u.display_name,
-        t("users.col.roles"): ", ".join(sorted(f"{label('role', r)} ({structures.get(s, s)})" for s, r in u.roles)),
+        t("users.col.roles"): ", ".join(sorted(f"{label('role', r)} ({structure_names.get(s, s)})" for s, r in u.roles)),
         t("users.col.password"): t("users.yes") if u.id in with_password else t("users.no"),
         t("users.col.active"): t("users.yes") if u.active else t("users.no"),
     } for u in users]), hide_index=True, width="stretch")
@@ -164,7 +165,7 @@ with tab_audit:
             t("users.col.at"): fr_datetime(e.at), t("users.col.actor"): all_names.get(e.actor_id or "", e.actor_id),
             t("users.col.action"): label("audit_action", e.action), t("users.col.outcome"): label("audit_outcome", e.outcome),
             t("users.col.kind"): e.record_kind, t("users.col.subject"): (e.subject_ref or "")[:8],
-            t("users.col.structure"): structures.get(e.structure_id or "", e.structure_id or ""),
+            t("users.col.structure"): structure_names.get(e.structure_id or "", e.structure_id or ""),
         } for e in entries]), hide_index=True, width="stretch")
         st.download_button(t("users.audit_download"), csv_text.encode("utf-8"), file_name="journal-audit.csv",
                            mime="text/csv", key="audit_csv")
