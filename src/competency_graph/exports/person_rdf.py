@@ -7,6 +7,14 @@ IRI, and the level IRI for graded items), who positioned by role only (self, acc
 value, the referential version and when. Free-text comments are left out unless ``include_comments``.
 
 Vocabulary: ``cg:`` (the project's vocabulary), ``prov:`` for times, ``dcterms:`` for the graph's description.
+Terms introduced here (not used by the referential graph): classes ``cg:Person``, ``cg:Positioning``,
+``cg:PersonPositionings`` (the graph itself); properties ``cg:person``, ``cg:item`` (→ referential item IRI),
+``cg:level`` (→ level IRI), ``cg:state``, ``cg:role``, ``cg:referentialVersion``, ``cg:corrects``; ``cg:rank``
+is reused from the referential vocabulary. Shape of one event::
+
+    <urn:uuid:…> a cg:Positioning ; cg:person <urn:uuid:…> ; cg:item <…/id/rectec/C01> ;
+        cg:level <…/id/rectec/C01/level/2> ; cg:rank 2 ; cg:role "accompanist" ;
+        cg:referentialVersion "2019" ; prov:generatedAtTime "2025-03-10T09:00:00Z"^^xsd:dateTime .
 """
 
 from __future__ import annotations
