@@ -133,7 +133,8 @@ _FOCUSED = """() => {
 
 _FOCUS_RING = """() => {
   let e = document.activeElement;
-  if (e && e.tagName === 'INPUT' && ['radio', 'checkbox'].includes(e.type) && e.closest('label')) e = e.closest('label');
+  const boxed = e && e.tagName === 'INPUT' && ['radio', 'checkbox'].includes(e.type);
+  if (boxed && e.closest('label')) e = e.closest('label');
   const s = getComputedStyle(e);
   return {matches: document.activeElement.matches(':focus-visible'), style: s.outlineStyle,
           width: parseFloat(s.outlineWidth) || 0, color: s.outlineColor};

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from a11y import (BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named, ours,
-                  reachable, require_axe, run_axe, tab_to, write_report)
+from a11y import (AXE_JS, BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named,
+                  ours, reachable, require_axe, run_axe, tab_to, write_report)
 
 from competency_graph.ui.i18n import t
 
@@ -110,7 +110,10 @@ def axe_findings(shots) -> Iterator[list[Finding]]:
 
 
 def check_axe(page, name: str, findings: list[Finding]) -> None:
-    """axe-core on the page as it is: no serious or critical violation from our markup."""
+    """axe-core on the page as it is: no serious or critical violation from our markup. Without axe-core this
+    does nothing locally (the tour then reports a skip) and fails in CI."""
+    if not AXE_JS.is_file() and not os.environ.get("CI"):
+        return
     found = run_axe(page, name)
     findings.extend(found)
     assert not ours(found), f"axe: {', '.join(BLOCKING)} violations from our markup:\n{describe(ours(found))}"
@@ -137,6 +140,17 @@ def sign_in(page, url: str, account: str) -> None:
 def go(page, name: str) -> None:
     page.get_by_role("link", name=name).first.click()
     settle(page)
+
+
+def whole_page_screenshot(page, path: Path) -> None:
+    """Streamlit scrolls inside its main area, so ``full_page`` stops at the window: grow the window to the
+    content's height (at most 8000 px) for the shot, then put it back."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 8000)})
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size(size)
 
 
 def no_exception(page) -> None:
@@ -195,17 +209,6 @@ def test_accompanist_sees_divergence_and_recommendation(server, browser, shots):
     page.close()
 
 
-def test_trainer_generates_course_links(server, browser, shots):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR")
-    sign_in(page, server, "Formatrice (démo)")
-    page.wait_for_selector(".js-plotly-plot")
-    expect(page.get_by_text("Maillons proposés")).to_have_count(1)
-    expect(page.get_by_role("button", name="Télécharger en CSV")).to_have_count(1)
-    no_exception(page)
-    page.screenshot(path=shots / "trainer-course-links.png", full_page=True)
-    page.close()
-
-
 #: pages each role must at least see (the tour follows the sidebar, so pages added later are covered too)
 TOUR = {
     "Léa (démo) — candidat": ["Me positionner", "Ma carte des compétences", "Mes preuves", "Ma prochaine étape"],
@@ -226,7 +229,6 @@ def nav_names(page) -> list[str]:
 @pytest.mark.parametrize("account", list(TOUR))
 def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings, account):
     """Each page of the role's sidebar renders without error and has no serious/critical axe violation of ours."""
-    require_axe()
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR")
     page.goto(server)
     settle(page, 60_000)
@@ -243,9 +245,10 @@ def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings,
         no_exception(page)
         expect(page.get_by_text("quelque chose n'a pas marché")).to_have_count(0)
         file = name.lower().replace(" ", "-").replace("'", "")
-        page.screenshot(path=shots / f"tour-{slug}-{file}.png", full_page=True)
+        whole_page_screenshot(page, shots / f"tour-{slug}-{file}.png")
         check_axe(page, f"{slug}: {name}", axe_findings)
     page.close()
+    require_axe()  # the pages rendered; say so when the accessibility half could not run
 
 
 # -- keyboard only ----------------------------------------------------------------------------------------
@@ -312,10 +315,13 @@ def test_keyboard_only_accompanist_records_a_co_positioning(server, browser):
     page.close()
 
 
-def test_keyboard_only_trainer_downloads_course_links(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+def test_keyboard_only_trainer_generates_and_downloads_course_links(server, browser, shots, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR", accept_downloads=True)
     keyboard_sign_in(page, server, "Formatrice (démo)")
+    page.wait_for_selector(".js-plotly-plot")
     expect(page.get_by_text(t("links.table"))).to_have_count(1)
+    no_exception(page)
+    page.screenshot(path=shots / "trainer-course-links.png", full_page=True)
     tab_to(page, named(t("links.download"), "button"), what="the CSV download")
     assert_focus_visible(page)
     with page.expect_download() as download:
