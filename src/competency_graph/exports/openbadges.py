@@ -83,7 +83,7 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
     validator = jsonschema.Draft201909Validator(schema, registry=registry, format_checker=checker)
     out = []
     for err in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        where = "/".join(str(p) for p in err.absolute_path) or "(racine)"
+        where = "/".join(str(p) for p in err.absolute_path) or "(root)"
         out.append(f"{where}: {err.message}")
     return out
 
