@@ -21,10 +21,30 @@ def option(account: accounts.Account) -> str:
              role=label("role", account.role))
 
 
+def oidc_configured() -> bool:
+    """Whether an OpenID Connect provider is configured (``[auth]`` in the Streamlit secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def finish(signed: accounts.SignedIn) -> None:
+    """Open the only role, or let the user pick one of several."""
+    if len(signed.accounts) == 1:
+        only = signed.accounts[0]
+        session.sign_in(accounts.identity_for(ctx, only.user_id, only.role), signed.token)
+    else:
+        st.session_state[PENDING] = signed
+    st.rerun()
+
+
 def refusal(error: AuthError) -> str:
     """A French message that never says whether the login or the password was wrong."""
     if error.code == "account_locked":
         return t("sign_in.locked", minutes=security_accounts.LOCK_MINUTES)
+    if error.code == "not_authorised":
+        return t("sign_in.not_authorised")
     if error.code == "no_role":
         return t("sign_in.no_role")
     return t("sign_in.bad_credentials")
@@ -76,15 +96,27 @@ with st.form("password_sign_in", clear_on_submit=True):
 if sent:
     if not login.strip() or not password:
         st.warning(t("sign_in.missing"))
-        st.stop()
-    try:
-        signed = accounts.password_sign_in(ctx, login, password)
-    except AuthError as error:
-        st.error(refusal(error))
-        st.stop()
-    if len(signed.accounts) == 1:
-        only = signed.accounts[0]
-        session.sign_in(accounts.identity_for(ctx, only.user_id, only.role), signed.token)
     else:
-        st.session_state[PENDING] = signed
-    st.rerun()
+        try:
+            signed = accounts.password_sign_in(ctx, login, password)
+        except AuthError as error:
+            st.error(refusal(error))
+        else:
+            finish(signed)
+
+if oidc_configured():
+    # Single sign-on: the provider proves who the user is; roles still come from our database.
+    st.subheader(t("sign_in.oidc_title"))
+    if st.user.is_logged_in:
+        email = str(st.user.get("email") or "")
+        st.caption(t("sign_in.oidc_as", email=email))
+        go, other = st.columns(2)
+        if go.button(t("sign_in.oidc_continue"), key="oidc_continue", type="primary"):
+            try:
+                finish(accounts.external_sign_in(ctx, email))
+            except AuthError as error:
+                st.error(refusal(error))
+        if other.button(t("sign_in.oidc_other"), key="oidc_logout"):
+            st.logout()
+    elif st.button(t("sign_in.oidc_button"), key="oidc_login"):
+        st.login()

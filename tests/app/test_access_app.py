@@ -256,3 +256,26 @@ def test_admin_sets_the_retention_period(ctx):
     assert "Durée de conservation : 730 jours." in texts(at)
     assert rgpd.retention_days(ctx.repo) == 730
 
+
+
+def test_single_sign_on_opens_a_known_account_and_refuses_an_unknown_one(ctx):
+    email = f"sso.{uuid.uuid4().hex[:8]}@structure.example"  # for single sign-on the login is the e-mail
+    oidc_user = ctx.repo.create_user(email, "Formatrice SSO")
+    ctx.repo.grant_role(oidc_user.id, DEMO_STRUCTURE_ID, "trainer")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.user = {"is_logged_in": True, "email": "inconnue@structure.example"}
+    at.run()
+    assert "Compte reconnu : inconnue@structure.example" in texts(at)
+    at.button(key="oidc_continue").click().run()
+    assert "Ce compte n'a pas accès à l'application" in at.error[0].value
+    assert "identity" not in at.session_state
+    at.user = {"is_logged_in": True, "email": email.upper()}
+    at.run()
+    at.button(key="oidc_continue").click().run()
+    assert not at.exception
+    assert at.session_state["identity"].user_id == oidc_user.id
+    assert at.title[0].value == "Maillons de parcours"
+    assert security_accounts.session_user(ctx.repo, at.session_state["session_token"]).id == oidc_user.id

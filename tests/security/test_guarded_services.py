@@ -383,3 +383,17 @@ def test_first_admin_from_the_command_line_has_a_checked_password(ctx: Context, 
     signed = accounts.password_sign_in(ctx, "chef", PASSWORD)
     assert [a.role for a in signed.accounts] == ["admin"]
     assert [p.id for p in accounts.visible_people(ctx, who(ctx, admin.id, "admin"))] == ["other"]
+
+
+def test_single_sign_on_matches_the_verified_email_to_a_login_and_logs_no_address(ctx: Context, world) -> None:
+    ctx.repo.create_user("Marie.Curie@Structure.example", "Marie", user_id="u-sso")
+    ctx.repo.grant_role("u-sso", world["s"], "accompanist")
+    signed = accounts.external_sign_in(ctx, "marie.curie@structure.example")
+    assert [a.role for a in signed.accounts] == ["accompanist"]
+    assert security_accounts.session_user(ctx.repo, signed.token).id == "u-sso"
+    for unknown in ("marie.curie@autre.example", "%", ""):
+        with pytest.raises(AuthError) as caught:
+            accounts.external_sign_in(ctx, unknown)
+        assert caught.value.code == "not_authorised"
+    failed = [e for e in audit.list_audit(ctx.repo, "u-admin", action="sign_in") if e.outcome == "failed"]
+    assert len(failed) == 3 and "autre.example" not in audit.audit_csv(ctx.repo, "u-admin")

@@ -25,7 +25,7 @@ from .errors import AuthError, WeakPassword
 
 __all__ = ["MIN_PASSWORD_LENGTH", "MAX_FAILURES", "LOCK_MINUTES", "SESSION_HOURS", "mode",
            "demo_sign_in_allowed", "check_password", "set_password", "authenticate", "demo_sign_in",
-           "session_user", "logout", "users_with_password", "create_admin"]
+           "session_user", "logout", "users_with_password", "create_admin", "external_sign_in"]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
@@ -194,6 +194,26 @@ def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None
     if repo._run(lambda s: s.get(Account, user.id) is not None, write=False):
         raise AuthError("password_required", "Ce compte a un mot de passe : connectez-vous avec.")
     return _open_session(repo, user.id, now or utcnow(), session_hours)
+
+
+def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None,
+                     session_hours: float = SESSION_HOURS) -> str:
+    """A session for a user whose identity an OpenID Connect provider has verified (``login``: the verified
+    e-mail, matched to a login without regard to case). Roles still come from this database: an unknown or
+    deactivated login is refused, and the attempt is logged without the address."""
+    wanted = login.strip().casefold()
+
+    def read(s: Session) -> tuple[str, bool] | None:
+        for user in s.scalars(select(User).where(User.login.ilike(login.strip()))):
+            if user.login.casefold() == wanted:
+                return user.id, user.active
+        return None
+    found = repo._run(read, write=False) if wanted else None
+    if found is None or not found[1]:
+        audit.record(repo, found[0] if found else None, "sign_in", "session", outcome="failed",
+                     record_id=found[0] if found else None, at=now)
+        raise AuthError("not_authorised", "Ce compte n'a pas accès à l'application : demandez à un administrateur.")
+    return _open_session(repo, found[0], now or utcnow(), session_hours)
 
 
 def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None) -> UserRecord | None:

@@ -1,7 +1,8 @@
 """Who is signed in, and the access rules every service goes through.
 
-Sign-in opens a session (a random token; only its hash is stored) with a password (``security.accounts``)
-or, outside production mode, by picking a demo account. The app checks the token at every run and sets the
+Sign-in opens a session (a random token; only its hash is stored) with a password (``security.accounts``),
+through an OpenID Connect provider configured in the Streamlit secrets (``st.login``; roles still come from
+this database) or, outside production mode, by picking a demo account. The app checks the token at every run and sets the
 *actor* (:func:`set_actor`): services that read or write a person's record build a
 :class:`~competency_graph.security.access.Guard` for it (:func:`guard_for`), so that every decision is
 checked and written to the audit log whatever the page shows or hides.
@@ -21,7 +22,7 @@ from ..store import PersonRecord, StoreError, UserRecord
 from .context import Context
 
 __all__ = ["Identity", "Account", "SignedIn", "ROLES", "demo_accounts", "demo_sign_in", "demo_session",
-           "password_sign_in", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
+           "password_sign_in", "external_sign_in", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
            "current_actor", "acting_as", "guard_for", "visible_people", "require_person"]
 
 #: roles in the order the sign-in page lists them
@@ -118,7 +119,10 @@ def demo_session(ctx: Context, user_id: str, role: str) -> tuple[Identity, str]:
 def password_sign_in(ctx: Context, login: str, password: str) -> SignedIn:
     """Check a login and password (throttled, see ``security.accounts.authenticate``); ``AuthError`` with a
     message that never says which of the two was wrong."""
-    token = security_accounts.authenticate(ctx.repo, login, password)
+    return _with_roles(ctx, security_accounts.authenticate(ctx.repo, login, password))
+
+
+def _with_roles(ctx: Context, token: str) -> SignedIn:
     user = security_accounts.session_user(ctx.repo, token)
     choices = roles_of(ctx, user.id) if user is not None else []
     if not choices:  # an account with no role yet: nothing to open
@@ -126,6 +130,13 @@ def password_sign_in(ctx: Context, login: str, password: str) -> SignedIn:
         raise AuthError("no_role", "Ce compte n'a encore aucun rôle : demandez à un administrateur.",
                         "This account has no role yet.")
     return SignedIn(token, tuple(choices))
+
+
+def external_sign_in(ctx: Context, email: str) -> SignedIn:
+    """Sign in a user verified by the OpenID Connect provider (``st.login``), matched by login; roles come
+    from this database as for a password sign-in."""
+    token = security_accounts.external_sign_in(ctx.repo, email)
+    return _with_roles(ctx, token)
 
 
 def check_session(ctx: Context, identity: Identity, token: str | None) -> Identity | None:
