@@ -112,6 +112,7 @@ def test_a_transaction_cut_by_a_restart_is_replayed_whole(cluster: _pg_cluster.P
         _write(r, 1)
         if len(attempts) == 1:
             cluster.restart("immediate")  # the server dies between the two writes of one transaction
+            time.sleep(1.5)  # longer than unavailable_seconds: the outage is timed from its first error only
         _write(r, 2)
 
     repo.transaction(two_writes)

@@ -228,6 +228,7 @@ class Repository:
             return fn(current)
         engine = self._write_engine if write else self.engine
         started = time.monotonic()
+        unreachable_since: float | None = None  # the outage is timed from its first error, not from the call
         attempt = 0
         while True:
             session = Session(engine, expire_on_commit=False)
@@ -252,7 +253,9 @@ class Repository:
                         # Retrying could write twice; PostgreSQL commits all or nothing, so nothing is half written.
                         log.error("database connection lost while committing (%s)", type(exc.orig).__name__)
                         raise _unavailable_error(commit_unknown=True) from exc
-                    if time.monotonic() - started > self.unavailable_seconds:
+                    if unreachable_since is None:
+                        unreachable_since = time.monotonic()
+                    if time.monotonic() - unreachable_since > self.unavailable_seconds:
                         log.error("database unreachable after %d attempts (%s)", attempt, type(exc.orig).__name__)
                         raise _unavailable_error(commit_unknown=False) from exc
                     log.warning("database unreachable, retrying (%s)", type(exc.orig).__name__)
