@@ -502,6 +502,33 @@ def create_user_cmd(
     typer.echo(f"Compte créé / account created: {login} (id {user_id}, {role} @ {structure})")
 
 
+@app.command("set-password")
+def set_password_cmd(
+    login: Annotated[str, typer.Option("--login", help="Sign-in name of an existing account.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line "
+                                                                           "of standard input.")] = False,
+) -> None:
+    """Set a new password for an account (asked twice, hidden); unlocks it and ends its sessions."""
+    from .security.accounts import set_password
+    from .security.errors import SecurityError
+    from .store import Repository, StoreError
+
+    try:
+        repo = Repository.open(_database_url())
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+    try:
+        user = repo.find_user_by_login(login)
+        if user is None:
+            _fail(f"Compte inconnu / unknown account: {login!r}")
+        set_password(repo, user.id, _read_password(login, password_stdin))
+    except (StoreError, SecurityError) as exc:
+        _store_failure(exc)
+    finally:
+        repo.close()
+    typer.echo(f"Mot de passe changé / password changed: {login}")
+
+
 @app.command("grant-role")
 def grant_role_cmd(
     login: Annotated[str, typer.Option("--login", help="Sign-in name of an existing account.")],

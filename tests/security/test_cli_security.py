@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from competency_graph.cli import app
 from competency_graph.security.accounts import authenticate, session_user
 from competency_graph.security.audit import list_audit
+from competency_graph.security.errors import AuthError
 from competency_graph.store import Repository
 from competency_graph.store.security_models import AuditEntry
 
@@ -222,3 +223,27 @@ def test_a_backup_from_an_older_version_is_brought_to_the_current_schema(db: str
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_set_password_replaces_the_old_one_and_ends_sessions(db: str) -> None:
+    structure = _structure(db)
+    runner.invoke(app, ["create-user", "--login", "ana", "--name", "Ana", "--role", "trainer", "--structure",
+                        structure, "--password-stdin"], input=f"{GOOD_PASSWORD}\n")
+    repo = Repository.open(db)
+    token = authenticate(repo, "ana", GOOD_PASSWORD)
+    repo.close()
+    new_password = "Marronnier-rouge-77"
+    result = runner.invoke(app, ["set-password", "--login", "ana"], input=f"{new_password}\n{new_password}\n")
+    assert result.exit_code == 0, result.output
+    repo = Repository.open(db)
+    try:
+        assert session_user(repo, token) is None
+        assert authenticate(repo, "ana", new_password)
+        with pytest.raises(AuthError):
+            authenticate(repo, "ana", GOOD_PASSWORD)
+    finally:
+        repo.close()
+    result = runner.invoke(app, ["set-password", "--login", "ana", "--password-stdin"], input="court\n")
+    assert result.exit_code == 1 and "au moins 12" in result.output
+    result = runner.invoke(app, ["set-password", "--login", "ghost", "--password-stdin"], input=f"{new_password}\n")
+    assert result.exit_code == 1 and "inconnu" in result.output
