@@ -9,7 +9,7 @@ import streamlit as st
 from competency_graph.services import cache, referentials
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_date, fr_number, fr_size
+from competency_graph.ui.formats import fr_date, fr_number, fr_percent, fr_size
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -58,16 +58,15 @@ def run_import(action, *args) -> None:
 
     def progress(share: float, stage: str) -> None:
         share = min(max(share, 0.0), 1.0)
-        bar.progress(share, text=f"{stage} {fr_number(share * 100)}\u202f%")
+        bar.progress(share, text=f"{t('admin.import.stage.' + stage)} {fr_percent(share)}")
 
     try:
         summary = action(identity, *args, progress=progress)
     except referentials.ImportRefused as error:
         bar.empty()
-        first, _, details = str(error).partition("\n")
-        st.error(first)
-        if details:
-            st.code(details, language=None)
+        st.error(t(f"admin.import.error.{error.code}", **error.params))
+        if error.problems:
+            st.code("\n".join(error.problems), language=None)
         return
     st.session_state[SUMMARY_KEY] = summary
     st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from competency_graph.problems import Location, Problem
 from competency_graph.services import referentials as service
 from competency_graph.services.accounts import Identity
+from competency_graph.ui.i18n import FR, t
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V1 = FIXTURES / "rncp" / "export_fiches_RNCP_V4_1_2025_09_01.xml"
@@ -24,6 +26,14 @@ ADMIN = Identity("u-admin", "Admin", "admin", ())
 def data_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(tmp_path))
     return tmp_path
+
+
+def refused(action, *args, code: str) -> service.ImportRefused:
+    """Call ``action`` and return the ImportRefused it must raise, after checking its code."""
+    with pytest.raises(service.ImportRefused) as caught:
+        action(*args)
+    assert caught.value.code == code, caught.value.code
+    return caught.value
 
 
 def upload(path: Path, name: str | None = None) -> service.Upload:
@@ -45,7 +55,7 @@ def test_rncp_upload_then_reimport_updates_by_id_with_progress(data_dir):
     assert (first.counts["certifications"], first.counts["created"], first.counts["total"]) == (4, 4, 4)
     shares = [share for share, _ in calls]
     assert shares == sorted(shares) and shares[-1] == 1.0 and all(0 <= s <= 1 for s in shares)
-    assert any("Vérification" in stage for _, stage in calls)
+    assert [stage for _, stage in calls][-2:] == ["check", "done"] and calls[0][1] == "read_rncp"
     second = service.import_rncp_upload(ADMIN, [upload(V2)])
     assert (second.counts["updated"], second.counts["created"], second.counts["total"]) == (1, 1, 5)
     written = json.loads((data_dir / "referentials" / "rncp.json").read_text(encoding="utf-8"))
@@ -69,7 +79,7 @@ def test_nothing_is_published_when_the_loader_refuses_the_result(data_dir, monke
     monkeypatch.setattr(service, "check_paths", lambda paths: (None, [problem]))
     with pytest.raises(service.ImportRefused) as refused:
         service.import_rncp_upload(ADMIN, [upload(V2)])
-    assert "rien n'a été importé" in str(refused.value) and "unknown-reference" in str(refused.value)
+    assert refused.value.code == "invalid_result" and "unknown-reference" in refused.value.problems[0]
     assert (data_dir / "referentials" / "rncp.json").read_bytes() == before
     assert not list(data_dir.glob(".import-*"))
 
@@ -85,14 +95,19 @@ def test_a_fiche_that_drops_shipped_blocs_imports_with_warnings(data_dir):
     assert summary.warnings > 0  # shipped crosswalks point at blocs the official fiche no longer has
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("export.xml", (FIXTURES / "rncp" / "truncated.xml").read_bytes(), "fin de fichier inattendue"),
-    ("export.xml", (FIXTURES / "rncp" / "billion-laughs.xml").read_bytes(), "rien n'a été importé"),
-    ("export.pdf", b"%PDF-1.4", "Format non reconnu"),
+@pytest.mark.parametrize("name, data, code, detail", [
+    ("export.xml", (FIXTURES / "rncp" / "truncated.xml").read_bytes(), "refused", "export.xml, ligne"),
+    ("export.xml", (FIXTURES / "rncp" / "billion-laughs.xml").read_bytes(), "refused", "export.xml"),
+    ("export.pdf", b"%PDF-1.4", "rncp_format", None),
 ])
-def test_malformed_rncp_uploads_are_refused_in_french(data_dir, name, data, message):
-    with pytest.raises(service.ImportRefused, match=message):
+def test_malformed_rncp_uploads_are_refused_in_french(data_dir, name, data, code, detail):
+    with pytest.raises(service.ImportRefused) as refused:
         service.import_rncp_upload(ADMIN, [service.Upload(name, data)])
+    assert refused.value.code == code
+    if detail is not None:  # the importer's French message, naming the file
+        assert refused.value.params["detail"].startswith(detail)
+    message = t(f"admin.import.error.{code}", **refused.value.params)
+    assert "{" not in message and ("rien n'a été importé" in message or "Format non reconnu" in message)
     assert not (data_dir / "referentials" / "rncp.json").exists()
 
 
@@ -107,10 +122,9 @@ def test_rome_zip_without_rome_tables_or_not_a_zip_is_refused(data_dir):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notes.txt", "rien")
-    with pytest.raises(service.ImportRefused, match="aucun fichier unix_"):
-        service.import_rome_upload(ADMIN, service.Upload("rome.zip", buffer.getvalue()))
-    with pytest.raises(service.ImportRefused, match="archive zip lisible"):
-        service.import_rome_upload(ADMIN, service.Upload("rome.zip", b"not a zip"))
+    refused(service.import_rome_upload, ADMIN, service.Upload("rome.zip", buffer.getvalue()), code="zip_without_rome")
+    refused(service.import_rome_upload, ADMIN, service.Upload("rome.zip", b"not a zip"), code="not_a_zip")
+    refused(service.import_rome_upload, ADMIN, service.Upload("rome.tar", b"x"), code="rome_format")
     assert not (data_dir / "referentials" / "rome.json").exists()
 
 
@@ -123,14 +137,12 @@ def test_rome_folder_must_lie_in_the_data_directory(data_dir):
     assert service.shown_path(inside) == "imports/rome-v460"
     summary = service.import_rome_folder(ADMIN, "imports/rome-v460")
     assert summary.counts["jobs"] > 0
-    with pytest.raises(service.ImportRefused, match="dossier de données"):
-        service.import_rome_folder(ADMIN, FIXTURES / "rome")
-    with pytest.raises(service.ImportRefused, match="dossier de données"):
-        service.import_rome_folder(ADMIN, "../")
+    refused(service.import_rome_folder, ADMIN, FIXTURES / "rome", code="outside_data_dir")
+    refused(service.import_rome_folder, ADMIN, "../", code="outside_data_dir")
+    refused(service.import_rome_folder, ADMIN, "absent", code="not_found")
     link = data_dir / "escape"
     link.symlink_to(FIXTURES / "rome", target_is_directory=True)
-    with pytest.raises(service.ImportRefused, match="dossier de données"):
-        service.import_rome_folder(ADMIN, "escape")
+    refused(service.import_rome_folder, ADMIN, "escape", code="outside_data_dir")
 
 
 def test_rncp_export_on_the_server(data_dir):
@@ -140,19 +152,24 @@ def test_rncp_export_on_the_server(data_dir):
     assert service.rncp_exports() == [target]
     summary = service.import_rncp_path(ADMIN, "depot/" + V1.name)
     assert summary.counts["certifications"] == 4
-    with pytest.raises(service.ImportRefused, match="dossier de données"):
-        service.import_rncp_path(ADMIN, V1)
+    refused(service.import_rncp_path, ADMIN, V1, code="outside_data_dir")
 
 
 def test_only_an_admin_may_import(data_dir):
     for role in ("candidate", "accompanist", "trainer"):
         someone = Identity("u", "U", role, ())
-        with pytest.raises(service.ImportRefused, match="administrateur"):
-            service.import_rncp_upload(someone, [upload(V1)])
-        with pytest.raises(service.ImportRefused, match="administrateur"):
-            service.import_rome_upload(someone, service.Upload("rome.zip", rome_zip()))
-        with pytest.raises(service.ImportRefused, match="administrateur"):
-            service.import_rncp_path(someone, V1)
-    with pytest.raises(service.ImportRefused, match="administrateur"):
-        service.import_rome_folder(None, data_dir)
+        refused(service.import_rncp_upload, someone, [upload(V1)], code="not_admin")
+        refused(service.import_rome_upload, someone, service.Upload("rome.zip", rome_zip()), code="not_admin")
+        refused(service.import_rncp_path, someone, V1, code="not_admin")
+    refused(service.import_rome_folder, None, data_dir, code="not_admin")
     assert not (data_dir / "referentials").exists() or not any((data_dir / "referentials").iterdir())
+
+
+def test_every_refusal_code_and_stage_has_french_words():
+    source = Path(service.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'ImportRefused\("([a-z_]+)"', source))
+    stages = set(re.findall(r'progress\([^()]*?, "([a-z_]+)"\)', source))
+    assert {"not_admin", "refused", "invalid_result", "outside_data_dir"} <= codes
+    assert {"read_rncp", "read_rome", "check", "done", "unzip"} <= stages
+    assert [c for c in codes if f"admin.import.error.{c}" not in FR] == []
+    assert [s for s in stages if f"admin.import.stage.{s}" not in FR] == []

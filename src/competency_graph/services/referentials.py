@@ -138,7 +138,8 @@ def sparql_select(graph: Graph, text: str, max_rows: int = 1000) -> tuple[list[s
 log = logging.getLogger("competency_graph.app")
 
 Progress = Callable[[float, str], None]
-"""``progress(share, stage)``: share of the work done (0–1) and the stage in French, for a progress bar."""
+"""``progress(share, stage)``: share of the work done (0–1) and the stage (``unzip``, ``read_rncp``,
+``read_rome``, ``check``, ``done``; the page words them), for a progress bar."""
 
 #: share of the bar given to reading the export; the rest is the check of the referentials with the new file
 _READ_SHARE = 0.85
@@ -150,7 +151,15 @@ _LOCK = threading.Lock()  # one import at a time in this process: both write the
 
 
 class ImportRefused(Exception):
-    """An import was refused or failed; ``str()`` is a French message for the admin. Nothing was written."""
+    """An import was refused or failed; nothing was written. ``code`` names the reason (the page shows
+    ``t("admin.import.error.<code>", **params)``); ``params["detail"]``, when present, is the importer's own
+    French message (file and line); ``problems`` are the loader's errors, for an ``invalid_result``."""
+
+    def __init__(self, code: str, problems: Sequence[str] = (), **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -175,7 +184,7 @@ class ImportSummary:
 def _require_admin(identity: Identity | None) -> None:
     if identity is None or identity.role != "admin":
         log.warning("referential import refused: role %s", identity.role if identity else None)
-        raise ImportRefused("Seul un administrateur peut importer un référentiel.")
+        raise ImportRefused("not_admin")
 
 
 def _safe_name(name: str, default: str) -> str:
@@ -210,7 +219,7 @@ def _check_and_publish(written: Path, progress: Progress | None) -> int:
     Returns the number of warnings. Raises :class:`ImportRefused` (and publishes nothing) on any error.
     """
     if progress is not None:
-        progress(_READ_SHARE, "Vérification des référentiels avec le nouveau fichier…")
+        progress(_READ_SHARE, "check")
     imported = settings.imported_referentials_dir()
     shipped = [p for p in settings.referential_dirs() if p.resolve() != imported.resolve() and p.exists()]
     with _staging() as view:
@@ -225,13 +234,11 @@ def _check_and_publish(written: Path, progress: Progress | None) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if bundle is None or errors:
         log.error("imported referential refused by the loader: %d error(s)", len(errors))
-        shown = "\n".join(str(p) for p in errors[:5])
-        raise ImportRefused("Le fichier importé rendrait les référentiels invalides ; rien n'a été importé.\n"
-                           + shown)
+        raise ImportRefused("invalid_result", problems=[str(p) for p in errors[:5]])
     target = imported / written.name
     os.replace(written, target)
     if progress is not None:
-        progress(1.0, "Import terminé.")
+        progress(1.0, "done")
     return len(problems)
 
 
@@ -254,12 +261,12 @@ def import_rncp_upload(identity: Identity | None, files: Sequence[Upload],
 
     _require_admin(identity)
     if not files:
-        raise ImportRefused("Aucun fichier reçu.")
+        raise ImportRefused("no_file")
     names = [_safe_name(f.name, f"export-{i}") for i, f in enumerate(files)]
     if any(not n.lower().endswith(_RNCP_SUFFIXES) for n in names):
-        raise ImportRefused("Format non reconnu : envoyez l'export RNCP en XML (.xml ou .zip) ou en CSV (.csv ou .zip).")
+        raise ImportRefused("rncp_format")
     if len(files) > 1 and not all(n.lower().endswith(".csv") for n in names):
-        raise ImportRefused("Plusieurs fichiers : seules les tables CSV d'un même export peuvent être envoyées ensemble.")
+        raise ImportRefused("many_files")
     with _LOCK, _staging() as staging:
         received = staging / "received"
         received.mkdir()
@@ -273,10 +280,10 @@ def import_rncp_upload(identity: Identity | None, files: Sequence[Upload],
         _copy_previous(OUTPUT_NAME, out)
         source = received if len(paths) > 1 else paths[0]
         try:
-            counts = import_rncp(source, out, progress=_reader_progress(progress, "Lecture de l'export RNCP…"))
+            counts = import_rncp(source, out, progress=_reader_progress(progress, "read_rncp"))
         except RncpImportError as exc:
             log.info("RNCP import refused: %s", type(exc).__name__)
-            raise ImportRefused(f"Import refusé, rien n'a été importé. {exc}") from None
+            raise ImportRefused("refused", detail=str(exc)) from None
         warnings = _check_and_publish(out / OUTPUT_NAME, progress)
     log.info("RNCP import: %d certification(s)", counts.get("certifications", 0))
     return ImportSummary("rncp", ", ".join(names), counts, warnings)
@@ -293,10 +300,10 @@ def import_rncp_path(identity: Identity | None, path: str | Path,
     with _LOCK, _staging() as out:
         _copy_previous(OUTPUT_NAME, out)
         try:
-            counts = import_rncp(source, out, progress=_reader_progress(progress, "Lecture de l'export RNCP…"))
+            counts = import_rncp(source, out, progress=_reader_progress(progress, "read_rncp"))
         except RncpImportError as exc:
             log.info("RNCP import refused: %s", type(exc).__name__)
-            raise ImportRefused(f"Import refusé, rien n'a été importé. {exc}") from None
+            raise ImportRefused("refused", detail=str(exc)) from None
         warnings = _check_and_publish(out / OUTPUT_NAME, progress)
     log.info("RNCP import: %d certification(s)", counts.get("certifications", 0))
     return ImportSummary("rncp", source.name, counts, warnings)
@@ -328,9 +335,9 @@ def _inside_data_dir(folder: str | Path, *, files: bool = False) -> Path:
     raw = Path(str(folder).strip()).expanduser()
     path = (raw if raw.is_absolute() else root / raw).resolve()
     if path != root and root not in path.parents:
-        raise ImportRefused(f"Le chemin doit se trouver dans le dossier de données ({root}).")
+        raise ImportRefused("outside_data_dir", data_dir=str(root))
     if not (path.is_dir() or (files and path.is_file())):
-        raise ImportRefused("Dossier introuvable." if not files else "Fichier ou dossier introuvable.")
+        raise ImportRefused("not_found")
     return path
 
 
@@ -339,12 +346,12 @@ def _import_rome_dir(directory: Path, source: str, progress: Progress | None) ->
 
     with _staging() as out:
         try:
-            counts = import_rome(directory, out, progress=_reader_progress(progress, "Lecture du ROME…"))
+            counts = import_rome(directory, out, progress=_reader_progress(progress, "read_rome"))
         except RomeImportError as exc:
             log.info("ROME import refused: %s", type(exc).__name__)
             message = exc.message if exc.path is None else f"{Path(exc.path).name}" + (
                 f", ligne {exc.line}" if exc.line else "") + f" : {exc.message}"
-            raise ImportRefused(f"Import refusé, rien n'a été importé. {message}") from None
+            raise ImportRefused("refused", detail=message) from None
         counts = {k: v for k, v in counts.items() if isinstance(v, int)}
         warnings = _check_and_publish(out / "rome.json", progress)
     log.info("ROME import: %d job(s)", counts.get("jobs", 0))
@@ -367,22 +374,22 @@ def _unzip_rome(data: bytes, into: Path) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ImportRefused("Le fichier envoyé n'est pas une archive zip lisible.") from None
+        raise ImportRefused("not_a_zip") from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()
                    and (Path(m.filename).name.startswith("unix_") and m.filename.endswith("_utf8.csv")
                         or Path(m.filename).name == "version.txt")]
         if not members:
-            raise ImportRefused("L'archive ne contient aucun fichier unix_*_utf8.csv du ROME 4.0.")
+            raise ImportRefused("zip_without_rome")
         if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise ImportRefused("L'archive est trop volumineuse une fois décompressée.")
+            raise ImportRefused("zip_too_big")
         for member in members:
             target = into / _safe_name(Path(member.filename).name, "table.csv")
             try:
                 with archive.open(member) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise ImportRefused(f"Archive endommagée ({type(exc).__name__}).") from None
+                raise ImportRefused("zip_damaged", detail=type(exc).__name__) from None
 
 
 def import_rome_upload(identity: Identity | None, upload: Upload,
@@ -391,10 +398,10 @@ def import_rome_upload(identity: Identity | None, upload: Upload,
     _require_admin(identity)
     name = _safe_name(upload.name, "rome.zip")
     if not name.lower().endswith(".zip"):
-        raise ImportRefused("Envoyez le ROME 4.0 sous forme d'archive .zip contenant ses fichiers CSV.")
+        raise ImportRefused("rome_format")
     with _LOCK, _staging() as staging:
         if progress is not None:
-            progress(0.0, "Décompression de l'archive…")
+            progress(0.0, "unzip")
         _unzip_rome(upload.data, staging)
         return _import_rome_dir(staging, name, progress)
 
