@@ -421,7 +421,17 @@ def restore_cmd(
                               "database with this backup? [o/N]", default="n", show_default=False)
         if answer.strip().lower() not in ("o", "oui", "y", "yes"):
             _fail("Restauration annulée. / Restore cancelled.")
+    import datetime as dt
+
+    from .security.backup import backup, sqlite_path
+
+    current = sqlite_path(url)
     try:
+        if current.is_file():
+            # Keep what is about to be replaced, in case the wrong backup was chosen.
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = backup(url, current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}"))
+            typer.echo(f"Base actuelle conservée / current database kept: {kept}", err=True)
         restore(path, url)
     except SecurityError as exc:
         _fail(exc.message_fr)

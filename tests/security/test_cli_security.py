@@ -78,6 +78,11 @@ def test_backup_then_restore_brings_back_the_saved_state(db: str, tmp_path: Path
     assert result.exit_code == 0, result.output
     repo = Repository.open(db)
     assert [s.id for s in repo.list_structures()] == [structure]
+    kept = list((tmp_path).glob("record.before-restore-*.sqlite"))  # what was replaced is kept, owner-only
+    assert len(kept) == 1 and stat.S_IMODE(os.stat(kept[0]).st_mode) == 0o600
+    before = Repository.open(f"sqlite:///{kept[0]}", migrate=False)
+    assert len(before.list_structures()) == 2
+    before.close()
     # The restored log is the backup's (taken before the backup logged itself), plus the restore.
     assert _audit_kinds(repo) == [("change", "database_restore")]
     repo.close()
