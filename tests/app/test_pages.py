@@ -336,6 +336,8 @@ def test_admin_imports_an_rncp_export_then_the_explorer_shows_it(tmp_path, monke
     assert "résultats dans tous les référentiels" in texts(at)
     assert at.selectbox(key="r_item").value == "rncp:RNCP90001"
     assert "Jardinier paysagiste (fiche fictive)" in texts(at)
+    relations = set(at.dataframe[0].value["Relation"])
+    assert "→ remplace" in relations  # RNCP succession edges read in French
     at.selectbox(key="r_ref").set_value("rncp-import").run()
     assert at.selectbox(key="r_item").value == "rncp:RNCP90001"
     assert "résultats dans tous les référentiels" not in texts(at)

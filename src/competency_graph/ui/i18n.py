@@ -140,6 +140,8 @@ FR: dict[str, str] = {
     "edge.same-field": "même domaine que",
     "edge.rome": "code ROME",
     "edge.mobility": "mobilité vers",
+    "edge.replaces": "remplace",
+    "edge.replaced-by": "remplacée par",
     "level.circle": "Cercle {n}",
     "level.none": "–",
     "level.picto.1": "🌱",
