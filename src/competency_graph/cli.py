@@ -442,6 +442,33 @@ def restore_cmd(
     typer.echo(f"Base restaurée depuis / database restored from: {path}")
 
 
+@app.command("clean-files")
+def clean_files_cmd(
+    delete: Annotated[bool, typer.Option("--delete", help="Remove them (default: only count them).")] = False,
+    hours: Annotated[float, typer.Option("--hours", help="Only files untouched for this many hours.")] = 1.0,
+) -> None:
+    """Evidence files no record points to (left by a crash or a database outage during an upload)."""
+    import datetime as dt
+
+    from .store import Repository, StoreError
+
+    try:
+        repo = Repository.open(_database_url())
+        try:
+            older_than = dt.timedelta(hours=hours)
+            if delete:
+                count = repo.remove_orphan_files(older_than=older_than)
+                typer.echo(f"Fichiers orphelins supprimés / orphan files removed: {count}")
+            else:
+                count = len(repo.orphan_files(older_than=older_than))
+                typer.echo(f"Fichiers orphelins / orphan files: {count}"
+                           + (" (--delete pour les supprimer / to remove them)" if count else ""))
+        finally:
+            repo.close()
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+
+
 def _read_password(login: str, from_stdin: bool) -> str:
     from .security.accounts import check_password
     from .security.errors import WeakPassword

@@ -252,3 +252,19 @@ def test_set_password_replaces_the_old_one_and_ends_sessions(db: str) -> None:
     assert result.exit_code == 1 and "au moins 12" in result.output
     result = runner.invoke(app, ["set-password", "--login", "ghost", "--password-stdin"], input=f"{new_password}\n")
     assert result.exit_code == 1 and "inconnu" in result.output
+
+
+def test_clean_files_counts_then_removes_orphans(db: str, tmp_path: Path) -> None:
+    from competency_graph.store.files import FileStore
+
+    store = FileStore(tmp_path / "data" / "files")  # the CLI's store: $COMPETENCY_GRAPH_DATA_DIR/files
+    staged = store.stage(b"%PDF-1.4 no record points to me")
+    store.commit(staged)
+    old = 0.0
+    os.utime(store.path(staged.sha256), (old, old))
+    result = runner.invoke(app, ["clean-files"])
+    assert result.exit_code == 0 and "orphan files: 1" in result.output
+    assert store.exists(staged.sha256)
+    result = runner.invoke(app, ["clean-files", "--delete"])
+    assert result.exit_code == 0 and "removed: 1" in result.output
+    assert not store.exists(staged.sha256)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,3 +178,29 @@ def test_streamlit_refuses_in_the_browser_what_the_store_would_refuse() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     # Streamlit counts maxUploadSize in MiB (x 1024 x 1024).
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == DEFAULT_MAX_BYTES
+
+
+def _age(path: Path, hours: float) -> None:
+    old = time.time() - hours * 3600
+    os.utime(path, (old, old))
+
+
+def test_orphan_files_are_found_and_removed_but_not_recent_or_used_ones(repo: Repository,
+                                                                        world: dict[str, str]) -> None:
+    used = _add(repo, PNG)
+    used_path = repo.files.path(used.file_sha256)  # type: ignore[arg-type]
+    _age(used_path, 5)
+    staged = repo.files.stage(b"%PDF-1.4 left behind by a database outage")
+    repo.files.commit(staged)  # on disk, but no row: what a failed commit leaves
+    orphan = repo.files.path(staged.sha256)
+    _age(orphan, 5)
+    fresh = repo.files.stage(b"%PDF-1.4 an upload still in flight")
+    repo.files.commit(fresh)
+    crashed = repo.files.stage(b"%PDF-1.4 staged, then the process died")  # a temporary .upload- file
+    _age(crashed.temp_path, 5)
+
+    assert repo.orphan_files() == [orphan, crashed.temp_path]
+    assert repo.remove_orphan_files() == 2
+    assert not orphan.exists() and not crashed.temp_path.exists()
+    assert used_path.exists() and repo.files.exists(fresh.sha256)
+    assert repo.evidence_file(used.id)[0] == PNG

@@ -204,3 +204,14 @@ class FileStore:
     def hashes(self) -> set[str]:
         """Every hash present on disk (to find orphans)."""
         return {p.name for p in self.root.glob("??/??/*") if _SHA_RE.match(p.name)}
+
+    def modified_at(self, sha256: str) -> float | None:
+        """When the file of that hash was last written (epoch seconds; None when absent)."""
+        try:
+            return self.path(sha256).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def temp_files(self) -> list[Path]:
+        """Uploads staged but never committed nor discarded (left by a crash)."""
+        return sorted(self.root.glob(".upload-*")) if self.root.is_dir() else []

@@ -962,6 +962,36 @@ class Repository:
 
         return self._run(read, write=False)
 
+    def orphan_files(self, *, older_than: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
+        """Files in the store that no row points to (left when the database failed during a commit, or by a
+        crash while uploading), untouched for ``older_than``: younger ones may belong to an upload in flight."""
+        limit = time.time() - older_than.total_seconds()
+        on_disk = self.files.hashes()
+        known = set(self._run(lambda s: list(s.scalars(select(StoredFile.sha256))), write=False)) if on_disk else set()
+        modified = {sha: self.files.modified_at(sha) for sha in sorted(on_disk - known)}
+        orphans = [self.files.path(sha) for sha, at in modified.items() if at is not None and at < limit]
+        for temp in self.files.temp_files():
+            try:
+                if temp.stat().st_mtime < limit:
+                    orphans.append(temp)
+            except FileNotFoundError:  # committed or discarded meanwhile
+                pass
+        return orphans
+
+    def remove_orphan_files(self, *, older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
+        """Delete what :meth:`orphan_files` finds, checking each hash again just before; returns the count."""
+        removed = 0
+        for path in self.orphan_files(older_than=older_than):
+            if path.name.startswith(".upload-"):
+                path.unlink(missing_ok=True)
+            elif not self._run(lambda s, sha=path.name: s.get(StoredFile, sha) is not None, write=False):
+                self.files.delete(path.name)
+            else:
+                continue
+            removed += 1
+        log.info("orphan files removed: %d", removed)
+        return removed
+
     def evidence_file(self, evidence_id: str) -> tuple[bytes, str]:
         """The content and media type of a proof's file."""
         def read(s: Session) -> tuple[str, str]:
