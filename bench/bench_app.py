@@ -202,7 +202,7 @@ def run(quick: bool = False) -> dict:
     repeat = 3 if quick else 7
     result["app_click_server_ms"] = round(click_server(repeat) * 1000, 1)
     if Path(CHROMIUM).exists():
-        result.update(first_page(repeat + 2))
+        result.update(first_page(repeat))
     else:
         result["app_first_page_s_skipped"] = "no /usr/bin/chromium"
     return result
