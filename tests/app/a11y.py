@@ -132,12 +132,17 @@ _FOCUSED = """() => {
 }"""
 
 _FOCUS_RING = """() => {
+  // judge the state the focus leads to, not a frame of a fade-in (Streamlit fades its toolbars in)
+  for (const animation of document.getAnimations()) { try { animation.finish(); } catch (e) {} }
   let e = document.activeElement;
   const boxed = e && e.tagName === 'INPUT' && ['radio', 'checkbox'].includes(e.type);
   if (boxed && e.closest('label')) e = e.closest('label');
   const s = getComputedStyle(e);
+  let opacity = 1;
+  for (let a = e; a && a.nodeType === 1; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
   return {matches: document.activeElement.matches(':focus-visible'), style: s.outlineStyle,
-          width: parseFloat(s.outlineWidth) || 0, color: s.outlineColor};
+          width: parseFloat(s.outlineWidth) || 0, color: s.outlineColor, opacity,
+          what: e.tagName.toLowerCase() + ' ' + (e.getAttribute('data-testid') || e.getAttribute('aria-label') || '')};
 }"""
 
 
@@ -146,12 +151,22 @@ def focused(page) -> dict:
     return page.evaluate(_FOCUSED)
 
 
-def tab_to(page, wanted: Callable[[dict], bool], *, what: str, limit: int = 120, back: bool = False) -> dict:
-    """Presses Tab (Shift+Tab when ``back``) until the focused element satisfies ``wanted``."""
+def ring_visible(ring: dict) -> bool:
+    return ring["style"] != "none" and ring["width"] >= 2 and ring["opacity"] > 0.5
+
+
+def tab_to(page, wanted: Callable[[dict], bool], *, what: str, limit: int = 120, back: bool = False,
+           unringed: list[str] | None = None) -> dict:
+    """Presses Tab (Shift+Tab when ``back``) until the focused element satisfies ``wanted``. Every element the
+    focus passes through without a visible ring is added to ``unringed`` when given."""
     seen = []
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if back else "Tab")
         info = focused(page)
+        if unringed is not None and info["tag"] != "body":
+            ring = focus_ring(page)
+            if not ring_visible(ring):
+                unringed.append(f"{ring['what']} {info['name'][:30]!r}")
         if wanted(info):
             return info
         seen.append(f"{info['tag']}:{info['name'][:25]}")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from a11y import (AXE_JS, BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named,
-                  ours, reachable, require_axe, run_axe, tab_to, write_report)
+                  ours, reachable, require_axe, ring_visible, run_axe, tab_to, write_report)
 
 from competency_graph.ui.i18n import t
 
@@ -247,6 +247,11 @@ def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings,
         file = name.lower().replace(" ", "-").replace("'", "")
         whole_page_screenshot(page, shots / f"tour-{slug}-{file}.png")
         check_axe(page, f"{slug}: {name}", axe_findings)
+        tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+        for tab in range(1, tabs.count()):  # st.tabs switch in the browser: no rerun to wait for
+            tabs.nth(tab).click()
+            expect(tabs.nth(tab)).to_have_attribute("aria-selected", "true")
+            check_axe(page, f"{slug}: {name} › {tabs.nth(tab).inner_text().strip()}", axe_findings)
     page.close()
     require_axe()  # the pages rendered; say so when the accessibility half could not run
 
@@ -255,14 +260,14 @@ def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings,
 
 def assert_focus_visible(page) -> None:
     ring = focus_ring(page)
-    assert ring["matches"] and ring["style"] != "none" and ring["width"] >= 2, ring
+    assert ring["matches"] and ring_visible(ring), ring
 
 
-def keyboard_sign_in(page, url: str, account: str) -> None:
+def keyboard_sign_in(page, url: str, account: str, unringed: list[str]) -> None:
     """The demo sign-in with the keyboard only: Tab to the account list, arrows to the account, Enter."""
     page.goto(url)
     settle(page, 60_000)
-    tab_to(page, lambda f: f["type"] == "radio", what="the account list")
+    tab_to(page, lambda f: f["type"] == "radio", what="the account list", unringed=unringed)
     for _ in range(20):
         if account in focused(page)["name"]:
             break
@@ -271,7 +276,7 @@ def keyboard_sign_in(page, url: str, account: str) -> None:
         pytest.fail(f"the arrows never reached {account!r}")
     assert focused(page)["checked"]
     assert_focus_visible(page)
-    tab_to(page, named(t("sign_in.button"), "button"), what="the sign-in button")
+    tab_to(page, named(t("sign_in.button"), "button"), what="the sign-in button", unringed=unringed)
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     settle(page)
@@ -279,50 +284,56 @@ def keyboard_sign_in(page, url: str, account: str) -> None:
 
 def test_keyboard_only_candidate_positions_and_reaches_map(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    keyboard_sign_in(page, server, "Léa (démo) — candidat")
-    tab_to(page, named("Cercle 2", "button"), what="the circle 2 button")
+    unringed: list[str] = []  # focus stops without a visible ring
+    keyboard_sign_in(page, server, "Léa (démo) — candidat", unringed)
+    tab_to(page, named("Cercle 2", "button"), what="the circle 2 button", unringed=unringed)
     assert_focus_visible(page)
     page.keyboard.press("Space")
     settle(page)
     expect(page.get_by_text("C'est noté : cercle 2")).to_have_count(1)
-    tab_to(page, named(t("page.map"), "a"), what="the map link")
+    tab_to(page, named(t("page.map"), "a"), what="the map link", unringed=unringed)
     page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_role("heading", name=t("map.title"))).to_be_visible()
     page.wait_for_selector(".js-plotly-plot")
     no_exception(page)
+    assert not unringed, f"the focus was not visible on: {unringed}"
     page.close()
 
 
 def test_keyboard_only_accompanist_records_a_co_positioning(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    keyboard_sign_in(page, server, "Moniteur d'atelier (démo)")
-    tab_to(page, named(t("candidates.go"), "button"), what="the co-positioning button")
+    unringed: list[str] = []  # focus stops without a visible ring
+    keyboard_sign_in(page, server, "Moniteur d'atelier (démo)", unringed)
+    tab_to(page, named(t("candidates.go"), "button"), what="the co-positioning button", unringed=unringed)
     page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_role("heading", name=t("co.title"))).to_be_visible()
-    tab_to(page, lambda f: f["type"] == "radio" and f["name"].startswith("Cercle"), what="the level choice")
+    tab_to(page, lambda f: f["type"] == "radio" and f["name"].startswith("Cercle"), what="the level choice",
+           unringed=unringed)
     page.keyboard.press("ArrowDown")
     assert focused(page)["checked"]
     assert_focus_visible(page)
-    tab_to(page, lambda f: f["tag"] == "textarea", what="the note")
+    tab_to(page, lambda f: f["tag"] == "textarea", what="the note", unringed=unringed)
     page.keyboard.type("Accord trouvé en entretien.")
-    tab_to(page, named(t("co.save"), "button"), what="the save button")
+    tab_to(page, named(t("co.save"), "button"), what="the save button", unringed=unringed)
     page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_text("Avis enregistré")).to_have_count(1)
     no_exception(page)
+    assert not unringed, f"the focus was not visible on: {unringed}"
     page.close()
 
 
 def test_keyboard_only_trainer_generates_and_downloads_course_links(server, browser, shots, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="fr-FR", accept_downloads=True)
-    keyboard_sign_in(page, server, "Formatrice (démo)")
+    unringed: list[str] = []  # focus stops without a visible ring
+    keyboard_sign_in(page, server, "Formatrice (démo)", unringed)
     page.wait_for_selector(".js-plotly-plot")
     expect(page.get_by_text(t("links.table"))).to_have_count(1)
     no_exception(page)
     page.screenshot(path=shots / "trainer-course-links.png", full_page=True)
-    tab_to(page, named(t("links.download"), "button"), what="the CSV download")
+    tab_to(page, named(t("links.download"), "button"), what="the CSV download", unringed=unringed)
     assert_focus_visible(page)
     with page.expect_download() as download:
         page.keyboard.press("Enter")
@@ -330,6 +341,7 @@ def test_keyboard_only_trainer_generates_and_downloads_course_links(server, brow
     download.value.save_as(target)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert t("links.col.title") in lines[0] and len(lines) > 1
+    assert not unringed, f"the focus was not visible on: {unringed}"
     page.close()
 
 

@@ -40,6 +40,13 @@ _BASE_CSS = """
   outline: 3px solid #0B3D6B; outline-offset: 2px; }
 /* radios, checkboxes and toggles hide their native input: ring the label that draws them */
 label:has(input:focus-visible) { outline: 3px solid #0B3D6B; outline-offset: 2px; border-radius: 4px; }
+/* Streamlit's "link to heading" anchors take the focus while staying transparent: show them when focused */
+[data-testid="stHeaderActionElements"] a:focus-visible { opacity: 1 !important; transition: none !important;
+  outline: 3px solid #0B3D6B !important; }
+/* the toolbar of tables and charts shows on mouse hover only; its buttons take the focus: show it then too */
+[data-testid="stElementToolbar"]:focus-within { opacity: 1 !important; }
+/* the data grid's scroller takes the focus before its cells */
+[data-testid="stDataFrameResizable"] .dvn-scroller:focus-visible { outline: 3px solid #0B3D6B; outline-offset: -3px; }
 </style>
 """
 _EASY_CSS = """
