@@ -244,6 +244,7 @@ def test_every_page_renders_and_passes_axe(server, browser, shots, axe_findings,
         settle(page)
         no_exception(page)
         expect(page.get_by_text("quelque chose n'a pas marché")).to_have_count(0)
+        assert page.evaluate("document.documentElement.lang") == "fr"  # Streamlit ships lang="en"
         file = name.lower().replace(" ", "-").replace("'", "")
         whole_page_screenshot(page, shots / f"tour-{slug}-{file}.png")
         check_axe(page, f"{slug}: {name}", axe_findings)

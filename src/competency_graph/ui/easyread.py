@@ -69,9 +69,15 @@ def level_picto(level: int | None) -> str:
     return t(f"level.picto.{level}") if level in (1, 2, 3, 4) else "▫️"
 
 
+#: Streamlit's page says lang="en": screen readers would read our French with an English voice (WCAG 3.1.1)
+_LANG_FR = "<script>document.documentElement.lang = 'fr';</script>"
+
+
 def apply_style(easy: bool) -> None:
-    """Inject the app's fixed CSS (ours only, never user text); bigger everything in easy-read mode."""
+    """Inject the app's fixed CSS (ours only, never user text), bigger everything in easy-read mode; mark the
+    page as French."""
     st.markdown(_BASE_CSS + (_EASY_CSS if easy else ""), unsafe_allow_html=True)
+    st.html(_LANG_FR, unsafe_allow_javascript=True)
 
 
 def read_aloud(text: str, *, button_label: str = "🔊 Écouter") -> None:
