@@ -20,11 +20,7 @@ from competency_graph.importers.rncp import RncpImportError, iter_rncp_xml
 
 HARNESS = Path(__file__).resolve().parent / "fuzz_atheris.py"
 SECONDS = int(os.environ.get("COMPETENCY_GRAPH_FUZZ_SECONDS", "3"))
-UTF7_BUG = ("found by atheris: an XML declaration naming a multi-byte encoding other than UTF-8/16 (UTF-7, "
-            "Shift_JIS, UTF-32...) makes expat raise ValueError, which iter_rncp_xml does not turn into "
-            "RncpImportError")
-TARGETS = ["yaml", "profile", pytest.param("rncp_xml", marks=pytest.mark.xfail(reason=UTF7_BUG, strict=False)),
-           "rncp_csv", "positionings_csv"]
+TARGETS = ["yaml", "profile", "rncp_xml", "rncp_csv", "positionings_csv"]
 
 
 @pytest.mark.slow
@@ -44,7 +40,6 @@ def test_atheris_finds_no_crash(target: str, tmp_path: Path) -> None:
     assert "Done" in result.stderr  # libFuzzer ran and used up its time budget
 
 
-@pytest.mark.xfail(reason=UTF7_BUG, raises=ValueError, strict=True)
 @pytest.mark.parametrize("encoding", ["UTF-7", "Shift_JIS", "UTF-32"])
 def test_rncp_xml_with_a_multibyte_encoding_declaration_is_our_error(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "export.xml"

@@ -720,6 +720,9 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
                 f"refusé par sécurité ({type(exc).__name__})", path, parser.line) from None
         except (LookupError, UnicodeError) as exc:
             raise RncpImportError(f"encodage illisible ({exc})", path, parser.line) from None
+        except ValueError as exc:  # expat: "multi-byte encodings are not supported" (UTF-7, Shift_JIS, UTF-32…)
+            raise RncpImportError(f"encodage non pris en charge ({exc}) : enregistrez l'export en UTF-8",
+                                  path, parser.line) from None
         except (OSError, EOFError, zipfile.BadZipFile) as exc:
             raise RncpImportError(f"lecture impossible ({exc})", path) from None
     finally:
