@@ -47,6 +47,11 @@ label:has(input:focus-visible) { outline: 3px solid #0B3D6B; outline-offset: 2px
 [data-testid="stElementToolbar"]:focus-within { opacity: 1 !important; }
 /* the data grid's scroller takes the focus before its cells */
 [data-testid="stDataFrameResizable"] .dvn-scroller:focus-visible { outline: 3px solid #0B3D6B; outline-offset: -3px; }
+/* Small or zoomed screens (200 % zoom of a laptop is 640×400): Streamlit keeps 6rem of blank above the title,
+   a third of the height; keep just what clears its fixed header (the sidebar button). */
+@media (max-width: 700px), (max-height: 500px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+}
 </style>
 """
 _EASY_CSS = """
