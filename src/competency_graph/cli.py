@@ -400,6 +400,42 @@ def backup_cmd(
                f"{data_dir() / 'files'}", err=True)
 
 
+@app.command("export-person")
+def export_person_cmd(
+    person_id: Annotated[str, typer.Argument(help="Id of the person whose positionings are exported.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle or json-ld")] = "turtle",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    comments: Annotated[bool, typer.Option("--comments", help="Include the positioning comments.")] = False,
+) -> None:
+    """One person's positionings as a separate, pseudonymous RDF graph (never the referential graph); logged."""
+    from .exports import person_rdf
+    from .security import audit
+    from .store import Repository, StoreError
+
+    if fmt not in ("turtle", "json-ld"):
+        _fail("Format inconnu : turtle ou json-ld. / Unknown format: turtle or json-ld.")
+    try:
+        repo = Repository.open(_database_url())
+    except StoreError as exc:
+        _fail(str(exc))
+    try:
+        try:
+            person = repo.get_person(person_id)
+        except StoreError as exc:
+            _fail(str(exc))
+        graph = person_rdf.person_graph(repo, person_id, pseudonym=audit.pseudonym(repo, f"rdf-export:{person_id}"),
+                                        include_comments=comments)
+        text = person_rdf.person_turtle(graph) if fmt == "turtle" else person_rdf.person_jsonld(graph)
+        audit.record(repo, None, "export", "positionings_rdf", person_id=person_id, structure_id=person.structure_id)
+    finally:
+        repo.close()
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Graphe de la personne écrit / person graph written: {output} ({len(graph)} triples)", err=True)
+
+
 @app.command("restore")
 def restore_cmd(
     path: Annotated[Path, typer.Argument(help="A backup file made by `competency-graph backup`.")],

@@ -268,3 +268,42 @@ def test_clean_files_counts_then_removes_orphans(db: str, tmp_path: Path) -> Non
     result = runner.invoke(app, ["clean-files", "--delete"])
     assert result.exit_code == 0 and "removed: 1" in result.output
     assert not store.exists(staged.sha256)
+
+
+# -- export-person ------------------------------------------------------------------------------------------------
+
+def test_export_person_writes_a_separate_pseudonymous_graph_and_logs_it(db: str, tmp_path: Path) -> None:
+    from rdflib import Graph, URIRef
+
+    from competency_graph.ids import mint_iri
+
+    from competency_graph.store import StaticCatalog
+
+    repo = Repository.open(db, catalog=StaticCatalog({"rectec:C01": ((1, 4), "2019")}))
+    try:
+        person = repo.create_person(_structure(db), "Camille Exemple", "esat")
+        repo.record_positioning(person.id, "rectec:C01", role="self", level=2, comment="note privée")
+    finally:
+        repo.close()
+    out = tmp_path / "person.ttl"
+    result = runner.invoke(app, ["export-person", person.id, "-f", "turtle", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    graph = Graph().parse(data=text, format="turtle")
+    assert (None, None, URIRef(mint_iri("rectec:C01"))) in graph
+    # pseudonymous and minimised: neither the id, the name nor the comment (not asked for) is in the export
+    assert person.id not in text and "Camille" not in text and "note privée" not in text
+    repo = Repository.open(db)
+    try:
+        assert ("export", "positionings_rdf") in _audit_kinds(repo)
+    finally:
+        repo.close()
+    as_jsonld = runner.invoke(app, ["export-person", person.id, "-f", "json-ld"])
+    assert as_jsonld.exit_code == 0 and '"@graph"' in as_jsonld.output
+
+
+def test_export_person_refuses_an_unknown_person_and_format(db: str) -> None:
+    unknown = runner.invoke(app, ["export-person", "no-such-person"])
+    assert unknown.exit_code != 0 and "Traceback" not in unknown.output
+    bad_format = runner.invoke(app, ["export-person", "x", "-f", "xml"])
+    assert bad_format.exit_code != 0 and "turtle ou json-ld" in bad_format.output
