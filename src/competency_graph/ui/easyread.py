@@ -62,6 +62,10 @@ _EASY_CSS = """
 [class*="st-key-big-"] button { min-height: 5.5rem; }
 [class*="st-key-big-"] button p { font-size: 1.7rem; }
 h1 { font-size: 2.4rem !important; }
+/* what the person types or picks grows with the text around it */
+[data-testid="stMain"] input, [data-testid="stMain"] textarea,
+[data-testid="stMain"] [data-baseweb="select"] { font-size: 1.25rem; }
+[data-testid="stMain"] button p { font-size: 1.25rem; }
 </style>
 """
 
