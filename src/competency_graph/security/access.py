@@ -3,9 +3,12 @@
 - candidate: only their own record (their user's ``person_id``); writes self-positionings and evidence;
 - accompanist: only the candidates assigned to them, in a structure where they are accompanist;
 - trainer: a structure's group data, pseudonymised and aggregated, unless also the person's accompanist;
-- admin: manages users of their structures; may read a person's record there (logged), never writes it.
+- admin: manages users of their structures; may read a person's record there (logged), never writes it;
+  exports (RGPD access) and erases a person; reads the audit log.
 
-Every decision on a person's record is written to the audit log, allowed or denied.
+A guard built with the role the user signed in with only counts that role's memberships (``ROLE_SCOPE``).
+Every decision on a person's record is written to the audit log, allowed or denied. The app's services build
+one per call (``services.accounts.guard_for``); pages never reach the repository for a person's data.
 """
 
 from __future__ import annotations
