@@ -43,8 +43,8 @@ if not group:
     st.info(t("links.group_empty"))
     st.stop()
 
-target, links = cohort.course_links(ctx, group, target_id)
-matrix = cohort.gap_matrix(ctx, group, target)
+target, links = cohort.course_links(ctx, identity, group, target_id)
+matrix = cohort.gap_matrix(ctx, identity, group, target)
 items = [c for c in matrix.columns if c not in ("total_gap", "met")]
 if not items:
     st.info(t("links.no_requirements"))

@@ -397,3 +397,26 @@ def test_single_sign_on_matches_the_verified_email_to_a_login_and_logs_no_addres
         assert caught.value.code == "not_authorised"
     failed = [e for e in audit.list_audit(ctx.repo, "u-admin", action="sign_in") if e.outcome == "failed"]
     assert len(failed) == 3 and "autre.example" not in audit.audit_csv(ctx.repo, "u-admin")
+
+
+def test_trainer_group_work_goes_through_the_guard(ctx: Context, world) -> None:
+    from competency_graph.services import cohort
+
+    positioning.record_co(ctx, who(ctx, "u-acc", "accompanist"), "own", "rectec:C01", level=1)
+    trainer = who(ctx, "u-trainer", "trainer")
+    labels = cohort.member_labels(ctx, trainer, ["own", "mate"])
+    assert labels == {"own": "Personne A", "mate": "Personne B"}
+    target, _links = cohort.course_links(ctx, trainer, ["own", "mate"], "rae:cuisinier")
+    matrix = cohort.gap_matrix(ctx, trainer, ["own", "mate"], target)
+    assert list(matrix.index) == ["own", "mate"]
+    kinds = [(e.action, e.record_kind) for e in audit.list_audit(ctx.repo, "u-admin", actor_id="u-trainer")]
+    assert kinds.count(("read", "group")) >= 3
+    for call in (lambda: cohort.member_labels(ctx, trainer, ["own", "other"]),
+                 lambda: cohort.course_links(ctx, trainer, ["other"], "rae:cuisinier"),
+                 lambda: cohort.gap_matrix(ctx, trainer, ["other"], target)):
+        with pytest.raises(AccessDenied):
+            call()
+    # also the person's accompanist: their name, not a pseudonym
+    ctx.repo.grant_role("u-trainer", world["s"], "accompanist")
+    ctx.repo.assign("u-trainer", "mate")
+    assert cohort.member_labels(ctx, who(ctx, "u-trainer", "trainer"), ["own", "mate"])["mate"] == "Personne Voisine"

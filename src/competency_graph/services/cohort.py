@@ -14,31 +14,41 @@ from ..analysis.course_links import CourseLink, design_course_links
 from ..analysis.gaps import cohort_gaps
 from ..analysis.targets import Target
 from ..store.csvio import neutralise
-from .accounts import Identity
+from ..security.access import pseudonymised
+from ..store import PersonRecord
+from .accounts import Identity, guard_for
 from .context import Context
 from .guidance import resolve
 from .people import profile_from_record
 
-__all__ = ["member_labels", "gap_matrix", "course_links", "links_frame", "frame_to_csv"]
+__all__ = ["group_records", "member_labels", "gap_matrix", "course_links", "links_frame", "frame_to_csv"]
+
+
+def group_records(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, tuple[PersonRecord, object]]:
+    """Each member's record (pseudonymised unless the user is their accompanist) and current positions,
+    through the access guard: every person must be in one of the user's groups; the read is logged."""
+    return guard_for(ctx, identity).group_records(list(person_ids))
 
 
 def member_labels(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, str]:
     """How the trainer sees each member: their name when the trainer also follows them as accompanist,
     else a pseudonym (Personne A, B…) — group work needs no names."""
     labels = {}
+    records = group_records(ctx, identity, person_ids)
     for index, pid in enumerate(person_ids):
-        if ctx.repo.is_assigned(identity.user_id, pid):
-            labels[pid] = ctx.repo.get_person(pid).display_name
+        shown = records[pid][0]
+        if shown.display_name != pseudonymised(ctx.repo, shown).display_name:
+            labels[pid] = shown.display_name
         else:
             letters = ascii_uppercase[index % 26] + (str(index // 26 + 1) if index >= 26 else "")
             labels[pid] = f"Personne {letters}"
     return labels
 
 
-def _long_positions(ctx: Context, person_ids: Sequence[str]) -> pd.DataFrame:
+def _long_positions(records: dict[str, tuple[PersonRecord, object]], person_ids: Sequence[str]) -> pd.DataFrame:
     rows = []
     for pid in person_ids:
-        view = ctx.repo.current_view(pid)
+        view = records[pid][1]
         for item_id, entry in view.items.items():
             own, co = entry.self_, entry.accompanist
             rows.append({"person": pid, "item": item_id,
@@ -49,20 +59,21 @@ def _long_positions(ctx: Context, person_ids: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["person", "item", "self", "co"])
 
 
-def gap_matrix(ctx: Context, person_ids: Sequence[str], target: Target) -> pd.DataFrame:
+def gap_matrix(ctx: Context, identity: Identity, person_ids: Sequence[str], target: Target) -> pd.DataFrame:
     """One row per person, one column per graded requirement of ``target`` (circles missing), plus
     ``total_gap`` and ``met``; rows in the order of ``person_ids``."""
     requirements = {r.item: r.level for r in target.requirements if r.graded}
     if not person_ids or not requirements:
         return pd.DataFrame(columns=[*requirements, "total_gap", "met"])
-    result = cohort_gaps(_long_positions(ctx, person_ids), requirements)
+    result = cohort_gaps(_long_positions(group_records(ctx, identity, person_ids), person_ids), requirements)
     return result.reindex(list(person_ids))
 
 
-def course_links(ctx: Context, person_ids: Sequence[str], target_id: str) -> tuple[Target, list[CourseLink]]:
+def course_links(ctx: Context, identity: Identity, person_ids: Sequence[str], target_id: str
+                 ) -> tuple[Target, list[CourseLink]]:
     target = resolve(ctx, target_id)
-    profiles = [profile_from_record(ctx.bundle, ctx.repo.get_person(pid), ctx.repo.current_view(pid))
-                for pid in person_ids]
+    records = group_records(ctx, identity, person_ids)
+    profiles = [profile_from_record(ctx.bundle, *records[pid]) for pid in person_ids]
     return target, design_course_links(ctx.bundle, profiles, target)
 
 
