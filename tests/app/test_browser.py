@@ -23,7 +23,7 @@ import pytest
 from a11y import (AXE_JS, BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named,
                   ours, reachable, require_axe, ring_visible, run_axe, tab_to, write_report)
 
-from competency_graph.ui.i18n import t
+from competency_graph.ui.i18n import label, t
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -283,7 +283,7 @@ def keyboard_sign_in(page, url: str, account: str, unringed: list[str]) -> None:
     settle(page)
 
 
-def test_keyboard_only_candidate_positions_and_reaches_map(server, browser):
+def test_keyboard_only_candidate_positions_reaches_map_and_adds_a_proof(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     unringed: list[str] = []  # focus stops without a visible ring
     keyboard_sign_in(page, server, "Léa (démo) — candidat", unringed)
@@ -297,6 +297,26 @@ def test_keyboard_only_candidate_positions_and_reaches_map(server, browser):
     settle(page)
     expect(page.get_by_role("heading", name=t("map.title"))).to_be_visible()
     page.wait_for_selector(".js-plotly-plot")
+    no_exception(page)
+    # then a proof in a few words: a choice outside the form (it reruns the page), two fields, the button
+    tab_to(page, named(t("page.evidence"), "a"), what="the evidence link", unringed=unringed)
+    page.keyboard.press("Enter")
+    settle(page)
+    tab_to(page, lambda f: f["type"] == "radio", what="the kind of proof", unringed=unringed)
+    for _ in range(3):
+        if label("evidence_kind", "observation") in focused(page)["name"]:
+            break
+        page.keyboard.press("ArrowDown")
+        settle(page)
+    assert label("evidence_kind", "observation") in focused(page)["name"] and focused(page)["checked"]
+    tab_to(page, named(t("evidence.title_field"), "input"), what="the title", unringed=unringed)
+    page.keyboard.type("Rangement de la réserve")
+    tab_to(page, lambda f: f["tag"] == "textarea", what="the text", unringed=unringed)
+    page.keyboard.type("J'ai rangé les cartons par taille.")
+    tab_to(page, named(t("evidence.submit"), "button"), what="the add button", unringed=unringed)
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_text(t("evidence.added", title="Rangement de la réserve"))).to_have_count(1)
     no_exception(page)
     assert not unringed, f"the focus was not visible on: {unringed}"
     page.close()
