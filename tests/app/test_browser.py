@@ -376,6 +376,11 @@ def test_candidate_pages_reflow_at_200_percent_zoom(server, browser, shots):
     is cut, the circle buttons and "Suivante" fit in the width and are not covered."""
     context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2, locale="fr-FR")
     page = context.new_page()
+    page.goto(server)
+    settle(page, 60_000)
+    assert horizontal_overflow(page) == [] and clipped_text(page) == [], "sign-in page"
+    assert reachable(page.get_by_role("button", name=t("sign_in.button")), 640)
+    page.screenshot(path=shots / "zoom200-0-sign-in.png")
     sign_in(page, server, "Léa (démo) — candidat")
     for easy in (False, True):
         if easy:
