@@ -29,8 +29,17 @@ def log_failure(where: str, exc: BaseException) -> None:
     log.error("unexpected error in %s: %s at %s", where, type(exc).__name__, frames)
 
 
+#: store errors that are not a refusal of what the user did: the database is away (restart, network)
+UNAVAILABLE = ("database_unavailable", "database_commit_unknown")
+
+
 def show_refusal(error: StoreError) -> None:
-    """A refused operation (nothing was written): the store's French message."""
+    """A refused operation (nothing was written): the store's French message. An unreachable database is
+    said as such (it is not the user's fault), with the store's advice."""
+    if error.code in UNAVAILABLE:
+        st.warning(t("error.unavailable", message=error.message("fr")))
+        log.warning("database unavailable code=%s", error.code)
+        return
     st.error(t("error.refused", message=error.message("fr")))
     log.info("operation refused code=%s", error.code)
 

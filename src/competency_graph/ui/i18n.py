@@ -47,6 +47,7 @@ FR: dict[str, str] = {
     "error.generic": "Désolé, quelque chose n'a pas marché. Réessayez ; si cela recommence, prévenez votre "
                      "accompagnateur ou l'administrateur.",
     "error.refused": "Action refusée : {message}",
+    "error.unavailable": "⏳ {message}",
     "error.referentials": "Les référentiels ne peuvent pas être chargés. Un administrateur doit corriger les "
                           "fichiers (commande « competency-graph validate »).",
     "error.database": "La base de données ne répond pas. Réessayez dans un instant.",

@@ -1,0 +1,35 @@
+"""What a user reads when something fails: a refusal, an unreachable database, an unexpected error."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def _page(code: str) -> None:
+    from competency_graph.store import StoreError
+    from competency_graph.ui import errors
+
+    with errors.guard("test"):
+        if code == "boom":
+            raise RuntimeError("secret detail")
+        raise StoreError(code, f"Message {code}.", f"Message {code}.")
+
+
+@pytest.mark.parametrize(("code", "kind", "refused"), [
+    ("database_unavailable", "warning", False),
+    ("database_commit_unknown", "warning", False),
+    ("access_denied", "error", True),
+])
+def test_store_errors_are_french_and_an_outage_is_not_called_a_refusal(code: str, kind: str, refused: bool) -> None:
+    at = AppTest.from_function(_page, args=(code,)).run()
+    assert not at.exception
+    shown = [e.value for e in getattr(at, kind)]
+    assert shown and f"Message {code}." in shown[0]
+    assert shown[0].startswith("Action refusée") is refused
+
+
+def test_an_unexpected_error_shows_no_detail() -> None:
+    at = AppTest.from_function(_page, args=("boom",)).run()
+    assert not at.exception
+    assert at.error and "secret detail" not in at.error[0].value
