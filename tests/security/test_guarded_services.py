@@ -420,3 +420,16 @@ def test_trainer_group_work_goes_through_the_guard(ctx: Context, world) -> None:
     ctx.repo.grant_role("u-trainer", world["s"], "accompanist")
     ctx.repo.assign("u-trainer", "mate")
     assert cohort.member_labels(ctx, who(ctx, "u-trainer", "trainer"), ["own", "mate"])["mate"] == "Personne Voisine"
+
+
+def test_no_demo_data_by_default_in_production_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from competency_graph.services.bootstrap import demo_enabled
+
+    monkeypatch.delenv("COMPETENCY_GRAPH_DEMO", raising=False)
+    monkeypatch.setenv("COMPETENCY_GRAPH_MODE", "production")
+    assert demo_enabled() is False
+    monkeypatch.setenv("COMPETENCY_GRAPH_DEMO", "1")  # an explicit request still works (a training session)
+    assert demo_enabled() is True
+    monkeypatch.delenv("COMPETENCY_GRAPH_DEMO")
+    monkeypatch.delenv("COMPETENCY_GRAPH_MODE")
+    assert demo_enabled() is True

@@ -146,8 +146,12 @@ def load_referentials(*, use_disk_cache: bool = True) -> Bundle:
 
 
 def demo_enabled() -> bool:
-    """Whether an empty database gets the demo structure (``COMPETENCY_GRAPH_DEMO=0`` turns it off)."""
-    return os.environ.get("COMPETENCY_GRAPH_DEMO", "1").strip().lower() not in ("0", "false", "no", "non")
+    """Whether an empty database gets the demo structure: on by default, off with ``COMPETENCY_GRAPH_DEMO=0``
+    and off by default in production mode (``COMPETENCY_GRAPH_MODE=production``) unless asked for."""
+    from ..security.accounts import mode
+
+    default = "0" if mode() == "production" else "1"
+    return os.environ.get("COMPETENCY_GRAPH_DEMO", default).strip().lower() not in ("0", "false", "no", "non")
 
 
 def open_repository(bundle: Bundle, url: str | None = None, *, demo: bool | None = None) -> Repository:
