@@ -102,11 +102,10 @@ def axe_findings(shots) -> Iterator[list[Finding]]:
     """Every serious/critical axe finding of the module; written to ``axe-report.json`` at the end."""
     findings: list[Finding] = []
     yield findings
-    if findings:
-        summary = write_report(findings, shots / "axe-report.json")
-        print(f"\naxe: Streamlit-origin violations (not ours), see {shots / 'axe-report.json'}:")
-        for rule, entry in summary.items():
-            print(f"  {rule}: {entry['count']} node(s) in {entry['component']} on {len(entry['pages'])} page(s)")
+    summary = write_report(findings, shots / "axe-report.json")
+    print(f"\naxe: Streamlit-origin violations (not ours), see {shots / 'axe-report.json'}:")
+    for rule, entry in summary.items():
+        print(f"  {rule}: {entry['count']} node(s) in {entry['component']} on {len(entry['pages'])} page(s)")
 
 
 def check_axe(page, name: str, findings: list[Finding]) -> None:
