@@ -140,7 +140,8 @@ _FOCUS_RING = """() => {
   const s = getComputedStyle(e);
   let opacity = 1;
   for (let a = e; a && a.nodeType === 1; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
-  return {matches: document.activeElement.matches(':focus-visible'), style: s.outlineStyle,
+  return {running: !!document.querySelector('[data-testid="stApp"][data-test-script-state="running"]'),
+          matches: document.activeElement.matches(':focus-visible'), style: s.outlineStyle,
           width: parseFloat(s.outlineWidth) || 0, color: s.outlineColor, opacity,
           what: e.tagName.toLowerCase() + ' ' + (e.getAttribute('data-testid') || e.getAttribute('aria-label') || '')};
 }"""
@@ -165,8 +166,9 @@ def tab_to(page, wanted: Callable[[dict], bool], *, what: str, limit: int = 120,
         info = focused(page)
         if unringed is not None and info["tag"] != "body":
             ring = focus_ring(page)
-            # "body": a rerun replaced the element between the two looks; the next Tab goes on from there
-            if not ring["what"].startswith("body") and not ring_visible(ring):
+            # "body": a rerun replaced the element between the two looks; the next Tab goes on from there.
+            # While the script runs Streamlit fades the page out: judge rings on a settled page only.
+            if not ring["running"] and not ring["what"].startswith("body") and not ring_visible(ring):
                 unringed.append(f"{ring['what']} {info['name'][:30]!r}")
         if wanted(info):
             return info

@@ -279,6 +279,7 @@ def keyboard_sign_in(page, url: str, account: str, unringed: list[str]) -> None:
     tab_to(page, named(t("sign_in.button"), "button"), what="the sign-in button", unringed=unringed)
     assert_focus_visible(page)
     page.keyboard.press("Enter")
+    page.wait_for_selector(NAV_LINKS)  # signing in reruns twice: wait for the signed-in frame, then settle
     settle(page)
 
 
