@@ -99,7 +99,7 @@ with tab_rectec:
     chart, form = st.columns([1, 1])
     with chart:
         st.plotly_chart(competency_map(people.candidate_map(ctx, person.id), self_name=t("co.col.self"),
-                                       co_name=t("co.col.co"), height=520),
+                                       co_name=t("co.col.co"), height=600, compact=True),
                         config={"displayModeBar": False}, key="co_map")
     with form:
         st.subheader(t("co.edit"))

@@ -37,11 +37,12 @@ def short_label(text: str, width: int = 18, lines: int = 2) -> str:
 
 
 def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_name: str | None = None,
-                   height: int = 620, big: bool = False) -> go.Figure:
-    """The RECTEC map of one person: 12 sectors, circles 1–4, self as coloured bars, accompanist as diamonds."""
+                   height: int = 620, big: bool = False, compact: bool = False) -> go.Figure:
+    """The RECTEC map of one person: 12 sectors, circles 1–4, self as coloured bars, accompanist as diamonds.
+    ``compact``: for a half-width column (shorter labels, wider side margins, the legend in two rows)."""
     self_name = self_name or t("map.self")
     co_name = co_name or t("map.co")
-    thetas = [short_label(f"{r.number}. {r.label}", 16 if not big else 14) for r in rows]
+    thetas = [short_label(f"{r.number}. {r.label}", 12 if compact else 14 if big else 16) for r in rows]
     # numeric angles, one sector per competency: with a categorical angular axis plotly shifts the bars of
     # traces holding a few of the categories by half a sector, so labels sat on sector edges
     sector = 360 / max(len(rows), 1)
@@ -70,11 +71,12 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
             customdata=[[c[2], c[1]] for c in co],
             hovertemplate="%{customdata[0]}<br>" + co_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
+    side = 110 if compact else 90
     fig.update_layout(
-        height=height, font={**_FONT, "size": 16 if big else 13}, margin=dict(l=90, r=90, t=50, b=80),
-        paper_bgcolor="#FFFFFF",
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.1, yanchor="top",
-                    font=dict(size=14 if big else 13)),
+        height=height, font={**_FONT, "size": 16 if big else 13},
+        margin=dict(l=side, r=side, t=50, b=150 if compact else 80), paper_bgcolor="#FFFFFF",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.16 if compact else -0.1, yanchor="top",
+                    font=dict(size=14 if big else 12 if compact else 13)),
         polar=dict(
             bgcolor="#FAFAFA", hole=0.06,
             # the radial axis runs along the border between sectors 12 and 1, so its labels cover no bar
@@ -85,7 +87,7 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
                             showline=False),
             angularaxis=dict(type="linear", thetaunit="degrees", direction="clockwise", rotation=90,
                              tickmode="array", tickvals=angles, ticktext=thetas,
-                             gridcolor="#D0D0D0", tickfont=dict(size=14 if big else 12)),
+                             gridcolor="#D0D0D0", tickfont=dict(size=14 if big else 11 if compact else 12)),
         ),
         bargap=0.08,
     )
@@ -112,6 +114,16 @@ def gap_heatmap(z: Sequence[Sequence[int]], people: Sequence[str], items: Sequen
     return fig
 
 
+def _outward(x: float, y: float) -> str:
+    """Where a neighbour's label goes: away from the centre (sideways on the left and right of the circle), so
+    that the labels of neighbours next to each other do not overlap."""
+    if x > 0.35:
+        return "middle right"
+    if x < -0.35:
+        return "middle left"
+    return "top center" if y >= 0 else "bottom center"
+
+
 def neighbour_network(center_id: str, center_label: str, center_kind: str, around: Sequence[Neighbour],
                       *, height: int = 520) -> go.Figure:
     """The item in the middle, its neighbours on a circle, one line per relation (outgoing or incoming)."""
@@ -133,7 +145,8 @@ def neighbour_network(center_id: str, center_label: str, center_kind: str, aroun
             x=[c[0] for c in chosen], y=[c[1] for c in chosen], mode="markers+text",
             name=label("kind", kind), marker=dict(size=16, color=KIND_COLORS.get(kind, "#777777"),
                                                  line=dict(color="#FFFFFF", width=1)),
-            text=[short_label(c[2].label, 22) for c in chosen], textposition="top center",
+            text=[short_label(c[2].label, 22) for c in chosen],
+            textposition=[_outward(c[0], c[1]) for c in chosen], cliponaxis=False,
             textfont=dict(size=11), hoverinfo="text",
             hovertext=[f"{c[2].label}<br>{label('relation', c[2].relation, default=label('edge', c[2].relation))}"
                        f"<br>{c[2].id}" for c in chosen],
@@ -146,7 +159,7 @@ def neighbour_network(center_id: str, center_label: str, center_kind: str, aroun
     ))
     fig.update_layout(
         height=height, font=_FONT, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="#FFFFFF",
-        xaxis=dict(visible=False, range=[-1.45, 1.45]), yaxis=dict(visible=False, range=[-1.3, 1.3]),
+        xaxis=dict(visible=False, range=[-2.5, 2.5]), yaxis=dict(visible=False, range=[-1.35, 1.35]),
         legend=dict(orientation="h", y=-0.02),
     )
     return fig
