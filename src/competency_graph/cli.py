@@ -361,6 +361,23 @@ def _require_sqlite(url: str, action_fr: str, action_en: str) -> None:
               f"Built-in {action_en} is for SQLite only. For PostgreSQL use pg_dump / pg_restore.")
 
 
+def _open_repository():
+    """The record database (migrated), or exit with the store's French message."""
+    from .store import Repository, StoreError
+
+    try:
+        return Repository.open(_database_url())
+    except StoreError as exc:
+        _fail(exc.message("fr"))
+
+
+def _existing_user(repo, login: str):
+    user = repo.find_user_by_login(login)
+    if user is None:
+        _fail(f"Compte inconnu / unknown account: {login!r}")
+    return user
+
+
 def _audit_operation(url: str, action: str, record_kind: str) -> None:
     """Append an audit entry for an operation run from the command line (no signed-in actor)."""
     from .security import audit
@@ -410,14 +427,11 @@ def export_person_cmd(
     """One person's positionings as a separate, pseudonymous RDF graph (never the referential graph); logged."""
     from .exports import person_rdf
     from .security import audit
-    from .store import Repository, StoreError
+    from .store import StoreError
 
     if fmt not in ("turtle", "json-ld"):
         _fail("Format inconnu : turtle ou json-ld. / Unknown format: turtle or json-ld.")
-    try:
-        repo = Repository.open(_database_url())
-    except StoreError as exc:
-        _fail(str(exc))
+    repo = _open_repository()
     try:
         try:
             person = repo.get_person(person_id)
@@ -552,10 +566,7 @@ def create_user_cmd(
     if role not in USER_ROLES:
         _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
     password = _read_password(login, password_stdin)
-    try:
-        repo = Repository.open(_database_url())
-    except StoreError as exc:
-        _fail(exc.message("fr"))
+    repo = _open_repository()
     try:
         if repo.find_user_by_login(login) is not None:
             _fail("Cet identifiant de connexion est déjà pris. / This login is already taken.")
@@ -584,16 +595,11 @@ def set_password_cmd(
     """Set a new password for an account (asked twice, hidden); unlocks it and ends its sessions."""
     from .security.accounts import set_password
     from .security.errors import SecurityError
-    from .store import Repository, StoreError
+    from .store import StoreError
 
+    repo = _open_repository()
     try:
-        repo = Repository.open(_database_url())
-    except StoreError as exc:
-        _fail(exc.message("fr"))
-    try:
-        user = repo.find_user_by_login(login)
-        if user is None:
-            _fail(f"Compte inconnu / unknown account: {login!r}")
+        user = _existing_user(repo, login)
         set_password(repo, user.id, _read_password(login, password_stdin))
     except (StoreError, SecurityError) as exc:
         _store_failure(exc)
@@ -610,19 +616,14 @@ def grant_role_cmd(
     revoke: Annotated[bool, typer.Option("--revoke", help="Take the role away instead.")] = False,
 ) -> None:
     """Give (or with --revoke take away) a role in a structure to an existing account."""
-    from .store import Repository, StoreError
+    from .store import StoreError
     from .store.models import USER_ROLES
 
     if role not in USER_ROLES:
         _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
+    repo = _open_repository()
     try:
-        repo = Repository.open(_database_url())
-    except StoreError as exc:
-        _fail(exc.message("fr"))
-    try:
-        user = repo.find_user_by_login(login)
-        if user is None:
-            _fail(f"Compte inconnu / unknown account: {login!r}")
+        user = _existing_user(repo, login)
         record = (repo.revoke_role if revoke else repo.grant_role)(user.id, structure, role)
     except StoreError as exc:
         _store_failure(exc)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
 import json
 import os
@@ -40,13 +39,13 @@ import secrets
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..gcpause import gc_paused
 from ..model import Link, ReferentialFile
 
 __all__ = ["RomeImportError", "TABLES", "find_table", "rome_data", "read_rome", "import_rome"]
@@ -386,19 +385,6 @@ def _build(directory: Path | str, progress: Progress | None) -> tuple[dict[str, 
     return data, counts
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building and validating ~140,000 small objects (none cyclic)
-    otherwise triggers repeated full collections that triple the validation time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _invalid(exc: ValidationError, offset: int | None = None) -> RomeImportError:
     # only reachable through a bug or an odd bundle: say where
     first = exc.errors()[0]
@@ -437,7 +423,7 @@ def _check(data: dict[str, Any]) -> None:
 
 def rome_data(directory: Path | str, progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The referential as plain JSON data (what :func:`import_rome` writes, not yet validated) and counts."""
-    with _no_gc():
+    with gc_paused():
         return _build(directory, progress)
 
 
@@ -447,7 +433,7 @@ def read_rome(directory: Path | str, progress: Progress | None = None) -> Refere
     ``progress(done, total)`` is called as rows are read (counted in physical lines of the six files).
     Raises :class:`RomeImportError` on a missing file or a malformed CSV.
     """
-    with _no_gc():
+    with gc_paused():
         data, _counts = _build(directory, progress)
         return _validate(data)
 
@@ -464,7 +450,7 @@ def import_rome(
     ``path`` = the written file as a string). Nothing is written when an error is raised.
     """
     started = time.perf_counter()
-    with _no_gc():
+    with gc_paused():
         data, counts = _build(directory, progress)
         _check(data)  # the dict is exactly the model's dump: validating it validates the output
     if out_dir is None:

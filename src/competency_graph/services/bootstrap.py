@@ -8,7 +8,6 @@ checking take. The file is ours (written 0600 in a 0700 directory) and is read o
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import logging
 import os
@@ -16,13 +15,13 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from .. import settings
 from ..bundle import Bundle
 from ..loader import load_bundle, referential_files
+from ..gcpause import gc_paused
 from ..store import Repository
 from ..store.demo import ensure_demo
 
@@ -69,18 +68,6 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Building ~10^5 long-lived objects makes the collector rescan them again and again (4x slower here).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _owned_file(path: Path) -> bool:
     """True when ``path`` is a regular file of ours that nobody else may write (we never unpickle others')."""
     try:
@@ -95,7 +82,7 @@ def _read_cached(path: Path, content_hash: str) -> Bundle | None:
     if not _owned_file(path):
         return None
     try:
-        with path.open("rb") as handle, _gc_paused():
+        with path.open("rb") as handle, gc_paused():
             bundle = pickle.load(handle)
     except Exception as exc:  # noqa: BLE001 - a stale or broken cache file is rebuilt, never fatal
         log.warning("bundle cache %s unreadable (%s): rebuilt", path.name, type(exc).__name__)
@@ -137,7 +124,7 @@ def load_referentials(*, use_disk_cache: bool = True) -> Bundle:
             log.info("referentials read from the cache: %d items, hash %s", len(bundle.items),
                      bundle.content_hash[:12])
             return bundle
-    with _gc_paused():
+    with gc_paused():
         bundle = load_bundle(paths)
     log.info("referentials loaded: %d items, hash %s", len(bundle.items), bundle.content_hash[:12])
     if path is not None and bundle.content_hash == referential_content_hash(paths):

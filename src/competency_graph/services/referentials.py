@@ -257,7 +257,7 @@ def import_rncp_upload(identity: Identity | None, files: Sequence[Upload],
     """Import an RNCP export sent from the browser: one XML v4.1 file (or its zip), the CSV zip, or the CSV
     tables. The file is merged with the previous import, checked with every referential, then published;
     a malformed file raises :class:`ImportRefused` with the importer's French message and publishes nothing."""
-    from ..importers.rncp import OUTPUT_NAME, RncpImportError, import_rncp
+    from ..importers.rncp import OUTPUT_NAME
 
     _require_admin(identity)
     if not files:
@@ -279,32 +279,34 @@ def import_rncp_upload(identity: Identity | None, files: Sequence[Upload],
         out.mkdir()
         _copy_previous(OUTPUT_NAME, out)
         source = received if len(paths) > 1 else paths[0]
-        try:
-            counts = import_rncp(source, out, progress=_reader_progress(progress, "read_rncp"))
-        except RncpImportError as exc:
-            log.info("RNCP import refused: %s", type(exc).__name__)
-            raise ImportRefused("refused", detail=str(exc)) from None
-        warnings = _check_and_publish(out / OUTPUT_NAME, progress)
+        counts, warnings = _import_rncp_into(source, out, progress)
     log.info("RNCP import: %d certification(s)", counts.get("certifications", 0))
     return ImportSummary("rncp", ", ".join(names), counts, warnings)
+
+
+def _import_rncp_into(source: Path, out: Path, progress: Progress | None) -> tuple[dict, list]:
+    """Read an RNCP export into the staging folder ``out``, then check it with every referential and publish."""
+    from ..importers.rncp import OUTPUT_NAME, RncpImportError, import_rncp
+
+    try:
+        counts = import_rncp(source, out, progress=_reader_progress(progress, "read_rncp"))
+    except RncpImportError as exc:
+        log.info("RNCP import refused: %s", type(exc).__name__)
+        raise ImportRefused("refused", detail=str(exc)) from None
+    return counts, _check_and_publish(out / OUTPUT_NAME, progress)
 
 
 def import_rncp_path(identity: Identity | None, path: str | Path,
                      progress: Progress | None = None) -> ImportSummary:
     """Import an RNCP export already on the server (XML, zip, or a CSV folder) **inside the data directory**:
     the full XML export (≈570 MB) is too big to upload through the browser."""
-    from ..importers.rncp import OUTPUT_NAME, RncpImportError, import_rncp
+    from ..importers.rncp import OUTPUT_NAME
 
     _require_admin(identity)
     source = _inside_data_dir(path, files=True)
     with _LOCK, _staging() as out:
         _copy_previous(OUTPUT_NAME, out)
-        try:
-            counts = import_rncp(source, out, progress=_reader_progress(progress, "read_rncp"))
-        except RncpImportError as exc:
-            log.info("RNCP import refused: %s", type(exc).__name__)
-            raise ImportRefused("refused", detail=str(exc)) from None
-        warnings = _check_and_publish(out / OUTPUT_NAME, progress)
+        counts, warnings = _import_rncp_into(source, out, progress)
     log.info("RNCP import: %d certification(s)", counts.get("certifications", 0))
     return ImportSummary("rncp", source.name, counts, warnings)
 
