@@ -14,7 +14,7 @@ import streamlit as st
 from competency_graph.services import cache, exports
 from competency_graph.ui import session
 from competency_graph.ui.i18n import t
-from competency_graph.ui.pickers import person_picker
+from competency_graph.ui.pickers import period_picker, person_picker
 
 ctx = cache.context()
 identity = session.require_role("accompanist")
@@ -40,14 +40,9 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader(f"📅 {t('exports.followup')}")
     st.write(t("exports.followup_help"))
-    col_from, col_to = st.columns(2)
-    start = col_from.date_input(t("exports.from"), value=today - dt.timedelta(days=90), max_value=today,
-                                format="DD/MM/YYYY", key="x_from")
-    end = col_to.date_input(t("exports.to"), value=today, max_value=today, format="DD/MM/YYYY", key="x_to")
-    if start >= end:
-        st.warning(t("exports.bad_period"))
-    else:
-        sheet = partial(exports.followup_sheet, ctx, identity, person.id, start, end)
+    period = period_picker("x", today)
+    if period is not None:
+        sheet = partial(exports.followup_sheet, ctx, identity, person.id, *period)
         st.download_button(t("exports.download_pdf"), sheet,
                            file_name=exports.file_name("fiche-de-suivi", person.id, "pdf"),
                            mime="application/pdf", key="x_followup")

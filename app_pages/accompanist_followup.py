@@ -17,7 +17,7 @@ from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date
 from competency_graph.ui.i18n import label, t
-from competency_graph.ui.pickers import person_picker
+from competency_graph.ui.pickers import period_picker, person_picker
 
 FLASH = "followup_flash"
 
@@ -73,14 +73,9 @@ if entries:
     } for e in entries]), hide_index=True, width="stretch")
 
 st.subheader(t("followup.progress"))
-col_from, col_to = st.columns(2)
-start = col_from.date_input(t("followup.from"), value=today - dt.timedelta(days=90), max_value=today,
-                            format="DD/MM/YYYY", key="p_from")
-end = col_to.date_input(t("followup.to"), value=today, max_value=today, format="DD/MM/YYYY", key="p_to")
-if start >= end:
-    st.warning(t("followup.bad_range"))
-else:
-    rows = followup.progress(ctx, person.id, start, end)
+period = period_picker("p", today)
+if period is not None:
+    rows = followup.progress(ctx, person.id, *period)
     rectec = set(positioning.rectec_ids(ctx))
     rows = sorted(rows, key=lambda r: (r.item_id not in rectec, r.item_id))
 

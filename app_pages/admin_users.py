@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +29,17 @@ FLASH = "admin_users_flash"
 AUDIT_RESULT = "admin_audit_result"
 EXPORT_RESULT = "admin_export_result"
 ERASED = "admin_erased"
+
+def act(action: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    """Run an admin action through the guard: a refusal is shown; a success is flashed after a rerun."""
+    try:
+        result = action()
+    except StoreError as error:
+        show_refusal(error)
+    else:
+        st.session_state[FLASH] = done(result)
+        st.rerun()
+
 
 ctx = cache.context()
 identity = session.require_role("admin")
@@ -71,14 +84,9 @@ with tab_users:
         if not login.strip() or not name.strip() or not structure_id:
             st.warning(t("users.missing"))
         else:
-            try:
-                created = guard.create_account(login.strip(), name.strip(), structure_id, role, password,
-                                               person_id=person_id or None)
-            except StoreError as error:
-                show_refusal(error)
-            else:
-                st.session_state[FLASH] = t("users.created", login=created.login)
-                st.rerun()
+            act(lambda: guard.create_account(login.strip(), name.strip(), structure_id, role, password,
+                                             person_id=person_id or None),
+                lambda created: t("users.created", login=created.login))
 
     left, right = st.columns(2)
     user_names = {u.id: f"{u.display_name} ({u.login})" for u in users}
@@ -92,13 +100,7 @@ with tab_users:
                                   key="g_role")
         grant = st.form_submit_button(t("users.grant_button"))
     if grant and grant_user and grant_structure:
-        try:
-            guard.grant_role(grant_user, grant_structure, grant_role)
-        except StoreError as error:
-            show_refusal(error)
-        else:
-            st.session_state[FLASH] = t("users.granted")
-            st.rerun()
+        act(lambda: guard.grant_role(grant_user, grant_structure, grant_role), lambda _: t("users.granted"))
 
     accompanists = {u.id: user_names[u.id] for u in users
                     if any(r == "accompanist" and s in structures for s, r in u.roles)}
@@ -110,13 +112,7 @@ with tab_users:
                                        key="a_person")
         assign = st.form_submit_button(t("users.assign_button"))
     if assign and accompanist_id and assigned_person:
-        try:
-            guard.assign(accompanist_id, assigned_person)
-        except StoreError as error:
-            show_refusal(error)
-        else:
-            st.session_state[FLASH] = t("users.assigned")
-            st.rerun()
+        act(lambda: guard.assign(accompanist_id, assigned_person), lambda _: t("users.assigned"))
 
     with st.form("reset_password", clear_on_submit=True):
         st.markdown(f"**{t('users.reset')}**")
@@ -126,13 +122,7 @@ with tab_users:
                                      autocomplete="new-password")
         reset = st.form_submit_button(t("users.reset_button"))
     if reset and reset_user:
-        try:
-            guard.set_password(reset_user, new_password)
-        except StoreError as error:
-            show_refusal(error)
-        else:
-            st.session_state[FLASH] = t("users.reset_done")
-            st.rerun()
+        act(lambda: guard.set_password(reset_user, new_password), lambda _: t("users.reset_done"))
 
 # -- audit log -------------------------------------------------------------------------------------------
 with tab_audit:
@@ -222,10 +212,4 @@ with tab_rgpd:
                                step=30, key="ret_days")
         save = st.form_submit_button(t("users.retention_save"))
     if save:
-        try:
-            guard.set_retention_days(int(days))
-        except StoreError as error:
-            show_refusal(error)
-        else:
-            st.session_state[FLASH] = t("users.retention_saved", days=int(days))
-            st.rerun()
+        act(lambda: guard.set_retention_days(int(days)), lambda _: t("users.retention_saved", days=int(days)))

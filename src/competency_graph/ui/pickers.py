@@ -1,6 +1,8 @@
-"""Choosers shared by pages: the person being followed, a target."""
+"""Choosers shared by pages: the person being followed, a target, a period."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
@@ -14,7 +16,7 @@ from ..store import PersonRecord
 from . import session
 from .i18n import label, t
 
-__all__ = ["person_picker", "target_picker", "entry_profile_details"]
+__all__ = ["person_picker", "target_picker", "entry_profile_details", "period_picker"]
 
 _PICKER_KEY = "_person_picker"
 
@@ -62,3 +64,16 @@ def entry_profile_details(bundle: Bundle, target_id: str | None) -> None:
         if item.model.note:
             st.caption(item.model.note)
         st.caption(t("entry.reconstructed"))
+
+
+def period_picker(key: str, today: dt.date, *, days: int = 90) -> tuple[dt.date, dt.date] | None:
+    """Two dates side by side (``{key}_from``, ``{key}_to``; by default the last ``days`` days), or None with a
+    warning when the first is not before the second."""
+    col_from, col_to = st.columns(2)
+    start = col_from.date_input(t("period.from"), value=today - dt.timedelta(days=days), max_value=today,
+                                format="DD/MM/YYYY", key=f"{key}_from")
+    end = col_to.date_input(t("period.to"), value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_to")
+    if start >= end:
+        st.warning(t("period.bad"))
+        return None
+    return start, end
