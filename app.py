@@ -55,13 +55,17 @@ NAVIGATION = {
     },
 }
 
-apply_style(session.easy_read())
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo
-    identity = session.current_identity()  # checks the session token at every run
+    identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
+    apply_style(session.easy_read(), session.text_size())
     sections = NAVIGATION.get(identity.role, {}) if identity else {}
     pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
     current = st.navigation(pages)
     session.sidebar(identity)
+    script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
+    if script:
+        with st.sidebar:
+            st.html(script, unsafe_allow_javascript=True)
     with errors.guard(current.url_path or "home"):
         current.run()

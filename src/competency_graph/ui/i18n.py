@@ -666,6 +666,12 @@ FR: dict[str, str] = {
     "audit_outcome.allowed": "autorisé",
     "audit_outcome.denied": "refusé",
     "audit_outcome.failed": "échec",
+    # -- branch caseload (issue 15): preferences, people, interviews, caseload, structures, groups --
+    "sidebar.text_size": "Taille du texte",
+    "text_size.normal": "Normale",
+    "text_size.large": "Grande",
+    "text_size.larger": "Très grande",
+    # -- end of branch caseload --
 }
 
 
