@@ -26,6 +26,7 @@ def page(path: str, key: str, icon: str, url: str) -> st.Page:
 
 SIGN_IN = page("sign_in.py", "page.sign_in", "🔑", "connexion")
 REFERENTIALS = page("referentials.py", "page.referentials", "📚", "referentiels")
+PEOPLE = page("people.py", "page.people", "🧑‍🤝‍🧑", "personnes")
 NAVIGATION = {
     "candidate": {"nav.section.candidate": [
         page("candidate_position.py", "page.position", "✋", "me-positionner"),
@@ -36,6 +37,7 @@ NAVIGATION = {
     "accompanist": {
         "nav.section.accompanist": [
             page("accompanist_candidates.py", "page.candidates", "👥", "mes-candidats"),
+            PEOPLE,
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),
@@ -50,7 +52,8 @@ NAVIGATION = {
     },
     "admin": {
         "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration"),
-                              page("admin_users.py", "page.admin_users", "🔐", "utilisateurs")],
+                              page("admin_users.py", "page.admin_users", "🔐", "utilisateurs"),
+                              PEOPLE],
         "nav.section.referentials": [REFERENTIALS],
     },
 }
