@@ -41,6 +41,7 @@ NAVIGATION = {
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),
+            page("accompanist_interviews.py", "page.interviews", "🗓️", "entretiens"),
             page("accompanist_guidance.py", "page.guidance", "🧭", "objectif-et-parcours"),
             page("accompanist_exports.py", "page.exports", "📤", "exports"),
         ],
@@ -53,7 +54,8 @@ NAVIGATION = {
     "admin": {
         "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration"),
                               page("admin_users.py", "page.admin_users", "🔐", "utilisateurs"),
-                              PEOPLE],
+                              PEOPLE,
+                              page("caseload_dashboard.py", "page.dashboard", "📊", "tableau-de-suivi")],
         "nav.section.referentials": [REFERENTIALS],
     },
 }
