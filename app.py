@@ -26,7 +26,7 @@ def page(path: str, key: str, icon: str, url: str) -> st.Page:
 
 SIGN_IN = page("sign_in.py", "page.sign_in", "🔑", "connexion")
 REFERENTIALS = page("referentials.py", "page.referentials", "📚", "referentiels")
-PEOPLE = page("people.py", "page.people", "🧑‍🤝‍🧑", "personnes")
+PEOPLE = page("people.py", "page.people", "👤", "personnes")
 NAVIGATION = {
     "candidate": {"nav.section.candidate": [
         page("candidate_position.py", "page.position", "✋", "me-positionner"),
