@@ -56,14 +56,15 @@ class UserPreference(Base):
 
 
 class TrainerGroup(Base):
-    """A named group saved by a trainer: people of one structure they train."""
+    """A named group saved by a trainer: people of the structures they work in (``structure_id`` when they
+    all belong to one, else None)."""
 
     __tablename__ = "trainer_groups"
     __table_args__ = (UniqueConstraint("owner_id", "name"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id", ondelete="CASCADE"))
+    structure_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     # Person ids; names are never copied here (a member erased disappears from the group when read).
     members: Mapped[list[Any]] = mapped_column(default=list)

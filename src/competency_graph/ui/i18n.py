@@ -794,6 +794,19 @@ FR: dict[str, str] = {
     "prescriber.cap_emploi": "Cap emploi",
     "prescriber.conseil_departemental": "Conseil départemental",
     "prescriber.other": "Autre",
+    "links.saved_group": "Groupe enregistré",
+    "links.new_group": "Nouveau groupe",
+    "links.group_name": "Nom du groupe",
+    "links.save_group": "Enregistrer le groupe",
+    "links.group_name_missing": "Donnez un nom au groupe.",
+    "links.group_saved": "Groupe « {name} » enregistré.",
+    "links.versions": "Version des maillons",
+    "links.fresh": "Recalculer à partir des positionnements actuels",
+    "links.version": "Version {version} du {day}",
+    "links.other_target": "Cette version a été faite pour : {target}.",
+    "links.save_version": "Enregistrer cette version",
+    "links.save_needs_group": "Enregistrez d'abord le groupe pour garder vos modifications.",
+    "links.version_saved": "Version {version} des maillons du groupe « {name} » enregistrée.",
     # -- end of branch caseload --
 }
 

@@ -53,7 +53,7 @@ def upgrade() -> None:
     op.create_table('trainer_groups',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('owner_id', sa.String(length=64), nullable=False),
-    sa.Column('structure_id', sa.String(length=64), nullable=False),
+    sa.Column('structure_id', sa.String(length=64), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('members', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
