@@ -50,7 +50,10 @@ def test_esat_review_every_12_to_18_months_from_the_last_one():
     assert project_review_window(dt.date(2024, 1, 31)) == (dt.date(2025, 1, 31), dt.date(2025, 7, 31))
 
 
-def test_plan_reschedule_and_the_set_based_caseload(repo):
+def test_plan_reschedule_and_the_set_based_caseload(any_url, catalog, tmp_path):
+    from competency_graph.store import Repository
+
+    repo = Repository.open(any_url, catalog=catalog, files_dir=tmp_path / "files")
     s = repo.create_structure("ESAT S", "esat", networks=["rae"]).id
     repo.create_person(s, "Ana", "pec", person_id="p1")
     repo.create_person(s, "Bo", "esat", person_id="p2")
@@ -77,6 +80,8 @@ def test_plan_reschedule_and_the_set_based_caseload(repo):
     everyone = load_caseload(repo, [s])
     assert [p.id for p in everyone.people] == ["p1", "p2"]
     assert everyone.accompanists["p1"] == (("u-acc", "Acc"),)
+    assert data.views["p1"].items["rectec:C01"].self_.positioned_at.tzinfo is not None
+    repo.close()
 
 
 def test_icalendar_round_trip():

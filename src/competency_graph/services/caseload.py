@@ -18,7 +18,7 @@ from .accounts import Identity, guard_for
 from .context import Context
 from .people import profile_from_record, rectec_competencies
 
-__all__ = ["CaseRow", "caseload", "scope_structures", "HEADERS", "table_rows", "RECOMMEND_LIMIT"]
+__all__ = ["CaseRow", "caseload", "scope_structures", "HEADERS", "table_rows", "RECOMMEND_LIMIT", "log_export"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,8 @@ def table_rows(rows: list[CaseRow], label) -> list[list[object]]:
                     day(r.next_interview), label("followup_kind", r.next_kind) if r.next_kind else "",
                     r.overdue, r.recommendation or ""])
     return out
+
+
+def log_export(ctx: Context, identity: Identity, what: str) -> None:
+    """One audit entry when the caseload table is downloaded (``what``: caseload_csv, caseload_xlsx…)."""
+    audit.record(ctx.repo, identity.user_id, "export", what)

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from ..exports.sheets import rows_csv, rows_xlsx
-from ..services import caseload
+from ..services import cache, caseload
+from ..services.accounts import Identity
 from ..services.caseload import CaseRow
 from .i18n import label, t
 
@@ -62,6 +63,13 @@ def _day(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "–"
 
 
+def _logged(what: str) -> None:
+    """Download callback: the export goes to the audit log (one entry, the user's own action)."""
+    identity = st.session_state.get("identity")
+    if isinstance(identity, Identity):
+        caseload.log_export(cache.context(), identity, what)
+
+
 def table(rows: list[CaseRow], *, key: str, by_structure: bool, file_stem: str) -> None:
     """The table, the overdue flags and the two export buttons (French headers, same columns)."""
     export = caseload.table_rows(rows, label)
@@ -91,7 +99,7 @@ def table(rows: list[CaseRow], *, key: str, by_structure: bool, file_stem: str) 
         st.caption(t("caseload.recommendation_skipped", limit=caseload.RECOMMEND_LIMIT))
     left, right = st.columns(2)
     left.download_button(t("caseload.export_csv"), rows_csv(export), f"{file_stem}.csv", "text/csv",
-                         key=f"{key}_csv", width="stretch")
+                         key=f"{key}_csv", width="stretch", on_click=_logged, args=("caseload_csv",))
     right.download_button(t("caseload.export_xlsx"), rows_xlsx(export, "suivi"), f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                          width="stretch")
+                          width="stretch", on_click=_logged, args=("caseload_xlsx",))
