@@ -107,9 +107,9 @@ with move_col, st.container(border=True):
         with st.form("move_interview"):
             chosen = st.selectbox(t("interviews.which"), list(names), format_func=names.__getitem__, key="m_id")
             new_day = st.date_input(t("interviews.new_day"), value=None, format="DD/MM/YYYY", key="m_day")
-            move, drop = st.columns(2)
-            moved = move.form_submit_button(t("interviews.move_submit"), type="primary")
-            cancelled = drop.form_submit_button(t("interviews.cancel_submit"))
+            # one under the other: side by side, the second label is cut at 200 % zoom
+            moved = st.form_submit_button(t("interviews.move_submit"), type="primary")
+            cancelled = st.form_submit_button(t("interviews.cancel_submit"))
         if moved:
             if new_day is None:
                 st.warning(t("interviews.missing_day"))
