@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..store.facts_models import HeldCertification
 from ..store.models import (
     Assignment,
     Base,
@@ -88,6 +89,8 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
             if shas else [],
             "contracts": [_row(r, ("person_id",)) for r in
                           s.scalars(select(Contract).where(Contract.person_id == person_id))],
+            "held_certifications": [_row(r, ("person_id",)) for r in s.scalars(
+                select(HeldCertification).where(HeldCertification.person_id == person_id))],
             "followups": [{**_row(f, ("person_id",)), "participants": [
                 _row(p, ("followup_id", "id")) for p in s.scalars(
                     select(FollowUpParticipant).where(FollowUpParticipant.followup_id == f.id))]}
@@ -128,6 +131,7 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
             delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
             delete(FollowUp).where(FollowUp.person_id == person_id),
             delete(Contract).where(Contract.person_id == person_id),
+            delete(HeldCertification).where(HeldCertification.person_id == person_id),
             # Corrections point at earlier events: newest first keeps every reference valid.
             delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
                                            PositioningEvent.corrects_id.is_not(None)),

@@ -2,7 +2,7 @@
 versioned course links.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 import competency_graph.store.caseload_models  # noqa: F401
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'  # '0002' in the brief; 0003 (facts, branch advice) is merged in
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
