@@ -1,5 +1,6 @@
 """Accompanist: the caseload dashboard (progress, divergences, next and overdue interviews, recommendation),
-filterable and exportable, then one candidate's file and the way to co-positioning."""
+filterable and exportable, then one candidate's file (objective, experience, contracts, certifications held) and
+the way to co-positioning."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from competency_graph.services import cache, caseload
 from competency_graph.ui import session
 from competency_graph.ui.caseload_table import filters, table
 from competency_graph.ui.i18n import t
+from competency_graph.ui.person_file import render as person_file
 
 ctx = cache.context()
 identity = session.require_role("accompanist")
@@ -32,3 +34,6 @@ chosen = left.selectbox(t("candidates.open"), ids, index=ids.index(current) if c
 if right.button(t("candidates.go"), type="primary", key="go", width="stretch"):
     session.select_person(chosen)
     st.switch_page("app_pages/accompanist_copositioning.py")
+if chosen != current:
+    session.select_person(chosen)
+person_file(ctx, identity, chosen)

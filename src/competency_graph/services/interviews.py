@@ -90,9 +90,12 @@ def cancel(ctx: Context, identity: Identity, followup_id: str) -> FollowUpRecord
 
 def add_pec_contract(ctx: Context, identity: Identity, person_id: str, employer_id: str, start: dt.date,
                      end: dt.date, *, weekly_hours: int | None = 20, prescriber: str | None = None) -> ContractRecord:
-    """Record a PEC contract; the store plans its four follow-up interviews from the dates (seed 002)."""
-    return guard_for(ctx, identity).writing(person_id, "contract", lambda _role: ctx.repo.create_pec_contract(
-        person_id, employer_id, start, end, weekly_hours=weekly_hours, prescriber=prescriber), roles=_ACCOMPANIST)
+    """Record a PEC contract through the person-file facts (``services.facts``); its four follow-up interviews
+    are planned from the dates (seed 002)."""
+    from . import facts
+
+    return facts.add_contract(ctx, person_id, "pec", start, end, identity=identity, employer_id=employer_id,
+                              weekly_hours=weekly_hours, prescriber=prescriber)
 
 
 def planned_schedule(ctx: Context, identity: Identity, *, today: dt.date | None = None) -> list[Planned]:

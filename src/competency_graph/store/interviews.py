@@ -100,7 +100,7 @@ def proposals(status: str, contracts: Iterable[ContractRecord], followups: Itera
     followups = list(followups)
     found: list[Proposal] = []
     for contract in contracts:
-        if contract.kind != "pec" or contract.end_date < today:
+        if contract.kind != "pec" or contract.end_date is None or contract.end_date < today:
             continue
         have = {f.milestone for f in followups if f.contract_id == contract.id and f.status != "cancelled"}
         try:
