@@ -460,18 +460,19 @@ FR: dict[str, str] = {
     "exports.intro": "Documents et fichiers pour la personne choisie. Chaque téléchargement est enregistré "
                      "dans le journal d'accès.",
     "exports.portfolio": "Portefeuille de compétences (attestation descriptive)",
-    "exports.portfolio_help": "Ce qui est reconnu (le niveau retenu par l'accompagnateur quand il existe), avec "
-                              "la carte et un espace pour les signatures.",
+    "exports.portfolio_help": "Ce qui est reconnu : seulement les compétences validées (par qui, quand, dans quelle "
+                              "modalité, sur quelles preuves). À part : les co-positionnements non validés et "
+                              "l'auto-positionnement de la personne. Avec la carte et les signatures.",
     "exports.dossier": "Dossier de preuves",
     "exports.dossier_help": "Les preuves et les appuis, compétence par compétence.",
     "exports.followup": "Fiche de suivi",
     "exports.followup_help": "Les entretiens et la progression entre deux dates.",
     "exports.badge": "Open Badge 3.0",
-    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence reconnue, délivré par la "
+    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence validée, délivré par la "
                           "structure. La personne y est identifiée par une empreinte, pas par son nom.",
     "exports.badge_item": "Compétence reconnue",
     "exports.badge_level": "{label} — cercle {level}",
-    "exports.no_badge": "Aucune compétence n'est encore reconnue : pas de badge pour l'instant.",
+    "exports.no_badge": "Aucune compétence n'est encore validée : pas de badge pour l'instant.",
     "exports.rdf": "Positionnements en RDF",
     "exports.rdf_help": "Un graphe séparé des référentiels, sous pseudonyme : ni nom, ni structure ; seulement "
                         "les éléments positionnés, qui (le rôle), quand et à quel niveau.",
