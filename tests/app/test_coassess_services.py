@@ -1,31 +1,23 @@
 """Grid co-assessment, validation and proof correction services (issue 16), on the app's demo database.
 
-Each test works on a person of its own (added to the demo structure and assigned to the demo accompanist), so
-that the shared database only gains events."""
+Each test works on people of its own, in a structure of its own followed by an accompanist of its own, so
+that the shared demo database only gains records nobody else lists."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from apphelpers import IDENTITIES
+from coassess_helpers import ACC, worker
 
 from competency_graph.services import coassess, evidence, guidance
-from competency_graph.services.accounts import Identity, acting_as
+from competency_graph.services.accounts import acting_as
 from competency_graph.services.coassess import Change
 from competency_graph.store import StoreError
-from competency_graph.store.demo import DEMO_STRUCTURE_ID
-
-ACC = IDENTITIES["accompanist"]
-
 
 @pytest.fixture
 def newcomer(ctx) -> str:
-    """A worker of the demo ESAT aiming at the CAPa Jardinier paysagiste, with a few self-positionings."""
-    pid = f"test-grid-{uuid.uuid4().hex[:8]}"
-    ctx.repo.create_person(DEMO_STRUCTURE_ID, "Zz Grille (test)", "esat", person_id=pid,
-                           target="rncp:RNCP38386")
-    ctx.repo.assign(ACC.user_id, pid)
+    """A worker aiming at the CAPa Jardinier paysagiste, with a few self-positionings."""
+    pid = worker(ctx, "Grille (test)", target="rncp:RNCP38386")
     ctx.repo.record_positioning(pid, "rectec:C01", role="self", level=3)
     ctx.repo.record_positioning(pid, "rectec:C02", role="self", level=1)
     return pid
@@ -61,7 +53,7 @@ def test_a_disagreement_needs_a_note_and_nothing_is_saved_without_it(ctx, newcom
 
 
 def test_grid_refused_to_someone_who_does_not_follow_the_person(ctx, newcomer):
-    stranger = Identity("demo-formatrice", "Formatrice (démo)", "accompanist", ("demo-esat-canal",))
+    stranger = IDENTITIES["accompanist"]  # the demo accompanist does not follow this person
     with pytest.raises(StoreError) as error:
         coassess.save_grid(ctx, stranger, newcomer, coassess.RECTEC_AND_TRADE, [Change("rectec:C05", 2)])
     assert error.value.message_fr.startswith("Accès refusé")
@@ -92,9 +84,7 @@ def test_bloc_coverage_moves_when_bloc_competencies_are_answered_yes_or_partial(
 
 
 def test_group_grid_saves_each_person_and_reports_refusals(ctx, newcomer):
-    other = f"test-grid-{uuid.uuid4().hex[:8]}"
-    ctx.repo.create_person(DEMO_STRUCTURE_ID, "Zz Groupe (test)", "esat", person_id=other)
-    ctx.repo.assign(ACC.user_id, other)
+    other = worker(ctx, "Groupe (test)")
     cells = coassess.group_grid(ctx, ACC, [newcomer, other], ["rectec:C01", "rectec:C03"])
     assert cells[(newcomer, "rectec:C01")].self_value == 3 and cells[(other, "rectec:C01")].self_value is None
     result = coassess.save_group(ctx, ACC, {newcomer: [Change("rectec:C03", 2)],

@@ -19,7 +19,7 @@ from .accounts import Identity, guard_for
 from .context import Context
 from .people import candidate_trades, rectec_competencies
 
-__all__ = ["ItemSet", "GridRow", "Change", "item_sets", "grid_rows", "save_grid", "GroupCell", "group_grid",
+__all__ = ["ItemSet", "GridRow", "Change", "item_sets", "set_items", "grid_rows", "save_grid", "GroupCell", "group_grid",
            "save_group", "ValidationRow", "validation_rows", "validate", "withdraw_validation", "withdraw_proof",
            "replace_proof", "withdrawn_proofs", "RECTEC_AND_TRADE", "ANSWERS"]
 
@@ -110,6 +110,11 @@ def _items_of(ctx: Context, person, set_id: str) -> list[tuple[str, str, str]]:
             if c.kind == "competency":
                 rows.append((c.id, f"{code}.{c.id.rsplit('/', 1)[-1]}", f"{code} — {bloc.label}"))
     return rows
+
+
+def set_items(ctx: Context, person, set_id: str) -> list[tuple[str, str, str]]:
+    """``(item id, number, section)`` of the items of a set for ``person`` (their trade), in reading order."""
+    return _items_of(ctx, person, set_id)
 
 
 def grid_rows(ctx: Context, identity: Identity, person_id: str, set_id: str) -> list[GridRow]:
