@@ -114,3 +114,73 @@ def test_grid_refuses_a_person_the_accompanist_does_not_follow(ctx):
     pid = worker(ctx, "Pas suivi (test)")
     at = _open("accompanist_grid", pid, identity=IDENTITIES["accompanist"])
     assert not [r for r in at.radio if r.key and pid in r.key]  # the picker falls back to own candidates
+
+
+def _png(colour: tuple[int, int, int], size: tuple[int, int] = (6, 5)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _bomb_png() -> bytes:
+    """A PNG header announcing 100 000 × 100 000 pixels (10 gigapixels) and almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def test_unreadable_images_are_detected_without_decoding_bombs():
+    import time
+
+    from competency_graph.ui.proofs import readable_image
+
+    good = _png((10, 20, 30))
+    assert readable_image(good)
+    started = time.monotonic()
+    for hostile in (good[:40], b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, _bomb_png(), b"GIF89a" + b"\xff" * 50, b""):
+        assert not readable_image(hostile)
+    assert time.monotonic() - started < 5
+
+
+def test_dossier_survives_a_broken_file_and_lets_a_proof_be_withdrawn_or_replaced(ctx):
+    import random
+
+    pid = worker(ctx, "Dossier (test)")
+    colour = tuple(random.randrange(256) for _ in range(3))
+    photo = evidence.add_proof(ctx, ACC, pid, "photo", "Palette (test)", item_id="rectec:C03",
+                               content=_png(colour, (7, 9)), filename="palette-test.png")
+    bomb = evidence.add_proof(ctx, ACC, pid, "photo", "Image piégée test", item_id="rectec:C03",
+                              content=_bomb_png(), filename="piege.png")
+    duplicate = evidence.add_proof(ctx, ACC, pid, "observation", "Doublon test", item_id="rectec:C03",
+                                   description="Même chose.")
+    ctx.repo.files.path(photo.file_sha256).write_bytes(b"\x89PNG\r\n\x1a\n broken at rest")  # damaged on disk
+    at = _open("accompanist_dossier", pid)
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Fichier illisible : palette-test.png" in warnings and "Fichier illisible : piege.png" in warnings
+    assert "Doublon test" in " ".join(m.value for m in at.markdown)
+    # withdraw the duplicate: gone from the dossier, kept in the database
+    at.text_input(key=f"fix-reason-{duplicate.id}").input("Doublon")
+    next(b for b in at.button if b.label == "Retirer du dossier" and duplicate.id in (b.form_id or "")).click()
+    at.run()
+    assert not at.exception and "Preuve retirée du dossier" in texts(at)
+    assert "Doublon test" not in " ".join(m.value for m in at.markdown)
+    assert duplicate.id in {r.id for r in ctx.repo.list_evidence(pid)}
+    # replace the trapped image by a few words
+    at.text_input(key=f"fix-title-{bomb.id}").input("Palette terminée décrite")
+    at.text_area(key=f"fix-text-{bomb.id}").input("Palette filmée et cerclée seule.")
+    next(b for b in at.button if b.label == "Remplacer par cette preuve" and bomb.id in (b.form_id or "")).click()
+    at.run()
+    assert not at.exception and "Preuve remplacée" in texts(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Palette terminée décrite" in shown and "Image piégée test" not in shown
+    assert "2 preuve(s) retirée(s) du dossier" in texts(at)
