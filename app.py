@@ -38,7 +38,7 @@ NAVIGATION = {
             page("accompanist_candidates.py", "page.candidates", "👥", "mes-candidats"),
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
             page("accompanist_grid.py", "page.grid", "🧮", "co-evaluation-grille"),
-            page("accompanist_workshop.py", "page.workshop", "🧑‍🤝‍🧑", "atelier-grille-groupe"),
+            page("accompanist_workshop.py", "page.workshop", "👫", "atelier-grille-groupe"),
             page("accompanist_validation.py", "page.validation", "✅", "validation"),
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),

@@ -46,7 +46,7 @@ with st.form("grid", border=False):
     for row in rows:
         if row.section != section:
             section = row.section
-            st.subheader(section)
+            st.subheader(section, anchor=False)  # no "link to heading" stop in the Tab path
         options: list[int | str] = [rank for rank, _ in row.levels] if row.graded else list(coassess.ANSWERS)
         current = row.co_value if row.co_value in options else None
         own = t("grid.self_says", value=shown(row.self_value, certification)) if row.self_value is not None \
