@@ -54,6 +54,10 @@ NAVIGATION = {
         "nav.section.referentials": [REFERENTIALS],
     },
 }
+# Security round 2: every role has a page to change its own password.
+ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe")
+for _sections in NAVIGATION.values():
+    _sections["nav.section.account"] = [ACCOUNT]
 
 apply_style(session.easy_read())
 with errors.guard("startup"):

@@ -51,4 +51,6 @@ CODES = frozenset({
     "csv_malformed", "csv_invalid",
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
+    # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
+    "image_unreadable", "image_too_large", "bad_value",
 })
