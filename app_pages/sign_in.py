@@ -49,9 +49,10 @@ def finish(signed: accounts.SignedIn) -> None:
 def client_address() -> str | None:
     """Where the attempt comes from, for throttling (the reverse proxy's address when there is one)."""
     try:
-        return st.context.ip_address
+        address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request context (tests)
         return None
+    return address if isinstance(address, str) and address else None
 
 
 def refusal(error: AuthError) -> str:

@@ -50,7 +50,7 @@ def keys(repo: Repository, login: str, client: str | None) -> dict[str, str]:
     """The three keys of an attempt: ``pair``, ``client`` and ``login`` (hex HMACs with the database key)."""
     secret = bytes.fromhex(audit.setting(repo, "pseudonym_key") or "00")
     folded = login.strip().casefold()
-    where = client or "unknown"
+    where = client if isinstance(client, str) and client else "unknown"
 
     def mac(*parts: str) -> str:
         return hmac.new(secret, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()

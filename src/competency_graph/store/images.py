@@ -41,7 +41,8 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     if target is None:
         raise _unreadable(" Le format HEIC n'est pas accepté : réglez le téléphone sur « le plus compatible ».")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Our own pixel cap (below Pillow's) is checked right after the header is read.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > MAX_PIXELS or image.width <= 0 or image.height <= 0:
@@ -62,7 +63,9 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
                 upright.save(out, format=target, **options)  # no exif=, no pnginfo=: metadata dropped
         except StoreError:
             raise
-        except (OSError, SyntaxError, ValueError, EOFError, MemoryError, Image.DecompressionBombError,
-                Image.DecompressionBombWarning):
+        except Image.DecompressionBombError:
+            raise StoreError("image_too_large", f"Image trop grande ({MAX_PIXELS // 1_000_000} millions de pixels "
+                             "au plus).", "Image too large in pixels.") from None
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
             raise _unreadable() from None
     return out.getvalue(), _OUTPUT_TYPE[target]
