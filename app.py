@@ -62,6 +62,10 @@ NAVIGATION = {
         "nav.section.referentials": [REFERENTIALS],
     },
 }
+# Security round 2: every role has a page to change its own password.
+ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe")
+for _sections in NAVIGATION.values():
+    _sections["nav.section.account"] = [ACCOUNT]
 
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo

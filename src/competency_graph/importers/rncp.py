@@ -67,6 +67,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
+from .. import limits
 from ..model import Certification, Header, ReferentialFile, Source
 
 __all__ = [
@@ -563,6 +564,7 @@ def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
                 archive.close()
                 raise RncpImportError(
                     f"l'archive doit contenir exactement un fichier .xml (trouvé : {len(members)})", path)
+            _checked_zip(archive, members, path)
             stream = archive.open(members[0])
             return stream, members[0].file_size, archive
         stream = open(path, "rb")
@@ -571,6 +573,15 @@ def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
         raise
     except (OSError, zipfile.BadZipFile) as exc:
         raise RncpImportError(f"lecture impossible ({exc.strerror or exc})", path) from exc
+
+
+def _checked_zip(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo] | None, path: Path) -> None:
+    """Security round 2: sizes and ratios of the archive's members (``limits``) before anything is read."""
+    try:
+        limits.check_zip(archive, members)
+    except limits.LimitExceeded as exc:
+        archive.close()
+        raise RncpImportError(exc.message_fr, path) from None
 
 
 def _children(elem: Element) -> dict[str, Element]:
@@ -666,9 +677,10 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
     parser = _Parser()
     done = reported = 0
     ordinal = 0  # fiches read so far, to locate a bad one
+    boundary = 0  # bytes fed when the last complete fiche was taken off the tree
 
     def fiches(keep_last: bool) -> Iterator[Certification]:
-        nonlocal ordinal
+        nonlocal ordinal, boundary
         root = parser.root
         if root is None:
             return
@@ -679,6 +691,7 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
         if not complete:
             return
         del root[: len(complete)]  # memory stays flat: what was read is dropped from the tree
+        boundary = done
         for elem in complete:
             if elem.tag != "FICHE":
                 continue
@@ -703,6 +716,7 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
                     reported = done
                     progress(done, max(total, done))
                 yield from fiches(keep_last=True)
+                limits.check_element_bytes(done - boundary)  # one giant fiche would be built whole in memory
             parser.close()
             yield from fiches(keep_last=False)
             if ordinal == 0:
@@ -714,6 +728,8 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
             message = str(exc).split(":", 1)[0].strip()
             french = _EXPAT_FR.get(message, message)
             raise RncpImportError(f"{french} (colonne {column})", path, line) from None
+        except limits.LimitExceeded as exc:
+            raise RncpImportError(exc.message_fr, path, parser.line) from None
         except DefusedXmlException as exc:
             raise RncpImportError(
                 "le fichier déclare une DTD, des entités ou des références externes (<!DOCTYPE …>, <!ENTITY …>) : "
@@ -813,6 +829,7 @@ class _CsvSource:
             elif zipfile.is_zipfile(root):
                 self.archive = zipfile.ZipFile(root)
                 candidates = list(self.archive.infolist())
+                _checked_zip(self.archive, None, root)
             elif root.is_file():
                 candidates = [root]
             else:

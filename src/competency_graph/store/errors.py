@@ -58,4 +58,6 @@ CODES = frozenset({
     "withdrawn_evidence", "unknown_validation", "already_withdrawn", "bad_replacement",
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
+    # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
+    "image_unreadable", "image_too_large", "bad_value",
 })

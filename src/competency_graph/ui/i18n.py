@@ -563,7 +563,8 @@ FR: dict[str, str] = {
     "sign_in.password_title": "Connexion avec un mot de passe",
     "sign_in.password_button": "Se connecter",
     "sign_in.missing": "Saisissez votre identifiant et votre mot de passe.",
-    "sign_in.bad_credentials": "Identifiant ou mot de passe incorrect.",
+    "sign_in.bad_credentials": "Connexion refusée : identifiant ou mot de passe incorrect, ou trop d'essais "
+                               "récents (réessayez dans quelques minutes).",
     "sign_in.locked": "Trop d'essais : ce compte est verrouillé pour {minutes} minutes au plus. Réessayez plus "
                       "tard ou demandez à un administrateur.",
     "sign_in.no_role": "Ce compte n'a encore aucun rôle : demandez à un administrateur.",
@@ -947,6 +948,29 @@ FR: dict[str, str] = {
     "proof.replaced": "Preuve remplacée ; l'ancienne reste dans l'historique.",
     "proof.unreadable": "⚠️ Fichier illisible : {name}",
     "proof.withdrawn_count": "{count} preuve(s) retirée(s) du dossier, gardée(s) dans l'historique.",
+    # -- branch security (issue 17): passwords, erasure confirmed by a second admin, refusals ------------
+    "page.password": "Mon mot de passe",
+    "nav.section.account": "Mon compte",
+    "password.title": "Changer mon mot de passe",
+    "password.rules": "Au moins {n} caractères ; évitez les mots courants, les suites et votre identifiant.",
+    "password.current": "Mot de passe actuel",
+    "password.new": "Nouveau mot de passe",
+    "password.again": "Nouveau mot de passe, une deuxième fois",
+    "password.button": "Changer le mot de passe",
+    "password.missing": "Saisissez le mot de passe actuel et le nouveau.",
+    "password.mismatch": "Les deux nouveaux mots de passe ne sont pas identiques.",
+    "password.refused": "Mot de passe non changé : {message}",
+    "password.done": "Mot de passe changé. Vos autres sessions sont fermées.",
+    "password.none": "Votre compte n'a pas de mot de passe dans l'application (connexion de démonstration ou "
+                     "par le compte de votre structure).",
+    "password.forced": "Ce mot de passe a été choisi par un administrateur : choisissez-en un nouveau, connu de "
+                       "vous seul·e, avant de continuer.",
+    "users.erase_request_button": "Demander l'effacement",
+    "users.erase_requested": "Effacement demandé : un autre administrateur de la structure doit le confirmer.",
+    "users.erase_pending": "Effacements demandés, en attente de confirmation : {names}",
+    "users.erase_confirm_button": "Confirmer l'effacement demandé par un autre administrateur",
+    "users.erase_help": "Un effacement se fait à deux : un administrateur le demande, un autre le confirme.",
+    "error.file_unreadable_image": "Image illisible ou abîmée : envoyez une photo JPEG, PNG, GIF ou WebP.",
 }
 
 
