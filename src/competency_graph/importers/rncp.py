@@ -438,6 +438,22 @@ def _unique(values: Iterable[str | None]) -> list[str]:
     return out
 
 
+def _clean(value: str | None) -> str | None:
+    return _WS.sub(" ", value or "").strip() or None
+
+
+def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[str, Any] | None:
+    name = _clean(name)
+    if not name:
+        return None
+    digits = re.sub(r"\D", "", siret or "")
+    return {"name": name, "siret": digits if len(digits) == 14 else None, "status": _clean(status)}
+
+
+def _formacodes(values: Iterable[str | None]) -> list[str]:
+    return _unique(v for v in values if v and re.fullmatch(r"\s*\d{5}\s*", v))
+
+
 def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
     out: list[str] = []
     for value in values:
@@ -643,8 +659,26 @@ def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str
         "replaced_by": _fiche_ids(_sub_texts(kids.get("NOUVELLES_CERTIFICATIONS"), "NOUVELLE_CERTIFICATION",
                                              "ID_FICHE_NOUVELLE_CERTIFICATION"), number),
         "end_date": _date(_text(kids.get("DATE_FIN_ENREGISTREMENT"))),
+        "registration_type": _clean(_text(kids.get("TYPE_ENREGISTREMENT"))),
+        "state": _clean(_text(kids.get("ETAT_FICHE"))),
+        "decision_date": _date(_text(kids.get("DATE_DECISION"))),
+        "effect_date": _date(_text(kids.get("DATE_EFFET"))),
+        "publication_date": _date(_text(kids.get("DATE_DE_PUBLICATION")) or _text(kids.get("DATE_PUBLICATION"))),
+        "delivery_limit_date": _date(_text(kids.get("DATE_LIMITE_DELIVRANCE"))),
+        "certifier_details": _certifiers_xml(kids.get("CERTIFICATEURS")),
+        "formacodes": _formacodes(_sub_texts(kids.get("FORMACODES"), "FORMACODE", "CODE")),
     }
     return cert
+
+
+def _certifiers_xml(elem: Element | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in elem.iter("CERTIFICATEUR") if elem is not None else ():
+        entry = _certifier(c.findtext("NOM_CERTIFICATEUR"), c.findtext("SIRET_CERTIFICATEUR"),
+                           c.findtext("ETAT_CERTIFICATEUR"))
+        if entry and entry not in out:
+            out.append(entry)
+    return out
 
 
 def _source_title(path: Path, kind: str) -> str:
@@ -944,6 +978,16 @@ def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str],
                 "replaces": _fiche_ids((r.get("Ancienne_Certification") for r in succession), number),
                 "replaced_by": _fiche_ids((r.get("Nouvelle_Certification") for r in succession), number),
                 "end_date": _date(row.get("Date_Fin_Enregistrement")),
+                "registration_type": _clean(row.get("Type_Enregistrement")),
+                "state": _clean(row.get("Etat_Fiche")),
+                "decision_date": _date(row.get("Date_Decision")),
+                "effect_date": _date(row.get("Date_Effet")),
+                "publication_date": _date(row.get("Date_Publication") or row.get("Date_De_Publication")),
+                "delivery_limit_date": _date(row.get("Date_Limite_Delivrance")),
+                "certifier_details": [c for c in (_certifier(r.get("Nom_Certificateur"), r.get("Siret_Certificateur"),
+                                                              r.get("Etat_Certificateur"))
+                                                  for r in side["certificateurs"].get(number, [])) if c],
+                "formacodes": _formacodes(r.get("Formacode_Code") for r in side.get("formacode", {}).get(number, [])),
             }
             try:
                 yield Certification.model_validate(data)
