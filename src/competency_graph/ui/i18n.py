@@ -467,8 +467,8 @@ FR: dict[str, str] = {
     "exports.followup": "Fiche de suivi",
     "exports.followup_help": "Les entretiens et la progression entre deux dates.",
     "exports.badge": "Open Badge 3.0",
-    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence reconnue, délivré par la "
-                          "structure. La personne y est identifiée par une empreinte, pas par son nom.",
+    "exports.badge_help": "Un badge numérique signé (JSON-LD, Open Badges 3.0) pour une compétence reconnue, "
+                          "délivré par la structure. La personne y est identifiée par une empreinte, pas par son nom.",
     "exports.badge_item": "Compétence reconnue",
     "exports.badge_level": "{label} — cercle {level}",
     "exports.no_badge": "Aucune compétence n'est encore reconnue : pas de badge pour l'instant.",
@@ -666,6 +666,8 @@ FR: dict[str, str] = {
     "audit_outcome.allowed": "autorisé",
     "audit_outcome.denied": "refusé",
     "audit_outcome.failed": "échec",
+    # -- branch interop (issue 18): signed badges ----------------------------------------------------------
+    "exports.download_badge_png": "Télécharger l'image du badge (PNG avec le badge signé)",
 }
 
 
