@@ -468,8 +468,8 @@ FR: dict[str, str] = {
     "exports.followup": "Fiche de suivi",
     "exports.followup_help": "Les entretiens et la progression entre deux dates.",
     "exports.badge": "Open Badge 3.0",
-    "exports.badge_help": "Un badge numérique (JSON-LD, non signé) pour une compétence validée, délivré par la "
-                          "structure. La personne y est identifiée par une empreinte, pas par son nom.",
+    "exports.badge_help": "Un badge numérique signé (JSON-LD, Open Badges 3.0) pour une compétence validée, "
+                          "délivré par la structure. La personne y est identifiée par une empreinte, pas par son nom.",
     "exports.badge_item": "Compétence reconnue",
     "exports.badge_level": "{label} — cercle {level}",
     "exports.no_badge": "Aucune compétence n'est encore validée : pas de badge pour l'instant.",
@@ -971,6 +971,8 @@ FR: dict[str, str] = {
     "users.erase_confirm_button": "Confirmer l'effacement demandé par un autre administrateur",
     "users.erase_help": "Un effacement se fait à deux : un administrateur le demande, un autre le confirme.",
     "error.file_unreadable_image": "Image illisible ou abîmée : envoyez une photo JPEG, PNG, GIF ou WebP.",
+    # -- branch interop (issue 18): signed badges ----------------------------------------------------------
+    "exports.download_badge_png": "Télécharger l'image du badge (PNG avec le badge signé)",
 }
 
 
