@@ -41,6 +41,9 @@ NAVIGATION = {
             PEOPLE,
             STRUCTURE,
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
+            page("accompanist_grid.py", "page.grid", "🧮", "co-evaluation-grille"),
+            page("accompanist_workshop.py", "page.workshop", "👫", "atelier-grille-groupe"),
+            page("accompanist_validation.py", "page.validation", "✅", "validation"),
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),
             page("accompanist_interviews.py", "page.interviews", "🗓️", "entretiens"),
@@ -61,6 +64,10 @@ NAVIGATION = {
         "nav.section.referentials": [REFERENTIALS],
     },
 }
+# Security round 2: every role has a page to change its own password.
+ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe")
+for _sections in NAVIGATION.values():
+    _sections["nav.section.account"] = [ACCOUNT]
 
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo

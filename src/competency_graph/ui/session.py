@@ -24,6 +24,7 @@ from ..security import accounts as security_accounts
 from ..security import sessions as signed_sessions
 from ..services import accounts, preferences
 from ..services.accounts import Identity
+from .formats import md_escape
 from .i18n import label, t
 
 __all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
@@ -125,6 +126,18 @@ def sign_out() -> None:
     if token:
         accounts.sign_out(_context(), token)
     _end("sign_in.signed_out")
+    _end_sso()
+
+
+def _end_sso() -> None:
+    """Security round 2: also end the single sign-on identity, or the next person at this browser could
+    continue as the previous one."""
+    try:
+        signed_with_sso = bool(st.user.is_logged_in)
+    except Exception:  # noqa: BLE001 - no OpenID Connect configured
+        return
+    if signed_with_sso:
+        st.logout()
 
 
 def pop_notice() -> str | None:
@@ -200,7 +213,8 @@ def sidebar(identity: Identity | None) -> None:
     if identity is None:
         return
     with st.sidebar:
-        st.markdown(t("sidebar.signed_in_as", name=identity.display_name.replace("*", ""),
+        # The name is the user's own text: shown as text, never interpreted (no link, no remote image).
+        st.markdown(t("sidebar.signed_in_as", name=md_escape(identity.display_name),
                       role=label("role", identity.role)))
         if identity.role == "candidate":
             # The switches keep their value across pages because their keys live in session_state; they are
