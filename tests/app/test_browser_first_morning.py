@@ -15,6 +15,7 @@ from test_browser import (CHROMIUM, browser, no_exception, server, settle, shots
 from competency_graph.ui.i18n import t
 
 PASSWORD = "Tournesol-bleu-42!"
+NEW_PASSWORD = "Coquelicot-vert-97?"
 
 pytestmark = [
     pytest.mark.browser,
@@ -141,6 +142,13 @@ def test_monitor_first_morning_then_a_worker_survives_f5(server, browser, shots)
     worker.get_by_label(t("sign_in.login"), exact=True).fill(logins[0])
     worker.get_by_label(t("sign_in.password"), exact=True).fill(PASSWORD)
     worker.get_by_role("button", name=t("sign_in.password_button")).click()
+    settle(worker)
+    # a first password chosen by the monitor must be changed before anything opens (branch security)
+    worker.get_by_text(t("password.forced")).wait_for()
+    worker.get_by_label(t("password.current"), exact=True).fill(PASSWORD)
+    worker.get_by_label(t("password.new"), exact=True).fill(NEW_PASSWORD)
+    worker.get_by_label(t("password.again"), exact=True).fill(NEW_PASSWORD)
+    worker.get_by_role("button", name=t("password.button")).click()
     settle(worker)
     worker.get_by_role("button", name="Cercle 2").first.click()
     settle(worker)
