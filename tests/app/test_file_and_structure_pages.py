@@ -7,7 +7,8 @@ import datetime as dt
 import uuid
 
 import pytest
-from apphelpers import IDENTITIES, open_page, texts
+from apphelpers import open_page, texts
+from caseload_helpers import own_structure
 
 from competency_graph.security.errors import AccessDenied
 from competency_graph.services import facts, onboarding, person_file
@@ -18,14 +19,15 @@ def _button(at, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def _new_person(ctx) -> str:
-    return onboarding.add_person(ctx, IDENTITIES["accompanist"], "demo-esat-canal", f"Test {uuid.uuid4().hex[:6]}",
+def _new_person(ctx, own) -> str:
+    return onboarding.add_person(ctx, own.accompanist, own.structure_id, f"Test {uuid.uuid4().hex[:6]}",
                                  "esat").person.id
 
 
 def test_person_file_objective_experience_contract_and_certification(ctx):
-    pid = _new_person(ctx)
-    at = open_page("accompanist", "accompanist_candidates", person_id=pid)
+    own = own_structure(ctx)
+    pid = _new_person(ctx, own)
+    at = open_page(None, "accompanist_candidates", identity=own.accompanist, person_id=pid)
     assert at.selectbox(key="open_person").value == pid
     at.selectbox(key=f"f_goal_{pid}").set_value("certification")
     at.selectbox(key=f"f_target_{pid}").set_value("rncp:RNCP38386")
@@ -42,7 +44,7 @@ def test_person_file_objective_experience_contract_and_certification(ctx):
     at.text_input(key=f"f_cjob_{pid}").input("rome:A1203")
     _button(at, "Ajouter le contrat").click().run()
     assert "Contrat ajouté." in texts(at)
-    (contract,) = facts.person_facts(ctx, pid, identity=IDENTITIES["accompanist"]).contracts
+    (contract,) = facts.person_facts(ctx, pid, identity=own.accompanist).contracts
     assert (contract.kind, contract.start_date, contract.end_date, contract.job) == ("esat", dt.date(2024, 9, 1),
                                                                                      None, "rome:A1203")
     # a certification held: missing date refused, then a partial one with its blocs
@@ -55,16 +57,16 @@ def test_person_file_objective_experience_contract_and_certification(ctx):
     at.text_input(key=f"f_hblocs_{pid}").input("rncp:RNCP38386BC01")
     _button(at, "Ajouter la certification").click().run()
     assert not at.exception, at.exception
-    (held,) = facts.person_facts(ctx, pid, identity=IDENTITIES["accompanist"]).held
+    (held,) = facts.person_facts(ctx, pid, identity=own.accompanist).held
     assert (held.outcome, held.blocs) == ("partial", ("rncp:RNCP38386BC01",))
     # experience lines through the service (the data editor is driven in the browser)
     from competency_graph.store import ExperienceEntry
-    person_file.set_experience(ctx, IDENTITIES["accompanist"], pid, [ExperienceEntry("rome:A1203", 14, False, True)])
+    person_file.set_experience(ctx, own.accompanist, pid, [ExperienceEntry("rome:A1203", 14, False, True)])
     assert ctx.repo.get_person(pid).experience[0].months == 14
 
 
 def test_person_file_refused_outside_the_caseload(ctx):
-    pid = _new_person(ctx)
+    pid = _new_person(ctx, own_structure(ctx))
     other = ctx.repo.create_structure(f"EA {uuid.uuid4().hex[:4]}", "ea")
     user = ctx.repo.create_user(f"test.acc.{uuid.uuid4().hex[:6]}", "Acc B")
     ctx.repo.grant_role(user.id, other.id, "accompanist")
@@ -77,7 +79,8 @@ def test_person_file_refused_outside_the_caseload(ctx):
 
 
 def test_structure_page_admin_sets_rsfp_network_accompanist_reads_only(ctx):
-    at = open_page("admin", "structure")
+    own = own_structure(ctx)
+    at = open_page(None, "structure", identity=own.admin)
     assert at.title[0].value == "Réseaux et accords de la structure"
     _button(at, "Enregistrer le réseau").click().run()
     assert "Choisissez un réseau." in texts(at)
@@ -87,13 +90,13 @@ def test_structure_page_admin_sets_rsfp_network_accompanist_reads_only(ctx):
     _button(at, "Enregistrer le réseau").click().run()
     assert not at.exception, at.exception
     assert "Réseau RSFP enregistré." in texts(at)
-    rsfp = facts.structure_facts(ctx, "demo-esat-canal", identity=IDENTITIES["admin"]).network("rsfp")
+    rsfp = facts.structure_facts(ctx, own.structure_id, identity=own.admin).network("rsfp")
     assert (rsfp.field, rsfp.field_structures) == ("espaces verts", 3)
     _button(at, "Ajouter l'accord").click().run()
     assert "Indiquez la branche et au moins un CQP." in texts(at)
-    reader = open_page("accompanist", "structure")
+    reader = open_page(None, "structure", identity=own.accompanist)
     assert "Seul·e un·e administrateur·rice de la structure modifie ses réseaux et accords." in texts(reader)
     assert not [b for b in reader.button if b.label == "Enregistrer le réseau"]
     with pytest.raises(AccessDenied) as refused:
-        facts.set_network(ctx, "demo-esat-canal", "rae", identity=IDENTITIES["accompanist"], trained_staff=2)
+        facts.set_network(ctx, own.structure_id, "rae", identity=own.accompanist, trained_staff=2)
     assert refused.value.message("fr").startswith("Accès refusé")
