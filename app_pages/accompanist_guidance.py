@@ -8,7 +8,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.analysis.targets import TargetError
 from competency_graph.services import cache, guidance, people
 from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto
@@ -45,10 +44,12 @@ def confirmation(row) -> str:
     return t("guidance.unconfirmed") if row.self_level is not None else t("guidance.unpositioned")
 
 
+# One guarded read (and one audit entry) for the whole page.
+page = guidance.guidance_page(ctx, person.id, target_id, as_of)
 if target_id is None:
     st.info(t("guidance.no_target"))
 else:
-    report = guidance.gaps(ctx, person.id, target_id)
+    report = page.gaps
     st.subheader(t("guidance.gaps"))
     st.write(t("guidance.gaps_summary", met=report.met, total=report.total, gap=report.total_gap))
     frame = pd.DataFrame([{
@@ -64,7 +65,7 @@ else:
                  hide_index=True, width="stretch", height=min(420, 40 + 35 * len(report.rows)))
 
     st.subheader(t("guidance.coverage"))
-    blocs = guidance.coverage(ctx, person.id, target_id)
+    blocs = page.coverage
     if not blocs:
         st.caption(t("guidance.no_coverage"))
     for bloc in blocs:
@@ -72,7 +73,7 @@ else:
                                      f" · {fr_percent(bloc.share)}")
 
 st.subheader(t("guidance.modalities"))
-for rank, rec in enumerate(guidance.recommendations(ctx, person.id, as_of, target_id), 1):
+for rank, rec in enumerate(page.recommendations, 1):
     flag = t("guidance.eligible") if rec.eligible else t("guidance.not_eligible")
     title = f"{rank}. {rec.label} — {flag} · {t('guidance.score', score=fr_number(rec.score, 2))}"
     with st.expander(title, expanded=rank == 1):
@@ -90,9 +91,8 @@ for rank, rec in enumerate(guidance.recommendations(ctx, person.id, as_of, targe
 
 if target_id is not None:
     st.subheader(t("guidance.pathway"))
-    try:
-        path = guidance.pathway(ctx, person.id, target_id, as_of)
-    except (TargetError, ValueError):
+    path = page.pathway
+    if path is None:
         st.info(t("guidance.pathway_unavailable"))
     else:
         for n, step in enumerate(path.steps, 1):

@@ -16,7 +16,8 @@ from ..analysis.targets import Target
 from ..store.csvio import neutralise
 from ..security.access import pseudonymised
 from ..store import PersonRecord
-from .accounts import Identity, guard_for
+from .accounts import Identity
+from .batch import read_group
 from .context import Context
 from .guidance import resolve
 from .people import profile_from_record
@@ -26,8 +27,10 @@ __all__ = ["group_records", "member_labels", "gap_matrix", "course_links", "link
 
 def group_records(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, tuple[PersonRecord, object]]:
     """Each member's record (pseudonymised unless the user is their accompanist) and current positions,
-    through the access guard: every person must be in one of the user's groups; the read is logged."""
-    return guard_for(ctx, identity).group_records(list(person_ids))
+    under the access rules of group work: every person must be in one of the user's groups; the read is
+    logged once per structure, naming its members. A few set-based queries whatever the size of the group
+    (``services.batch.read_group``)."""
+    return read_group(ctx, identity, person_ids)  # type: ignore[return-value]
 
 
 def member_labels(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, str]:

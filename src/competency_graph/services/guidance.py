@@ -11,11 +11,13 @@ from ..analysis.pathway import Pathway, plan_pathway
 from ..analysis.recommend import Recommendation, recommend_modalities
 from ..analysis.targets import ENTRY_PROFILE_KIND, Target, entry_profiles, resolve_target
 from ..bundle import Bundle
+from .accounts import Identity
+from .batch import read_people
 from .context import Context
-from .people import person_profile, usable_target
+from .people import person_profile, profile_from_record, usable_target
 
-__all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "coverage", "recommendations",
-           "pathway", "next_step"]
+__all__ = ["TargetOption", "NextStep", "GuidancePage", "target_options", "resolve", "gaps", "coverage",
+           "recommendations", "pathway", "next_step", "guidance_page"]
 
 _TARGET_KINDS = ("trade", "job", "certification", ENTRY_PROFILE_KIND)
 
@@ -101,3 +103,42 @@ def next_step(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Nex
         if below:
             competency, level = below[0][1], below[0][0] + 1
     return NextStep(best, competency, level, unpositioned)
+
+
+@dataclass(frozen=True)
+class GuidancePage:
+    """Everything the *Objectif et parcours* page shows for one person, from ONE guarded read."""
+
+    gaps: GapReport | None
+    """None without a target."""
+    coverage: list[BlocCoverage]
+    recommendations: list[Recommendation]
+    pathway: Pathway | None
+    pathway_error: Exception | None
+    """Why no pathway could be planned (``TargetError``/``ValueError``), when a target was given."""
+
+
+def guidance_page(ctx: Context, person_id: str, target_id: str | None, as_of: dt.date | None = None, *,
+                  identity: Identity | None = None) -> GuidancePage:
+    """Gaps and bloc coverage (positions known now), ranked modalities and pathway (positions known on
+    ``as_of``) for ``person_id`` towards ``target_id``: the results of :func:`gaps`, :func:`coverage`,
+    :func:`recommendations` and :func:`pathway`, from one read and one audit entry instead of four."""
+    from ..analysis.targets import TargetError
+
+    read = read_people(ctx, identity, [person_id], "profile", views_at=(None,) if as_of is None else (None, as_of))
+    person = read.records[person_id]
+    now = profile_from_record(ctx.bundle, person, read.views_at[None][person_id])
+    then = profile_from_record(ctx.bundle, person, read.views_at[as_of][person_id])
+    if target_id is None:
+        return GuidancePage(None, [], recommend_modalities(ctx.bundle, then, as_of), None, None)
+    target = resolve(ctx, target_id)
+    report = compute_gaps(ctx.bundle, now.positions_by_item(), target)
+    acquired = acquired_items(ctx.bundle, now.positions_by_item())
+    blocs = [c for cert in target.certifications for c in bloc_coverage(ctx.bundle, acquired, cert)]
+    aimed = then.model_copy(update={"target": usable_target(ctx.bundle, target_id)})
+    recs = recommend_modalities(ctx.bundle, aimed, as_of)
+    try:
+        path, error = plan_pathway(ctx.bundle, then, target_id, as_of), None
+    except (TargetError, ValueError) as exc:
+        path, error = None, exc
+    return GuidancePage(report, blocs, recs, path, error)
