@@ -10,7 +10,7 @@ from alembic import context
 
 from competency_graph.store.models import Base
 from competency_graph.store import security_models  # noqa: F401 - registers the security tables on Base.metadata
-from competency_graph.store import audit_models  # noqa: F401 - registers audit_subjects (0008)
+from competency_graph.store import read_models  # noqa: F401 - registers audit_subjects (0008)
 
 config = context.config
 target_metadata = Base.metadata

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from ..store.audit_models import AuditSubject
+from ..store.read_models import AuditSubject
 from ..store.models import Membership, utcnow
 from ..store.repository import Repository
 from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES, AuditEntry, SecuritySetting

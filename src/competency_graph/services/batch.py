@@ -10,6 +10,7 @@ dashboard and other list pages):
 - :func:`visible_ids` — a ``SELECT`` of the ids the user may open (the rule of ``Guard.people``);
 - :func:`read_people` — records, relations and current views of a set, all allowed or refused as a whole;
 - :func:`read_group` — a trainer's group (same contract as ``Guard.group_records``), batched;
+- :func:`read_group_with` — the same access and audit with the data of your choice (a gap matrix's levels);
 - :func:`count_statements` — the statements a block executed (tests assert budgets on it, the bench reports it).
 """
 
@@ -19,10 +20,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, event, false, or_, select
 from sqlalchemy.orm import Session
@@ -36,9 +37,10 @@ from ..store.models import Assignment, Person
 from .accounts import Identity, guard_for
 from .context import Context
 
-__all__ = ["PeopleRead", "visible_ids", "relations", "read_people", "read_group", "count_statements",
+__all__ = ["PeopleRead", "visible_ids", "relations", "read_people", "read_group", "read_group_with", "count_statements",
            "StatementCount", "DENIED_READ"]
 
+T = TypeVar("T")
 DENIED_READ = "Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez."
 _GROUP_ROLES = {"trainer", "accompanist", "admin"}
 
@@ -145,19 +147,28 @@ def _only_structure(records: Any) -> str | None:
 def read_group(ctx: Context, identity: Identity | None, person_ids: Sequence[str], *,
                as_of: dt.datetime | dt.date | None = None) -> dict[str, tuple[PersonRecord, PositionView]]:
     """Record (pseudonymised unless the user is the person's accompanist) and current view of each person
-    of a group, for group work: the contract of ``Guard.group_records`` in 4 queries whatever the size of
+    of a group, for group work: the contract of ``Guard.group_records`` in 5 queries whatever the size of
     the group, and one audit entry per structure naming its members of the set."""
+    shown, views = read_group_with(ctx, identity, person_ids, lambda s, ids: bulk.position_views(s, ids, as_of=as_of))
+    return {pid: (record, views[pid]) for pid, record in shown.items()}
+
+
+def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequence[str],
+                    fetch: Callable[[Session, list[str]], T]) -> tuple[dict[str, PersonRecord], T]:
+    """The group-work read of :func:`read_group` with the data of your choice: ``fetch(session, ids)`` runs
+    in the same read transaction (e.g. only the latest levels on a target's items, for a gap matrix) and
+    its result is returned only when the user may work with every person of the group."""
     guard = guard_for(ctx, identity)
     ids = list(dict.fromkeys(person_ids))
 
-    def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], dict[str, PositionView]]:
+    def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], T | None]:
         records = bulk.person_records(s, ids)
         if any(p not in records for p in ids):
-            return records, set(), {}
+            return records, set(), None
         assigned = bulk.assigned_among(s, guard.user_id, ids) if _structures(guard, "accompanist") else set()
-        return records, assigned, bulk.position_views(s, ids, as_of=as_of)
+        return records, assigned, fetch(s, ids)
 
-    records, assigned, views = ctx.repo._run(read, write=False)
+    records, assigned, data = ctx.repo._run(read, write=False)
     missing = [p for p in ids if p not in records]
     if missing:
         audit.record_set(ctx.repo, guard.user_id, "read", "group", missing, outcome="denied")
@@ -172,16 +183,12 @@ def read_group(ctx: Context, identity: Identity | None, person_ids: Sequence[str
             raise AccessDenied("Accès refusé : vous n'intervenez pas dans cette structure.")
     decided = relations(guard, records, assigned)
     key = audit.pseudonym_key(ctx.repo)  # read once: every name below is pseudonymised with it
-    result = {}
-    for pid in ids:
-        person = records[pid]
-        shown = person if decided[pid] == "accompanist" else dataclasses.replace(
-            person, display_name="P-" + _pseudonym(key, pid)[:8])
-        result[pid] = (shown, views[pid])
+    shown = {pid: records[pid] if decided[pid] == "accompanist" else dataclasses.replace(
+        records[pid], display_name="P-" + _pseudonym(key, pid)[:8]) for pid in ids}
     for structure_id in sorted(by_structure):
         audit.record_set(ctx.repo, guard.user_id, "read", "group", by_structure[structure_id],
                          record_id=structure_id, structure_id=structure_id)
-    return result
+    return shown, data  # type: ignore[return-value]
 
 
 def _pseudonym(key: bytes, person_id: str) -> str:

@@ -21,7 +21,7 @@ from .models import Assignment, Experience, FollowUp, Membership, Person, Positi
 from .positions import ItemView, Positioning, PositionView, as_of_instant
 from .records import ExperienceEntry, PersonRecord, UserRecord
 
-__all__ = ["People", "CHUNK", "user_record", "person_records", "latest_positionings", "position_views", "assigned_among",
+__all__ = ["People", "CHUNK", "user_record", "person_records", "latest_positionings", "latest_levels", "position_views", "assigned_among",
            "next_planned_interviews", "position_summaries", "PositionSummary"]
 
 #: a set of people: their ids, or a SELECT of one column of person ids
@@ -100,6 +100,19 @@ def latest_positionings(s: Session, people: People, *, as_of: dt.datetime | dt.d
         query = (select(PositioningEvent).join(ranked, ranked.c.id == PositioningEvent.id)
                  .where(ranked.c.rank == 1).order_by(PositioningEvent.positioned_at, PositioningEvent.id))
         found += [_to_positioning(r) for r in s.scalars(query)]
+    return found
+
+
+def latest_levels(s: Session, people: People, items: Sequence[str]) -> list[tuple[str, str, str, int | None]]:
+    """(person, item, role, level) of each latest event on ``items`` — plain tuples for vectorised analyses
+    (a gap matrix), no event objects built."""
+    found: list[tuple[str, str, str, int | None]] = []
+    for chunk in _chunks(people):
+        ranked = _latest(chunk, None, items).subquery()
+        query = (select(PositioningEvent.person_id, PositioningEvent.item_id, PositioningEvent.author_role,
+                        PositioningEvent.level).join(ranked, ranked.c.id == PositioningEvent.id)
+                 .where(ranked.c.rank == 1))
+        found += [tuple(row) for row in s.execute(query)]  # type: ignore[misc]
     return found
 
 

@@ -1,4 +1,5 @@
-"""Set-based audit entries: the people a list read named (``audit_subjects``), append-only.
+"""Set-based reads: the people a list read named (``audit_subjects``, append-only), and the index of each
+(person, item, role)'s events newest first.
 
 Revision ID: 0008
 Revises: 0002
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import competency_graph.store.audit_models  # noqa: F401 - registers the table on Base.metadata
+import competency_graph.store.read_models  # noqa: F401 - registers the table on Base.metadata
 
 revision: str = '0008'
 down_revision: str | None = '0002'
@@ -34,6 +35,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_audit_subjects_audit_id'), 'audit_subjects', ['audit_id'], unique=False)
     op.create_index(op.f('ix_audit_subjects_subject_ref'), 'audit_subjects', ['subject_ref'], unique=False)
+    op.create_index('ix_positioning_events_latest', 'positioning_events',
+                    ['person_id', 'item_id', 'author_role', sa.text('positioned_at DESC'), sa.text('id DESC')],
+                    unique=False)
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
         for what in ('UPDATE', 'DELETE'):
@@ -50,6 +54,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS audit_subjects_append_only ON audit_subjects")
         op.execute("DROP FUNCTION IF EXISTS audit_subjects_append_only()")
+    op.drop_index('ix_positioning_events_latest', table_name='positioning_events')
     op.drop_index(op.f('ix_audit_subjects_subject_ref'), table_name='audit_subjects')
     op.drop_index(op.f('ix_audit_subjects_audit_id'), table_name='audit_subjects')
     op.drop_table('audit_subjects')
