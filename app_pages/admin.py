@@ -124,7 +124,7 @@ with st.container(border=True):
         run = st.form_submit_button(t("admin.run"))
     if run:
         try:
-            columns, rows = referentials.sparql_select(cache.rdf_graph(), text)
+            columns, rows = referentials.sparql_select(cache.published_store(), text)
         except SparqlError as error:
             st.error(t("admin.sparql_error", message=str(error)))
         else:

@@ -114,6 +114,19 @@ def export(
     typer.echo(f"written {output}")
 
 
+@app.command("publish-store")
+def publish_store(
+    location: Annotated[Path, typer.Argument(help="Directory of the Oxigraph store to (re)write.")],
+    referentials: RefsOption = None,
+) -> None:
+    """Write the published graph into an on-disk Oxigraph store, for ``oxigraph serve-read-only --location``
+    (then set COMPETENCY_GRAPH_SPARQL_URL to its /query URL)."""
+    from .rdf_store import save_store
+
+    count = save_store(_bundle(referentials), location)
+    typer.echo(f"{count} triples written to {location}")
+
+
 @app.command()
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL SELECT/ASK query (read-only).")],
