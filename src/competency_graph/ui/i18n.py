@@ -666,6 +666,18 @@ FR: dict[str, str] = {
     "audit_outcome.allowed": "autorisé",
     "audit_outcome.denied": "refusé",
     "audit_outcome.failed": "échec",
+    # perf (issue #19): the referential validation as a background job
+    "admin.validate.running": "{stage} : {done} / {total} lots ({percent})",
+    "admin.validate.stage.starting": "Démarrage de la validation",
+    "admin.validate.stage.structure": "Lecture des fichiers et des références",
+    "admin.validate.stage.shapes": "Vérification des formes SHACL",
+    "admin.validate.background": "La validation tourne en arrière-plan : vous pouvez quitter cette page et "
+                                 "revenir plus tard, les autres utilisateurs ne sont pas ralentis.",
+    "admin.validate.already": "Une validation est déjà en cours : sa progression s'affiche ci-dessous.",
+    "admin.validate.failed": "La validation s'est arrêtée avant la fin. Relancez-la ; si le problème "
+                             "persiste, consultez le journal du serveur.",
+    "admin.validate.finished": "Dernière validation le {date}, en {seconds} s ({validated} lot(s) vérifié(s), "
+                               "les autres repris des validations précédentes).",
 }
 
 
