@@ -2,7 +2,7 @@
 (person, item, role)'s events newest first.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import competency_graph.store.read_models  # noqa: F401 - registers the table on Base.metadata
 
 revision: str = '0008'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006'  # re-chained after merging main (0002 in the brief)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
