@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..analysis.coverage import BlocCoverage, acquired_items, bloc_coverage
-from ..analysis.gaps import GapReport, compute_gaps
+from ..analysis.gaps import GapReport, compute_gaps, gap_provenance
 from ..analysis.pathway import Pathway, plan_pathway
 from ..analysis.recommend import Recommendation, recommend_modalities
 from ..analysis.targets import ENTRY_PROFILE_KIND, Target, entry_profiles, resolve_target
@@ -14,7 +14,7 @@ from ..bundle import Bundle
 from .context import Context
 from .people import person_profile, usable_target
 
-__all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "coverage", "recommendations",
+__all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "gap_notes", "coverage", "recommendations",
            "pathway", "next_step"]
 
 _TARGET_KINDS = ("trade", "job", "certification", ENTRY_PROFILE_KIND)
@@ -39,6 +39,11 @@ def target_options(bundle: Bundle, kinds: tuple[str, ...] = _TARGET_KINDS) -> li
 
 def resolve(ctx: Context, target_id: str) -> Target:
     return resolve_target(ctx.bundle, target_id)
+
+
+def gap_notes(ctx: Context, target_id: str) -> list[str]:
+    """What the gap table toward ``target_id`` rests on that is not verified (reconstructed, unverified RNCP)."""
+    return gap_provenance(ctx.bundle, resolve(ctx, target_id))
 
 
 def gaps(ctx: Context, person_id: str, target_id: str) -> GapReport:
@@ -74,16 +79,20 @@ class NextStep:
     """What comes next for a candidate, for the plain-words page."""
 
     recommendation: Recommendation | None
+    """The best eligible modality, as ranked by ``recommend`` (the CLI gives the same)."""
     competency_id: str | None
     next_level: int | None
     unpositioned: tuple[str, ...]
     """RECTEC competencies the person has not positioned on yet."""
+    upcoming: Recommendation | None = None
+    """The best modality serving the person's goal that is not open yet but will be, with its date."""
 
 
 def next_step(ctx: Context, person_id: str, as_of: dt.date | None = None) -> NextStep:
     """The best eligible modality and the closest competency circle to reach (towards the person's target)."""
     recs = recommendations(ctx, person_id, as_of)
     best = next((r for r in recs if r.eligible), None)
+    upcoming = next((r for r in recs if not r.eligible and r.eligible_from is not None and r.goal_fit), None)
     profile = person_profile(ctx, person_id, as_of)
     positions = profile.positions_by_item()
     rectec = sorted(i.id for i in ctx.bundle.of_kind("competency", "rectec"))
@@ -100,4 +109,4 @@ def next_step(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Nex
         below = sorted((lvl, item) for lvl, item in graded if lvl < 4)
         if below:
             competency, level = below[0][1], below[0][0] + 1
-    return NextStep(best, competency, level, unpositioned)
+    return NextStep(best, competency, level, unpositioned, upcoming)
