@@ -27,6 +27,7 @@ from .records import (
 )
 from .repository import Repository
 from .schedule import Milestone, pec_schedule
+from . import validation_models  # noqa: F401,E402 - registers the recognition tables on Base.metadata
 
 __all__ = [
     "ItemCatalog", "StaticCatalog", "demo_catalog", "make_engine", "upgrade", "StoreError", "FileStore",

@@ -53,6 +53,11 @@ CODES = frozenset({
     # files in and out
     "profile_duplicate_key", "profile_invalid", "profile_yaml", "profile_encoding", "profile_too_large",
     "csv_malformed", "csv_invalid",
+    # recognition: validations and proof withdrawals (branch coassess)
+    "bad_validator_role", "evidence_required", "not_co_positioned", "above_co_positioning", "not_acquired",
+    "withdrawn_evidence", "unknown_validation", "already_withdrawn", "bad_replacement",
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
+    # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
+    "image_unreadable", "image_too_large", "bad_value",
 })
