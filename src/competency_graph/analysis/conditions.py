@@ -9,7 +9,7 @@ never holds. Unknown facts (None) never satisfy a condition, unless the kind say
 Examples
 --------
 >>> sorted(REGISTRY)[:3]
-['branch_cqp_for_target', 'goal_in', 'has_gap']
+['branch_cqp_for_target', 'date_until', 'goal_in']
 >>> REGISTRY["min_months"].test(Facts(months=12), 12)
 True
 """
