@@ -124,3 +124,6 @@ if target_id is not None:
                 st.caption(path.note)
         for note in path.provenance:
             st.warning(f"{t('advice.provenance')} : {note}", icon="⚠️")
+
+st.download_button(t("advice.pdf"), lambda: guidance.advice_pdf(ctx, identity, person.id, target_id, as_of),
+                   file_name=f"objectif-parcours-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="advice_pdf")

@@ -61,3 +61,22 @@ def test_pathway_page_and_cli_plan_the_same_steps(ctx, tmp_path):
         day = dt.date.fromisoformat(step["eligible_from"])
         assert t("advice.step_from", date=f"{day:%d/%m/%Y}") in text
     assert set(cli["steps"][0]) >= {"modality", "eligible_from", "blocs", "duration_months", "duration_source"}
+
+
+def test_advice_pdf_carries_the_same_answer_and_its_provenance(ctx, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from competency_graph.security import audit
+
+    cli = _cli_answer(ctx, tmp_path, "pathway")
+    target = ctx.repo.get_person(PERSON).target
+    data = guidance.advice_pdf(ctx, IDENTITIES["accompanist"], PERSON, target, dt.date.today())
+    text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
+    text = " ".join(text.split())
+    assert "Objectif et parcours" in text and "À vérifier" in text
+    first = cli["steps"][0]
+    assert f"à partir du {dt.date.fromisoformat(first['eligible_from']):%d/%m/%Y}" in text
+    assert any(e.record_kind == "advice_pdf" and e.action == "export"
+               for e in audit.list_audit(ctx.repo, "demo-admin"))

@@ -101,7 +101,11 @@ def target_facts(bundle: Bundle, profile: Profile, target: Target | None) -> Tar
     has_gap = None
     graded = [r for r in target.requirements if r.graded]
     if positions and graded:
-        has_gap = compute_gaps(bundle, positions, Target(target.id, target.label, target.kind, tuple(graded))).total_gap > 0
+        # only what was positioned: an item nobody positioned is unknown, not a gap to consolidate
+        rows = [r for r in compute_gaps(bundle, positions, Target(target.id, target.label, target.kind,
+                                                                   tuple(graded))).rows
+                if r.self_level is not None or r.co_level is not None]
+        has_gap = any(r.gap > 0 for r in rows) if rows else None
     blocs = tuple(child.id for c in target.certifications for child in bundle.children(c)
                   if child.kind == "bloc")
     return TargetFacts(

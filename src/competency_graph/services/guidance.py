@@ -9,12 +9,13 @@ from ..analysis.coverage import BlocCoverage, acquired_items, bloc_coverage, par
 from ..analysis.gaps import GapReport, compute_gaps, gap_provenance
 from ..analysis.pathway import Pathway, plan_pathway
 from ..analysis.recommend import Recommendation, recommend_modalities
-from ..analysis.targets import ENTRY_PROFILE_KIND, Target, entry_profiles, resolve_target
+from ..analysis.targets import ENTRY_PROFILE_KIND, Target, TargetError, entry_profiles, resolve_target
 from ..bundle import Bundle
+from .accounts import Identity, acting_as
 from .context import Context
 from .people import person_profile, usable_target
 
-__all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "gap_notes", "coverage", "recommendations",
+__all__ = ["TargetOption", "NextStep", "target_options", "resolve", "gaps", "gap_notes", "advice_pdf", "coverage", "recommendations",
            "pathway", "next_step"]
 
 _TARGET_KINDS = ("trade", "job", "certification", ENTRY_PROFILE_KIND)
@@ -113,3 +114,27 @@ def next_step(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Nex
         if below:
             competency, level = below[0][1], below[0][0] + 1
     return NextStep(best, competency, level, unpositioned, upcoming)
+
+
+def advice_pdf(ctx: Context, identity: Identity, person_id: str, target_id: str | None,
+               as_of: dt.date | None = None) -> bytes:
+    """The *Objectif et parcours* PDF of the person (gaps, modalities, pathway, provenance), recorded in the
+    audit log as an ``export``; read as ``identity``."""
+    from ..exports.advice_pdf import advice_pdf as build
+    from ..security import audit
+
+    as_of = as_of or dt.date.today()
+    with acting_as(identity):
+        recs = recommendations(ctx, person_id, as_of, target_id)
+        report = gaps(ctx, person_id, target_id) if target_id else None
+        try:
+            path = pathway(ctx, person_id, target_id, as_of) if target_id else None
+        except (TargetError, ValueError):
+            path = None
+    target = resolve(ctx, target_id) if target_id else None
+    data = build(ctx.bundle, as_of=as_of, target_label=target.label if target else None, report=report,
+                 gap_notes=gap_provenance(ctx.bundle, target) if target else [], recommendations=recs, pathway=path)
+    person = ctx.repo.get_person(person_id)
+    audit.record(ctx.repo, identity.user_id, "export", "advice_pdf", person_id=person_id,
+                 structure_id=person.structure_id)
+    return data

@@ -984,6 +984,7 @@ FR: dict[str, str] = {
     "advice.no_step": "Aucune étape ne peut être planifiée pour cet objectif avec les informations du dossier.",
     "next.variant": "Comment : {label}",
     "next.upcoming": "Bientôt possible : {label}, à partir du {date}.",
+    "advice.pdf": "Télécharger l'objectif et le parcours (PDF)",
 }
 
 
