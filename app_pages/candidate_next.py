@@ -30,10 +30,17 @@ with st.container(border=True):
             plain = rec.label
         st.markdown(f"### {plain}")
         spoken.append(plain)
+        if rec.variant_label:
+            st.markdown(t("next.variant", label=rec.variant_label))
+            spoken.append(t("next.variant", label=rec.variant_label))
         if not easy:
             st.caption(rec.label)
             if rec.reasons:
                 st.write(t("next.why", reason=rec.reasons[0]))
+    if step.upcoming is not None and step.upcoming.eligible_from is not None:
+        soon = t(f"modality_plain.{step.upcoming.modality.split(':', 1)[-1]}")
+        soon = step.upcoming.label if soon.startswith("modality_plain.") else soon
+        st.info(t("next.upcoming", label=soon, date=f"{step.upcoming.eligible_from:%d/%m/%Y}"))
 
 if step.competency_id and step.next_level:
     item = ctx.bundle.items[step.competency_id]

@@ -985,6 +985,18 @@ FR: dict[str, str] = {
                              "persiste, consultez le journal du serveur.",
     "admin.validate.finished": "Dernière validation le {date}, en {seconds} s ({validated} lot(s) vérifié(s), "
                                "les autres repris des validations précédentes).",
+    # --- branch advice (issue 14): recognition advice, variants, dates, provenance -------------------------
+    "advice.variant": "Comment : {label}",
+    "advice.opens_on": "⏳ possible à partir du {date}",
+    "advice.provenance": "À vérifier",
+    "advice.step_from": "à partir du {date}",
+    "advice.duration_unsourced": "Durée indicative, sans source.",
+    "advice.duration_source": "Durée : {source}",
+    "advice.held": "Blocs déjà obtenus (non repris dans le parcours) : {blocs}",
+    "advice.no_step": "Aucune étape ne peut être planifiée pour cet objectif avec les informations du dossier.",
+    "next.variant": "Comment : {label}",
+    "next.upcoming": "Bientôt possible : {label}, à partir du {date}.",
+    "advice.pdf": "Télécharger l'objectif et le parcours (PDF)",
 }
 
 
