@@ -16,6 +16,7 @@ from competency_graph.security import audit
 from competency_graph.services.accounts import Identity
 from competency_graph.store.demo import DEMO_STRUCTURE_ID
 from competency_graph.store.models import utcnow
+from competency_graph.ui.i18n import t
 
 PASSWORD = "Tournesol-bleu-42!"
 DEMO_NAMES = ("Léa (démo)", "Julien (démo)", "Samir (démo)", "Aïcha (démo)")
@@ -49,10 +50,10 @@ def test_password_sign_in_opens_the_role_page_and_a_wrong_password_is_refused(ct
     user_id, login = _user(ctx, "accompanist")
     at = open_page(None)
     _password_sign_in(at, login, PASSWORD + "?")
-    assert "Identifiant ou mot de passe incorrect." in texts(at)
+    assert t("sign_in.bad_credentials") in texts(at)
     assert "identity" not in at.session_state
     _password_sign_in(at, "personne.inconnue", PASSWORD)  # same message: never says which one was wrong
-    assert [e.value for e in at.error] == ["Identifiant ou mot de passe incorrect."]
+    assert [e.value for e in at.error] == [t("sign_in.bad_credentials")]
     _password_sign_in(at, login, PASSWORD)
     assert at.session_state["identity"].user_id == user_id
     assert security_accounts.session_user(ctx.repo, at.session_state["session_token"]).id == user_id
