@@ -11,7 +11,7 @@ from competency_graph.ui import session
 from competency_graph.ui.charts import competency_map
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
 from competency_graph.ui.formats import fr_date
-from competency_graph.ui.i18n import t
+from competency_graph.ui.i18n import t, t_easy
 
 ctx = cache.context()
 identity = session.require_role("candidate")
@@ -28,7 +28,7 @@ if not easy:
         as_of = None
 rows = people.candidate_map(ctx, person.id, as_of)
 if not any(r.self_level or r.co_level for r in rows):
-    st.info(t("map.empty"))
+    st.info(t_easy("map.empty", easy))
     st.page_link("app_pages/candidate_position.py", label=t("page.position"), icon="✋")
 else:
     st.plotly_chart(competency_map(rows, big=easy), config={"displayModeBar": False, "locale": "fr"},

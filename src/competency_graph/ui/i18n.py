@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-__all__ = ["t", "label", "FR", "LANGUAGE"]
+__all__ = ["t", "t_easy", "label", "FR", "LANGUAGE"]
 
 log = logging.getLogger("competency_graph.app")
 LANGUAGE = "fr"
@@ -749,6 +749,14 @@ FR: dict[str, str] = {
     "proof.replaced": "Preuve remplacée ; l'ancienne reste dans l'historique.",
     "proof.unreadable": "⚠️ Fichier illisible : {name}",
     "proof.withdrawn_count": "{count} preuve(s) retirée(s) du dossier, gardée(s) dans l'historique.",
+    # easy-read variants (t_easy): no "(s)", no "·e", short sentences
+    "sidebar.signed_in_as.easy": "Bonjour **{name}**",
+    "activities.saved.easy": "C'est noté.",
+    "map.empty.easy": "Ma carte est vide. Je commence par « Me positionner ».",
+    "next.unpositioned.easy": "Compétences à remplir : {count}.",
+    "evidence.upload_button": "Choisir un fichier",
+    "evidence.upload_drop": "ou le déposer ici",
+    "evidence.upload_limit": "20 Mo au plus par fichier",
 }
 
 
@@ -767,6 +775,11 @@ def t(key: str, **values: object) -> str:
             log.warning("bad placeholders for translation key %s", key)
             return text
     return text
+
+
+def t_easy(key: str, easy: bool, **values: object) -> str:
+    """:func:`t` of ``key``, or of its easy-read variant ``key.easy`` when ``easy`` and the catalogue has one."""
+    return t(f"{key}.easy" if easy and f"{key}.easy" in FR else key, **values)
 
 
 def label(prefix: str, value: str | None, default: str | None = None) -> str:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..services import accounts
 from ..services.accounts import Identity
-from .i18n import label, t
+from .i18n import label, t, t_easy
 
 __all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
@@ -115,8 +115,8 @@ def sidebar(identity: Identity | None) -> None:
     if identity is None:
         return
     with st.sidebar:
-        st.markdown(t("sidebar.signed_in_as", name=identity.display_name.replace("*", ""),
-                      role=label("role", identity.role)))
+        st.markdown(t_easy("sidebar.signed_in_as", easy_read() and identity.role == "candidate",
+                           name=identity.display_name.replace("*", ""), role=label("role", identity.role)))
         if identity.role == "candidate":
             # The switches keep their value across pages because their keys live in session_state.
             st.toggle(t("sidebar.easy_read"), key=EASY_READ, help=t("sidebar.easy_read_help"))
