@@ -44,6 +44,12 @@ label:has(input:focus-visible) { outline: 3px solid #0B3D6B; outline-offset: 2px
 /* Streamlit's "link to heading" anchors take the focus while staying transparent: show them when focused */
 [data-testid="stHeaderActionElements"] a:focus-visible { opacity: 1 !important; transition: none !important;
   outline: 3px solid #0B3D6B !important; }
+/* a drawing made twice, for wide and for phone-sized screens: each shows on its own kind of screen only */
+[class*="st-key-narrow-only"] { display: none; }
+@media (max-width: 500px) {
+  [class*="st-key-wide-only"] { display: none; }
+  [class*="st-key-narrow-only"] { display: block; }
+}
 /* the question being answered takes the focus after each answer: no "link to heading" stop right after it */
 h2.cg-question [data-testid="stHeaderActionElements"] { display: none; }
 /* the toolbar of tables and charts shows on mouse hover only; its buttons take the focus: show it then too */
