@@ -690,6 +690,7 @@ FR: dict[str, str] = {
     "grid.divergent": "⚠️ avis différents",
     "grid.no_sets": "Aucun référentiel à évaluer.",
     "grid.coverage": "Couverture des blocs de cette certification",
+    "grid.choose": "Choisir",
     "grid.coverage_row": "{label} : {share}",
     "workshop.title": "Atelier : grille de groupe",
     "workshop.intro": "Une ligne par personne, une colonne par élément : choisissez dans chaque case, puis un "
