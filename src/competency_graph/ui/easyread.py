@@ -44,6 +44,8 @@ label:has(input:focus-visible) { outline: 3px solid #0B3D6B; outline-offset: 2px
 /* Streamlit's "link to heading" anchors take the focus while staying transparent: show them when focused */
 [data-testid="stHeaderActionElements"] a:focus-visible { opacity: 1 !important; transition: none !important;
   outline: 3px solid #0B3D6B !important; }
+/* the uploader's size line, said in French (longer than Streamlit's English), wraps instead of being cut */
+[data-testid="stFileUploaderDropzoneInstructions"] span { white-space: normal; overflow: visible; }
 /* a drawing made twice, for wide and for phone-sized screens: each shows on its own kind of screen only */
 [class*="st-key-narrow-only"] { display: none; }
 @media (max-width: 500px) {
@@ -157,6 +159,11 @@ def focus_on(selector: str, nonce: str) -> None:
     script = """<script>
 const target = %s;
 let tries = 0;
+// this helper frame is invisible: keep it out of the Tab order and away from screen readers
+if (window.frameElement) {
+  window.frameElement.setAttribute('tabindex', '-1');
+  window.frameElement.setAttribute('aria-hidden', 'true');
+}
 const go = () => {
   const doc = window.parent.document;
   const app = doc.querySelector('[data-testid="stApp"]');
