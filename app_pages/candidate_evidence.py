@@ -62,7 +62,7 @@ with st.container(border=True):
             except StoreError as error:
                 show_refusal(error)
             else:
-                st.session_state[FLASH] = t("evidence.added", title=record.title)
+                st.session_state[FLASH] = t("evidence.added", title=md_escape(record.title))
                 st.rerun()
 
 st.subheader(t("evidence.mine"))

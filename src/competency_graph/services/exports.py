@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from ..exports import openbadges, pdf, person_rdf
+from ..exports import issuing, pdf, person_rdf
 from ..exports.common import label_of
 from ..security import audit
 from ..security.audit import pseudonym
@@ -20,7 +20,7 @@ from ..store.validations import validations
 from .accounts import Identity, require_person
 from .context import Context
 
-__all__ = ["BadgeChoice", "portfolio", "evidence_dossier", "followup_sheet", "badge_choices", "badge",
+__all__ = ["BadgeChoice", "portfolio", "evidence_dossier", "followup_sheet", "badge_choices", "badge", "badge_png",
            "person_graph", "file_name", "RDF_FORMATS"]
 
 #: format → (file extension, MIME type)
@@ -79,18 +79,28 @@ def badge_choices(ctx: Context, identity: Identity, person_id: str) -> list[Badg
             for item_id, v in sorted(standing.items()) if item_id in ctx.bundle.items]
 
 
+def _issued(ctx: Context, identity: Identity, person_id: str, item_id: str, valid_from: dt.datetime | None,
+            valid_until: dt.date | None) -> issuing.IssuedBadge:
+    require_person(ctx, identity, person_id)
+    return issuing.issue_badge(ctx.repo, ctx.bundle, person_id, item_id, valid_from=valid_from or _now(),
+                               valid_until=valid_until)
+
+
 def badge(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
           valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> str:
-    """An unsigned OB 3.0 ``OpenBadgeCredential`` (JSON-LD text) issued by the person's structure; raises
-    :class:`~competency_graph.exports.openbadges.NotMastered` when the item was not validated."""
-    require_person(ctx, identity, person_id)
-    credential = openbadges.credential_for(ctx.repo, ctx.bundle, person_id, item_id,
-                                           valid_from=valid_from or _now(), valid_until=valid_until)
-    problems = openbadges.schema_errors(credential)
-    if problems:  # a bug of ours, not the user's: never hand out a credential that fails the schema
-        raise RuntimeError(f"OB 3.0 schema: {len(problems)} problem(s), first: {problems[0]}")
+    """A signed OB 3.0 ``OpenBadgeCredential`` (JSON-LD text, ``eddsa-rdfc-2022`` proof by the structure's
+    key); raises :class:`~competency_graph.exports.openbadges.NotMastered` when the item was not validated."""
+    issued = _issued(ctx, identity, person_id, item_id, valid_from, valid_until)
     _exported(ctx, identity, person_id, "badge_json")
-    return json.dumps(credential, ensure_ascii=False, indent=2)
+    return json.dumps(issued.credential, ensure_ascii=False, indent=2)
+
+
+def badge_png(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
+              valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> bytes:
+    """The same signed badge baked into a PNG image (``iTXt`` chunk ``openbadgecredential``)."""
+    issued = _issued(ctx, identity, person_id, item_id, valid_from, valid_until)
+    _exported(ctx, identity, person_id, "badge_png")
+    return issued.png
 
 
 def person_graph(ctx: Context, identity: Identity, person_id: str, *, fmt: str = "turtle",

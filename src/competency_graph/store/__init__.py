@@ -7,6 +7,7 @@ Personal data lives here only — never in the referential graph. Entry point: :
 from __future__ import annotations
 
 from .catalog import ItemCatalog, StaticCatalog, demo_catalog
+from . import facts_models  # noqa: F401 - registers the facts tables (migration 0003) on Base.metadata
 from .engine import make_engine, upgrade
 from .errors import StoreError
 from .files import FileStore

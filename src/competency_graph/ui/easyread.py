@@ -143,11 +143,17 @@ _APP_SCRIPT = """<script>
 </script>"""
 
 
-def apply_style(easy: bool) -> None:
-    """Inject the app's fixed CSS (ours only, never user text), bigger everything in easy-read mode; mark the
-    page as French, say the file uploader's words in French, fold the sidebar after navigating on small
-    screens."""
-    st.markdown(_BASE_CSS + (_EASY_CSS if easy else ""), unsafe_allow_html=True)
+#: the text size saved on the account: the root font size every rem-based size follows
+_TEXT_SIZE_CSS = {"normal": "", "large": "<style>html { font-size: 18px; }</style>",
+                  "larger": "<style>html { font-size: 21px; }</style>"}
+
+
+def apply_style(easy: bool, text_size: str = "normal") -> None:
+    """Inject the app's fixed CSS (ours only, never user text), bigger everything in easy-read mode or with a
+    larger text size; mark the page as French, say the file uploader's words in French, fold the sidebar after
+    navigating on small screens."""
+    st.markdown(_BASE_CSS + (_EASY_CSS if easy else "") + _TEXT_SIZE_CSS.get(text_size, ""),
+                unsafe_allow_html=True)
     words = json.dumps({"button": t("evidence.upload_button"), "limit": t("evidence.upload_limit")})
     st.html(_LANG_FR + _APP_SCRIPT % words.replace("</", "<\\/"), unsafe_allow_javascript=True)
 

@@ -18,7 +18,7 @@ import competency_graph.store.validation_models  # noqa: F401
 
 
 revision: str = '0005'
-down_revision: str | None = '0002'
+down_revision: str | None = '0004'  # re-chained at merge (0002 in its branch)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
