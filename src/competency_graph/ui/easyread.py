@@ -77,6 +77,7 @@ h1 { font-size: 2.4rem !important; }
 [data-testid="stMain"] input, [data-testid="stMain"] textarea,
 [data-testid="stMain"] [data-baseweb="select"] { font-size: 1.25rem; }
 [data-testid="stMain"] button p { font-size: 1.25rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 1.1rem; }
 </style>
 """
 
