@@ -7,7 +7,7 @@ import streamlit as st
 from competency_graph.services import accounts, cache, exports, guidance
 from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
-from competency_graph.ui.i18n import t
+from competency_graph.ui.i18n import t, t_easy
 
 ctx = cache.context()
 identity = session.require_role("candidate")
@@ -55,7 +55,7 @@ if step.competency_id and step.next_level:
             spoken.append(f"{item.label}. {statement}")
 
 if step.unpositioned:
-    st.info(t("next.unpositioned", count=len(step.unpositioned)))
+    st.info(t_easy("next.unpositioned", easy, count=len(step.unpositioned)))
     st.page_link("app_pages/candidate_position.py", label=t("next.go_position"), icon="✋")
 st.write(t("next.talk"))
 if session.read_aloud_on():

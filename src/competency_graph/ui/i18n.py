@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-__all__ = ["t", "label", "FR", "LANGUAGE"]
+__all__ = ["t", "t_easy", "label", "FR", "LANGUAGE"]
 
 log = logging.getLogger("competency_graph.app")
 LANGUAGE = "fr"
@@ -929,6 +929,7 @@ FR: dict[str, str] = {
     "grid.divergent": "⚠️ avis différents",
     "grid.no_sets": "Aucun référentiel à évaluer.",
     "grid.coverage": "Couverture des blocs de cette certification",
+    "grid.choose": "Choisir",
     "grid.coverage_row": "{label} : {share}",
     "workshop.title": "Atelier : grille de groupe",
     "workshop.intro": "Une ligne par personne, une colonne par élément : choisissez dans chaque case, puis un "
@@ -988,6 +989,14 @@ FR: dict[str, str] = {
     "proof.replaced": "Preuve remplacée ; l'ancienne reste dans l'historique.",
     "proof.unreadable": "⚠️ Fichier illisible : {name}",
     "proof.withdrawn_count": "{count} preuve(s) retirée(s) du dossier, gardée(s) dans l'historique.",
+    # easy-read variants (t_easy): no "(s)", no "·e", short sentences
+    "sidebar.signed_in_as.easy": "Bonjour **{name}**",
+    "activities.saved.easy": "C'est noté.",
+    "map.empty.easy": "Ma carte est vide. Je commence par « Me positionner ».",
+    "next.unpositioned.easy": "Compétences à remplir : {count}.",
+    "evidence.upload_button": "Choisir un fichier",
+    "evidence.upload_drop": "ou le déposer ici",
+    "evidence.upload_limit": "20 Mo au plus par fichier",
     # -- branch security (issue 17): passwords, erasure confirmed by a second admin, refusals ------------
     "page.password": "Mon mot de passe",
     "nav.section.account": "Mon compte",
@@ -1055,6 +1064,11 @@ def t(key: str, **values: object) -> str:
             log.warning("bad placeholders for translation key %s", key)
             return text
     return text
+
+
+def t_easy(key: str, easy: bool, **values: object) -> str:
+    """:func:`t` of ``key``, or of its easy-read variant ``key.easy`` when ``easy`` and the catalogue has one."""
+    return t(f"{key}.easy" if easy and f"{key}.easy" in FR else key, **values)
 
 
 def label(prefix: str, value: str | None, default: str | None = None) -> str:
