@@ -24,10 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _hasher(monkeypatch, memory_kib: int):
     from argon2 import PasswordHasher
 
-    from competency_graph.security import throttle
-
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=memory_kib, parallelism=1))
-    monkeypatch.setattr(throttle, "sleep", lambda _s: None)
+    monkeypatch.setattr("competency_graph.security.throttle.sleep", lambda _s: None, raising=False)
     accounts._dummy_hash.cache_clear()
 
 
