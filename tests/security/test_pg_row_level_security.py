@@ -12,7 +12,6 @@ from sqlalchemy.engine import make_url
 from competency_graph.security import accounts
 from competency_graph.security.errors import AuthError
 from competency_graph.store import Repository, StoreError
-from competency_graph.store import rls
 from competency_graph.store.engine import make_engine
 
 _pg_cluster = pytest.importorskip("_pg_cluster")  # tests/store is on sys.path (tests/security/conftest.py)
@@ -46,6 +45,8 @@ def _as(url: str, role: str) -> str:
 
 
 def test_a_site_role_reads_and_writes_only_its_structures_records(pg_url: str, tmp_path) -> None:
+    from competency_graph.store import rls
+
     owner = Repository.open(pg_url, catalog=fake_catalog(), files_dir=tmp_path / "files")
     a = owner.create_structure("ESAT A", "esat", structure_id="esat-a").id
     b = owner.create_structure("ESAT B", "esat", structure_id="esat-b").id
