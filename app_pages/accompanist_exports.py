@@ -61,6 +61,10 @@ with st.container(border=True):
         st.download_button(t("exports.download_badge"), partial(exports.badge, ctx, identity, person.id, item_id),
                            file_name=exports.file_name("open-badge", person.id, "json"),
                            mime="application/ld+json", key="x_badge")
+        st.download_button(t("exports.download_badge_png"),
+                           partial(exports.badge_png, ctx, identity, person.id, item_id),
+                           file_name=exports.file_name("open-badge", person.id, "png"),
+                           mime="image/png", key="x_badge_png")
 
 with st.container(border=True):
     st.subheader(f"🕸️ {t('exports.rdf')}")

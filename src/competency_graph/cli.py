@@ -703,6 +703,11 @@ def import_rncp_cmd(
         typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+from .cli_badges import badge_app  # noqa: E402  (sub-commands: badge issuer / rotate-key / verify)
+
+app.add_typer(badge_app, name="badge")
+
+
 def main() -> None:
     """Console entry point."""
     try:

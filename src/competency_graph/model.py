@@ -29,6 +29,7 @@ __all__ = [
     "EvaluationGrid",
     "Occupation",
     "Bloc",
+    "Certifier",
     "Certification",
     "Condition",
     "Rule",
@@ -126,6 +127,8 @@ class Competency(_Item):
     criteria: list[Text] = Field(default_factory=list, description="Performance criteria.")
     close_match: list[Id] = Field(default_factory=list)
     category: str | None = Field(None, description="Kind of item, e.g. ROME 'savoir-faire', 'savoir-etre', 'savoir'.")
+    notation: str | None = Field(None, description="Official numbering as printed in the source ('3.1.2').")
+    broader: Id | None = Field(None, description="Parent item in the source's own numbering (3.1 for 3.1.2).")
 
 
 class LevelRef(_Strict):
@@ -171,10 +174,27 @@ class Bloc(_Item):
 
     competencies: list[Competency] = Field(default_factory=list)
     evaluation: str | None = None
+    equivalences: list[Id] = Field(
+        default_factory=list, description="Blocs of other fiches declared equivalent (correspondances).")
+
+
+class Certifier(_Strict):
+    """A certifying body of an RNCP/RS fiche (France compétences 'certificateur')."""
+
+    name: Text
+    siret: str | None = Field(None, pattern=r"^\d{14}$")
+    status: str | None = Field(None, description="e.g. 'Certificateur', 'Certificateur partenaire'.")
+    url: str | None = None
 
 
 class Certification(_Item):
-    """An RNCP certification (CAP, CAPa, titre professionnel, CQP…)."""
+    """An RNCP certification (CAP, CAPa, titre professionnel, CQP…) or an RS one (CléA, habilitations).
+
+    Registration window, read by the recommender (branch advice): a fiche may be proposed while
+    ``today <= end_date`` (``DATE_FIN_ENREGISTREMENT``: end of registration; after it, candidates already
+    engaged may still be certified until ``delivery_limit_date``); ``replaced_by`` lists its successors
+    (``NOUVELLES_CERTIFICATIONS``, i.e. NOUVEAU_RNCP), ``replaces`` its predecessors.
+    """
 
     abbrev: str | None = None
     level: int | None = Field(None, ge=1, le=8, description="Nomenclature 2019 level (3 = CAP).")
@@ -186,9 +206,20 @@ class Certification(_Item):
     certifiers: list[str] = Field(default_factory=list)
     entry_requirements: str | None = None
     blocs: list[Bloc] = Field(default_factory=list)
-    replaces: list[Id] = Field(default_factory=list)
-    replaced_by: list[Id] = Field(default_factory=list)
-    end_date: dt.date | None = None
+    replaces: list[Id] = Field(default_factory=list, description="Predecessor fiches (ANCIENNES_CERTIFICATIONS).")
+    replaced_by: list[Id] = Field(default_factory=list, description="Successor fiches (NOUVELLES_CERTIFICATIONS).")
+    end_date: dt.date | None = Field(None, description="End of registration (DATE_FIN_ENREGISTREMENT).")
+    repertoire: Literal["RNCP", "RS"] = Field("RNCP", description="Répertoire national (RNCP) or spécifique (RS).")
+    registration_type: str | None = Field(
+        None, description="TYPE_ENREGISTREMENT: 'Enregistrement de droit' or 'Enregistrement sur demande'.")
+    state: str | None = Field(None, description="ETAT_FICHE: 'Publiée', 'Modifications à valider'…")
+    decision_date: dt.date | None = Field(None, description="Date of the registration decision.")
+    effect_date: dt.date | None = Field(None, description="Date the registration takes effect.")
+    publication_date: dt.date | None = Field(None, description="Publication date (Journal officiel / fiche).")
+    delivery_limit_date: dt.date | None = Field(
+        None, description="Last date a certificate may still be delivered (DATE_LIMITE_DELIVRANCE).")
+    certifier_details: list[Certifier] = Field(default_factory=list, description="Certifiers with SIRET, status.")
+    formacodes: list[str] = Field(default_factory=list, description="Formacode® codes (5 digits).")
 
 
 class Condition(_Strict):

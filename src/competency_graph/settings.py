@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 __all__ = ["project_root", "data_dir", "database_url", "referential_dirs", "imported_referentials_dir", "mode",
-           "check", "SettingsError", "MODES", "MODE_ENV", "proxy_hops"]
+           "check", "SettingsError", "MODES", "MODE_ENV", "shipped_referentials_dir", "shapes_dir",
+           "shape_files", "ShapesMissing", "proxy_hops"]
 
 MODE_ENV = "COMPETENCY_GRAPH_MODE"
 #: ``demo``: the demonstration database and its passwordless accounts; ``production``: real records only
@@ -55,12 +57,41 @@ def check() -> None:
 
 
 def project_root() -> Path:
-    """The checkout (or install) root that holds the shipped ``referentials/`` directory."""
-    return Path(__file__).resolve().parents[2]
+    """The checkout root (the folder holding ``pyproject.toml``); for an installed wheel, the current directory."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() else Path.cwd()
+
+
+def _package_dir(name: str) -> Path:
+    # The package's own data (symlinks to the top-level folders in a checkout, real folders in a wheel).
+    return Path(str(resources.files("competency_graph") / name)).resolve()
+
+
+def shipped_referentials_dir() -> Path:
+    """The referentials shipped with the package (``referentials/`` of the checkout, or inside the wheel)."""
+    return _package_dir("referentials")
+
+
+def shapes_dir() -> Path:
+    """The SHACL shapes shipped with the package (``shapes/`` of the checkout, or inside the wheel)."""
+    return _package_dir("shapes")
+
+
+class ShapesMissing(RuntimeError):
+    """No SHACL shape could be found: checking would "conform" vacuously, so we refuse to go on."""
+
+
+def shape_files(directory: Path | None = None) -> list[Path]:
+    """The shape files of ``directory`` (default: the package's shapes); raises ShapesMissing when there are none."""
+    folder = directory or shapes_dir()
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise ShapesMissing(f"no SHACL shapes (*.ttl) in {folder}: the installation is incomplete")
+    return files
 
 
 def data_dir() -> Path:
-    """Writable data directory: ``$COMPETENCY_GRAPH_DATA_DIR`` or ``<project>/var``."""
+    """Writable data directory: ``$COMPETENCY_GRAPH_DATA_DIR``, else ``<checkout>/var``, else ``./var``."""
     path = Path(os.environ.get("COMPETENCY_GRAPH_DATA_DIR") or project_root() / "var")
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -82,5 +113,5 @@ def imported_referentials_dir() -> Path:
 def referential_dirs() -> list[Path]:
     """Directories loaded into the bundle: the shipped ones, then the imported ones (if any)."""
     env = os.environ.get("COMPETENCY_GRAPH_REFERENTIALS")
-    shipped = [Path(p) for p in env.split(os.pathsep)] if env else [project_root() / "referentials"]
+    shipped = [Path(p) for p in env.split(os.pathsep)] if env else [shipped_referentials_dir()]
     return shipped + [imported_referentials_dir()]

@@ -10,16 +10,18 @@ from rdflib.namespace import RDF, SH
 from .bundle import Bundle
 from .problems import Location, Problem
 from .rdf import build_graph
-from .settings import project_root
+from .settings import ShapesMissing, shape_files, shapes_dir
 
-__all__ = ["load_shapes", "check_shapes", "shape_problems"]
+__all__ = ["load_shapes", "check_shapes", "shape_problems", "shape_files", "ShapesMissing"]
 
 
 def load_shapes(directory: Path | None = None) -> Graph:
-    """All shape files of ``shapes/`` in one graph (offline: no owl:imports are followed)."""
+    """All shape files in one graph (offline: no owl:imports are followed); never empty."""
     shapes = Graph()
-    for path in sorted((directory or project_root() / "shapes").glob("*.ttl")):
+    for path in shape_files(directory):
         shapes.parse(path, format="turtle")
+    if not any(shapes.subjects(RDF.type, SH.NodeShape)):
+        raise ShapesMissing(f"the shape files of {directory or shapes_dir()} declare no sh:NodeShape")
     return shapes
 
 

@@ -14,7 +14,9 @@ from apphelpers import IDENTITIES, open_page, texts
 from pypdf import PdfReader
 from rdflib import Dataset, Graph
 
+from competency_graph.exports.badge_image import unbake_png
 from competency_graph.exports.openbadges import schema_errors
+from competency_graph.exports.signing import verify
 from competency_graph.services import exports
 from competency_graph.services.accounts import Identity
 from competency_graph.store import StoreError
@@ -42,7 +44,7 @@ def test_accompanist_exports_page_serves_every_file(ctx, downloads):
     at = open_page("accompanist", "accompanist_exports", person_id="demo-lea")
     assert not at.exception
     assert at.title[0].value == "Exports"
-    assert set(downloads) == {"x_portfolio", "x_dossier", "x_followup", "x_badge", "x_rdf"}
+    assert set(downloads) == {"x_portfolio", "x_dossier", "x_followup", "x_badge", "x_badge_png", "x_rdf"}
     assert all(d["deferred"] for d in downloads.values())  # built on click, not at every rerun
 
     portfolio = downloads["x_portfolio"]
@@ -57,6 +59,9 @@ def test_accompanist_exports_page_serves_every_file(ctx, downloads):
     assert "Léa" not in downloads["x_badge"]["data"]  # hashed recipient
     chosen = at.selectbox(key="x_badge_item-demo-lea").value
     assert badge["credentialSubject"]["achievement"]["humanCode"] == chosen
+    assert badge["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022" and verify(badge).verified  # signed
+    baked = unbake_png(downloads["x_badge_png"]["data"])
+    assert downloads["x_badge_png"]["mime"] == "image/png" and verify(baked).verified
 
     turtle = downloads["x_rdf"]["data"]
     assert downloads["x_rdf"]["file_name"].endswith(".ttl")

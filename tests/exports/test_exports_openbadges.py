@@ -67,8 +67,8 @@ def test_credential_validates_and_hides_the_name(repo, person, shipped_bundle):
     assert schema_errors(cred) == []
     named_errors = schema_errors(_cred(repo, shipped_bundle, person, level=1))
     assert named_errors == []
-    assert cred["validFrom"] == cred["issuanceDate"] == "2025-04-01T00:00:00Z"
-    assert cred["endorsement"][0]["validFrom"] == cred["endorsement"][0]["issuanceDate"]
+    assert cred["validFrom"] == "2025-04-01T00:00:00Z" and "issuanceDate" not in cred
+    assert "issuanceDate" not in cred["endorsement"][0] and cred["endorsement"][0]["validFrom"]
     text = json.dumps(cred, ensure_ascii=False)
     assert "Zoé" not in text and "Martin" not in text
     assert cred["issuer"]["name"] == "ESAT Les Ateliers d'Émeraude"
@@ -83,18 +83,20 @@ def test_credential_validates_and_hides_the_name(repo, person, shipped_bundle):
 def test_activity_credential_validates(repo, person, shipped_bundle):
     cred = _cred(repo, shipped_bundle, person, "rae:agent-de-restauration/A1")
     assert schema_errors(cred) == []
-    assert cred["credentialSubject"]["result"][0]["value"] == "acquired"
+    assert cred["credentialSubject"]["result"][0]["value"] == "acquis"
 
 
 def test_schema_rejects_a_broken_credential(repo, person, shipped_bundle):
     cred = _cred(repo, shipped_bundle, person)
     del cred["credentialSubject"]["achievement"]["criteria"]
     cred["credentialSubject"]["identifier"][0]["nickname"] = "x"  # IdentityObject forbids extra properties
-    cred["issuanceDate"] = "01/04/2025"
+    cred["validFrom"] = "01/04/2025"
     errors = schema_errors(cred)
     assert any("criteria" in e for e in errors)
     assert any("nickname" in e for e in errors)
-    assert any(e.startswith("issuanceDate:") for e in errors)
+    assert any(e.startswith("validFrom:") for e in errors)
+    del cred["validFrom"]
+    assert any("'validFrom' is a required property" in e for e in schema_errors(cred))
 
 
 def test_not_mastered_gives_no_badge(repo, person, shipped_bundle):
@@ -104,6 +106,8 @@ def test_not_mastered_gives_no_badge(repo, person, shipped_bundle):
         _cred(repo, shipped_bundle, person, "rectec:C01", level=3)
     with pytest.raises(NotMastered):
         _cred(repo, shipped_bundle, person, "rectec:C05")
+    with pytest.raises(NotMastered, match="auto-positionnement"):  # self-assessed only: not recognised
+        _cred(repo, shipped_bundle, person, "rectec:C04")
 
 
 def test_credential_loads_as_rdf_offline(repo, person, shipped_bundle):

@@ -307,7 +307,7 @@ def test_billion_laughs_is_refused_quickly():
 @pytest.mark.parametrize(
     "content",
     [b"", b"not xml at all", b"<FICHES><VERSION_FLUX>4.1</VERSION_FLUX></FICHES>",
-     b"<FICHES><LOT><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></LOT></FICHES>", b"<FICHES><FICHE><NUMERO_FICHE>RS12</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></FICHES>",
+     b"<FICHES><LOT><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></LOT></FICHES>", b"<FICHES><FICHE><NUMERO_FICHE>RX12</NUMERO_FICHE><INTITULE>x</INTITULE></FICHE></FICHES>",
      b"<FICHES><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE><INTITULE>  </INTITULE></FICHE></FICHES>",
      b"<?xml version='1.0' encoding='klingon'?><FICHES/>", b"\xff\xfe<\x00F\x00", b"<FICHES>\xff</FICHES>"],
 )
@@ -490,7 +490,8 @@ def test_memory_stays_flat(tmp_path):
 
 def test_csv_reader():
     certs = {c.id: c for c in iter_rncp_csv(CSV_DIR)}
-    assert list(certs) == ["rncp:RNCP90001", "rncp:RNCP90002", "rncp:RNCP90006"]  # RS fiche skipped
+    assert list(certs) == ["rncp:RNCP90001", "rncp:RNCP90002", "rncp:RNCP90006", "rncp:RS5001"]  # RS read too
+    assert certs["rncp:RS5001"].repertoire == "RS" and certs["rncp:RNCP90001"].repertoire == "RNCP"
     c = certs["rncp:RNCP90001"]
     assert (c.abbrev, c.level, c.active, c.vae_open, c.partial_validation) == ("CAPa", 3, True, True, True)
     assert [b.id for b in c.blocs] == ["rncp:RNCP90001BC01", "rncp:RNCP90001BC02"]
@@ -511,7 +512,7 @@ def test_csv_zip_and_missing_standard(tmp_path):
     with zipfile.ZipFile(archive, "w") as z:
         for f in CSV_DIR.iterdir():
             z.write(f, f.name)
-    assert len(list(iter_rncp_csv(archive))) == 3
+    assert len(list(iter_rncp_csv(archive))) == 4
     partial = tmp_path / "partial"
     partial.mkdir()
     shutil.copy(CSV_DIR / "export_fiches_CSV_Rome_2025_09_01.csv", partial)
@@ -527,7 +528,7 @@ def test_csv_zip_and_missing_standard(tmp_path):
 def test_csv_after_xml_keeps_the_competence_lists(tmp_path):
     import_rncp(V1, out_dir=tmp_path)
     counts = import_rncp(CSV_DIR, out_dir=tmp_path)
-    assert (counts["certifications"], counts["updated"], counts["created"], counts["total"]) == (3, 2, 1, 5)
+    assert (counts["certifications"], counts["updated"], counts["created"], counts["total"]) == (4, 2, 2, 6)
     ref = {c.id: c for c in read_output(tmp_path).certifications}
     garden = ref["rncp:RNCP90001"]
     assert [b.id for b in garden.blocs] == ["rncp:RNCP90001BC01", "rncp:RNCP90001BC02"]

@@ -1,16 +1,16 @@
 """Open Badges 3.0 (1EdTech) as JSON-LD: an ``Achievement`` per RECTEC circle / trade activity / bloc, and an
-unsigned ``OpenBadgeCredential`` for one person.
+``OpenBadgeCredential`` for one person, signed by :mod:`.signing` (``eddsa-rdfc-2022``) and baked into an
+image by :mod:`.badge_image`.
 
 The JSON-LD contexts and 1EdTech's official JSON schema are vendored under ``vendor/`` (no network at run
-time; sources in ``vendor/README.md``): ``OB_CONTEXT_URL`` → ``vendor/ob-context-3.0.3.json``,
+time; sources, licences and sha256 in ``vendor/README.md``): ``OB_CONTEXT_URL`` → ``vendor/ob-context-3.0.3.json``,
 ``VC_CONTEXT_URL`` → ``vendor/credentials-v2.json``, ``OB_SCHEMA_URL`` →
-``vendor/ob_v3p0_achievementcredential_schema.json``.
+``vendor/ob_v3p0_achievementcredential_schema.json`` (the VC 2.0 revision: ``validFrom`` required).
 
-Dates: the credential is a VC 2.0 one (``validFrom``/``validUntil``). The official schema revision we could
-vendor predates the move to VC 2.0 and requires ``issuanceDate`` (and names ``expirationDate``), so both
-spellings are written with the same instant: VC 2.0 readers use the first, verifiers on that schema the second
-(in JSON-LD the old names fall under the VC 2.0 ``@vocab``, nothing is lost or redefined).
+Dates are VC 2.0 ``validFrom``/``validUntil`` only: ``issuanceDate``/``expirationDate`` are not terms of the
+VC 2.0 context, so a JSON-LD processor in safe mode (as the signature suites use) refuses them.
 The recipient is identified by a salted SHA-256 of the person's id, never by name unless ``reveal_name``.
+Only what an accompanist (or jury) recognised is issued: a self-positioning never yields a badge.
 """
 
 from __future__ import annotations
@@ -25,20 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from ..ids import level_iri, mint_iri
-from .common import is_mastered, label_of, referential_of, retained
+from ..store.validations import active_evidence, validations
+from .common import label_of, referential_of
 
-__all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "OB_SCHEMA_URL", "VENDOR", "vendored_contexts", "ob_schema",
+__all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "OB_SCHEMA_URL", "OB_SCHEMA_PURL", "result_value_fr", "VENDOR", "vendored_contexts", "ob_schema",
            "schema_errors", "achievement_for", "credential_for", "offline_jsonld", "NotMastered"]
 
 OB_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2"
-OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential-jsonschema1.json"
+# The URL the specification text names for the same schema; registered as an alias of the vendored file.
+OB_SCHEMA_PURL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 VENDOR = Path(__file__).resolve().parent / "vendor"
+_MODALITY_FR = {"montrer": "je MONTRE", "expliquer": "j'EXPLIQUE", "comparer": "je COMPARE et j'ADAPTE"}
 _NS = uuid.UUID("6f1c9a52-6c3e-4b1e-9a59-0c2f7e1d4b11")  # namespace of our deterministic urn:uuid ids
 
 
 class NotMastered(ValueError):
-    """The person has not mastered the item (or the asked level): no badge is issued."""
+    """The item (or the asked level) was not validated for the person: no badge is issued."""
 
 
 @cache
@@ -77,7 +81,8 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
     from referencing import Registry, Resource
 
     schema = ob_schema()
-    registry = Registry().with_resource(OB_SCHEMA_URL, Resource.from_contents(schema))
+    resource = Resource.from_contents(schema)
+    registry = Registry().with_resources([(OB_SCHEMA_URL, resource), (OB_SCHEMA_PURL, resource)])
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("date-time")(_is_datetime)
     validator = jsonschema.Draft201909Validator(schema, registry=registry, format_checker=checker)
@@ -181,43 +186,58 @@ def _identity(person_id: str, salt: str) -> dict[str, Any]:
             "identityType": "systemId", "salt": salt}
 
 
+_STATE_FR = {"acquired": "acquis", "in_progress": "en cours d'acquisition", "not_acquired": "non acquis"}
+
+
+def result_value_fr(level: int | None, state: str | None) -> str:
+    """The French ``result.value`` of a badge: ``cercle 2`` for a graded item, else the state in French."""
+    if level is not None:
+        return f"cercle {level}"
+    return _STATE_FR.get(state or "", state or "acquis")
+
+
 def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, level: int | None = None,
                    issuer_name: str | None = None, valid_from: dt.date | dt.datetime,
                    valid_until: dt.date | dt.datetime | None = None, salt: str | None = None,
-                   reveal_name: bool = False, issuer_url: str | None = None) -> dict[str, Any]:
+                   reveal_name: bool = False, issuer_url: str | None = None, issuer_id: str | None = None,
+                   image: str | None = None) -> dict[str, Any]:
     """An unsigned ``OpenBadgeCredential`` saying ``person_id`` masters ``item_id`` (at ``level``, default the
-    retained level: accompanist's when present). Raises :class:`NotMastered` when that is not so."""
+    validated level). Raises :class:`NotMastered` unless the item was validated (at that level at least): a
+    self-positioning or a co-positioning is never presented as recognised.
+
+    ``issuer_id`` is the structure's DID (:func:`.signing.issuer_for`); ``image`` the achievement image URI."""
     person = repo.get_person(person_id)
     structure = repo.get_structure(person.structure_id)
-    view = repo.current_view(person_id, as_of=valid_from)
-    ret = retained(view.items[item_id]) if item_id in view.items else None
-    if not is_mastered(ret, bundle):
-        raise NotMastered(f"{item_id} n'est pas maîtrisé : pas de badge.")
-    assert ret is not None
-    if ret.level is not None:
+    # Only a validated competency is recognised: a self-positioning or a co-positioning never makes a badge.
+    validation = validations(repo, person_id, as_of=valid_from).get(item_id)
+    if validation is None:
+        raise NotMastered(f"{item_id} n'est pas validée : pas de badge.")
+    if validation.level is not None:
         if level is None:
-            level = ret.level
-        elif level > ret.level:
-            raise NotMastered(f"{item_id} : cercle {ret.level} atteint, cercle {level} demandé.")
+            level = validation.level
+        elif level > validation.level:
+            raise NotMastered(f"{item_id} : cercle {validation.level} validé, cercle {level} demandé.")
     else:
         level = None
     achievement = achievement_for(bundle, item_id, level)
+    if image:
+        achievement["image"] = {"id": image, "type": "Image", "caption": achievement["name"]}
     salt = salt if salt is not None else secrets.token_hex(16)
     identifiers = [_identity(person_id, salt)]
     if reveal_name:
         identifiers.append({"type": "IdentityObject", "hashed": False, "identityHash": person.display_name,
                             "identityType": "name"})
-    issuer: dict[str, Any] = {"id": _urn("structure", structure.id), "type": ["Profile"],
+    issuer: dict[str, Any] = {"id": issuer_id or _urn("structure", structure.id), "type": ["Profile"],
                               "name": issuer_name or structure.name}
     if issuer_url:
         issuer["url"] = issuer_url
     cred_id = _urn("credential", person_id, item_id, level, _iso(valid_from))
-    result: dict[str, Any] = {"type": ["Result"], "value": str(level if level is not None else ret.state)}
+    result: dict[str, Any] = {"type": ["Result"], "value": result_value_fr(level, validation.state)}
     if level is not None and achievement.get("resultDescription"):
         result["resultDescription"] = achievement["resultDescription"][0]["id"]
         result["achievedLevel"] = level_iri(item_id, level)
     evidence, endorsements = [], []
-    for ev in repo.list_evidence(person_id, item_id=item_id):
+    for ev in active_evidence(repo, person_id, item_id=item_id):  # withdrawn proofs never travel
         ev_id = ev.url or _urn("evidence", ev.id)
         entry: dict[str, Any] = {"id": ev_id, "type": ["Evidence"], "name": ev.title, "genre": ev.kind}
         if ev.description:
@@ -230,7 +250,7 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
                 "type": ["VerifiableCredential", "EndorsementCredential"],
                 "id": _urn("endorsement", en.id), "name": f"Appui de {en.endorser_name}",
                 "issuer": {"id": _urn("endorser", en.id), "type": ["Profile"], "name": en.endorser_name},
-                "validFrom": _iso(en.endorsed_on), "issuanceDate": _iso(en.endorsed_on),
+                "validFrom": _iso(en.endorsed_on),
                 "credentialSubject": {"id": ev_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
             })
     credential: dict[str, Any] = {
@@ -238,16 +258,16 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
         "id": cred_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement["name"],
-        "description": f"Compétence reconnue par {issuer['name']}.",
+        "description": (f"Compétence reconnue par {issuer['name']} : validée le {validation.validated_on:%d/%m/%Y}"
+                        f" ({'jury' if validation.validator_role == 'jury' else 'accompagnateur'}), modalité RAE "
+                        f"« {_MODALITY_FR.get(validation.modality or '', validation.modality)} »."),
         "issuer": issuer,
         "validFrom": _iso(valid_from),
-        "issuanceDate": _iso(valid_from),
         "credentialSubject": {"type": ["AchievementSubject"], "identifier": identifiers,
                               "achievement": achievement, "result": [result]},
     }
     if valid_until is not None:
         credential["validUntil"] = _iso(valid_until)
-        credential["expirationDate"] = _iso(valid_until)
     if evidence:
         credential["evidence"] = evidence
     if endorsements:

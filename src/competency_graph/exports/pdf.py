@@ -22,8 +22,10 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
+from ..store.validations import active_evidence
 from ..ui.i18n import label
-from .common import fr_date, label_of, mastered_items, referential_of, retained
+from .common import fr_date, label_of, referential_of, retained
+from .recognition import MODALITY_FR, recognition_for, value_fr
 
 __all__ = ["portfolio_pdf", "evidence_pdf", "followup_pdf", "find_font"]
 
@@ -196,7 +198,7 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
     """The competency map, drawn in vectors (no plotting stack needed): one line per graded, mastered item,
     its circles filled up to the retained level in the pole colour; real text labels, each line a ``Figure``
     tag whose alternative text says the same in words."""
-    doc.heading("Carte des compétences", 1)
+    doc.heading("Carte des compétences validées", 1)
     doc.para("Chaque rond plein est un cercle (niveau) atteint ; les ronds vides restent à atteindre.", size=9)
     entries = []
     for r in rows:
@@ -235,30 +237,52 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
 
 def portfolio_pdf(repo: Any, bundle: Any, person_id: str, *, as_of: dt.date | dt.datetime | None = None,
                   with_map: bool = True, _unicode_font: bool = True, _compress: bool = True) -> bytes:
-    """Portefeuille de compétences / attestation descriptive: only what is mastered (retained value: the
-    accompanist's when present), with its referential and version, dates and a signatures area."""
+    """Portefeuille de compétences / attestation descriptive: as recognised, only what was validated (by whom,
+    when, in which RAE modality, on which proofs), with its referential and version; then, apart and never as
+    recognised, the co-positionings not yet validated and the person's own self-positionings (both words shown
+    where they differ); a signatures area."""
     doc = _Doc("Portefeuille de compétences — attestation descriptive", unicode_font=_unicode_font,
                compress=_compress)
     doc.heading(doc.doc_title, 0)
     today = as_of or dt.date.today()
-    doc.para(f"Établie le {fr_date(today)}. Ce document décrit les compétences reconnues ; il ne vaut pas diplôme.",
+    doc.para(f"Établie le {fr_date(today)}. Ce document décrit les compétences validées ; il ne vaut pas diplôme.",
              size=9)
     _identity(doc, repo, person_id)
-    view = repo.current_view(person_id, as_of=as_of)
-    mastered = mastered_items(view, bundle)
+    summary = recognition_for(repo, person_id, as_of=as_of)
     by_ref: dict[tuple[str, str], list[Any]] = {}
-    for r in mastered:
+    for r in summary.recognised:
         title, version = referential_of(bundle, r.item_id)
-        by_ref.setdefault((title, version or r.referential_version), []).append(r)
-    doc.heading("Compétences reconnues", 1)
+        by_ref.setdefault((title, version), []).append(r)
+    doc.heading("Compétences reconnues (validées)", 1)
     if not by_ref:
-        doc.para("Aucune compétence n'est encore reconnue à cette date.")
+        doc.para("Aucune compétence n'est encore validée à cette date.")
     for (title, version), rows in by_ref.items():
-        doc.heading(f"{title} (version {version})", 2)
+        doc.heading(f"{title} (version {version})" if version else title, 2)
         for r in rows:
-            doc.para(f"• {_item_line(bundle, r.item_id)} — {_value(r)}", bold=False)
-            doc.para(f"   {r.item_id} · positionné par {_ROLE_FR.get(r.role, r.role)} le {fr_date(r.at)}", size=8)
-    graded = [r for r in mastered if r.level is not None]
+            v = r.validation
+            doc.para(f"• {_item_line(bundle, r.item_id)} — {value_fr(r.value)}", bold=False)
+            who = "un jury" if v.validator_role == "jury" else "l'accompagnateur"
+            line = f"   {r.item_id} · validé par {who}"
+            line += f" ({v.validator_name})" if v.validator_name else ""
+            line += f" le {fr_date(v.validated_on)} · modalité {MODALITY_FR.get(v.modality or '', v.modality)}"
+            doc.para(line, size=8)
+            if r.proofs:
+                doc.para("   Preuves : " + " ; ".join(r.proofs), size=8)
+            if r.self_differs:
+                doc.para(f"   La personne se positionne : {value_fr(r.self_value)}", size=8)
+    if summary.co_positioned:
+        doc.heading("Co-positionnements non encore validés (pas une reconnaissance)", 1)
+        for p in summary.co_positioned:
+            text = f"• {_item_line(bundle, p.item_id)} — accompagnateur : {value_fr(p.co_value)}"
+            if p.self_value is not None and p.divergent:
+                text += f" ; la personne : {value_fr(p.self_value)}"
+            doc.para(text, size=9)
+    if summary.self_only:
+        doc.heading("Ce que la personne dit d'elle-même (auto-positionnement, non reconnu)", 1)
+        for p in summary.self_only:
+            doc.para(f"• {_item_line(bundle, p.item_id)} — {value_fr(p.self_value)} (le {fr_date(p.self_at)})",
+                     size=9)
+    graded = [r for r in summary.recognised if r.level is not None]
     if with_map and graded:
         _draw_map(doc, bundle, graded)
     doc.signatures(["La personne", "L'accompagnateur", "La structure"])
@@ -272,7 +296,7 @@ def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool 
     doc.heading(doc.doc_title, 0)
     _identity(doc, repo, person_id)
     groups: dict[str, list[Any]] = {}
-    for ev in repo.list_evidence(person_id):
+    for ev in active_evidence(repo, person_id):  # withdrawn proofs stay in the database, not in the dossier
         groups.setdefault(ev.item_id or "", []).append(ev)
     doc.heading("Preuves par compétence", 1)
     if not groups:

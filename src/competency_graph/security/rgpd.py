@@ -28,7 +28,10 @@ from ..store.models import (
     utcnow,
 )
 from ..store.repository import Repository
+from ..store.caseload_models import PersonArchive, SessionActivity, TrainerGroup, UserPreference
+from ..store.facts_models import HeldCertification
 from ..store.security_models import Account, AuthSession, ErasureEntry, ErasureRequest
+from ..store.validation_models import EvidenceWithdrawal, ValidationEvent
 from . import audit, erasures
 from .errors import AccessDenied, SecurityError
 
@@ -114,17 +117,26 @@ def _erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
     statements = [
         delete(ErasureRequest).where(ErasureRequest.person_id == person_id),
         delete(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)),
+        delete(EvidenceWithdrawal).where(EvidenceWithdrawal.evidence_id.in_(evidence_ids)),
+        # Withdrawals of a validation point at it: they go first.
+        delete(ValidationEvent).where(ValidationEvent.person_id == person_id, ValidationEvent.withdraws_id.is_not(None)),
+        delete(ValidationEvent).where(ValidationEvent.person_id == person_id),
         delete(Evidence).where(Evidence.person_id == person_id),
         delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
         delete(FollowUp).where(FollowUp.person_id == person_id),
         delete(Contract).where(Contract.person_id == person_id),
+        delete(HeldCertification).where(HeldCertification.person_id == person_id),
+        delete(PersonArchive).where(PersonArchive.person_id == person_id),
         # Corrections point at earlier events: newest first keeps every reference valid.
         delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
                                        PositioningEvent.corrects_id.is_not(None)),
         delete(PositioningEvent).where(PositioningEvent.person_id == person_id),
         delete(Experience).where(Experience.person_id == person_id),
         delete(Assignment).where(Assignment.person_id == person_id),
+        delete(SessionActivity).where(SessionActivity.token_hash.in_(
+            select(AuthSession.token_hash).where(AuthSession.user_id.in_(user_ids)))),
         delete(AuthSession).where(AuthSession.user_id.in_(user_ids)),
+        delete(UserPreference).where(UserPreference.user_id.in_(user_ids)),
         delete(Account).where(Account.user_id.in_(user_ids)),
         delete(Membership).where(Membership.user_id.in_(user_ids)),
         delete(Assignment).where(Assignment.accompanist_id.in_(user_ids)),
@@ -133,6 +145,11 @@ def _erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
     ]
     for statement in statements:
         rows += s.execute(statement).rowcount or 0
+    # Trainer groups keep person ids in a JSON list: the erased person leaves every group.
+    for group in s.scalars(select(TrainerGroup)):
+        if person_id in (group.members or []):
+            group.members = [m for m in group.members if m != person_id]
+            rows += 1
     orphans = [sha for sha in sorted(shas)
                if not s.scalar(select(func.count()).select_from(Evidence).where(Evidence.file_sha256 == sha))]
     if orphans:

@@ -213,11 +213,16 @@ def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
 def visible_people(ctx: Context, identity: Identity) -> list[PersonRecord]:
     """The people whose record the identity may open (or, for a trainer, their groups' members, each under a
     pseudonym unless the trainer is also their accompanist)."""
+    from ..store.archive import archived_ids  # archived people are hidden from every list
+
     guard = guard_for(ctx, identity)
     if identity.role == "trainer":
         members = {p.id: p for s in guard.roles if guard.has("trainer", s) for p in guard.group_members(s)}
-        return sorted(members.values(), key=lambda p: (p.display_name, p.id))
-    return guard.people()
+        found = sorted(members.values(), key=lambda p: (p.display_name, p.id))
+    else:
+        found = guard.people()
+    archived = archived_ids(ctx.repo, [p.id for p in found])
+    return [p for p in found if p.id not in archived]
 
 
 def require_person(ctx: Context, identity: Identity, person_id: str) -> PersonRecord:

@@ -114,6 +114,7 @@ def load_referentials(*, use_disk_cache: bool = True) -> Bundle:
     With ``use_disk_cache``, a bundle checked by an earlier run from the same files and the same code is read
     back from :func:`bundle_cache_dir` instead of being parsed and checked again.
     """
+    settings.shape_files()  # fail at start-up, not later, when the installation carries no shapes
     paths = referential_paths()
     path = None
     if use_disk_cache:

@@ -12,14 +12,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from ..exports import openbadges, pdf, person_rdf
-from ..exports.common import label_of, mastered_items
+from ..exports import issuing, pdf, person_rdf
+from ..exports.common import label_of
 from ..security import audit
 from ..security.audit import pseudonym
+from ..store.validations import validations
 from .accounts import Identity, require_person
 from .context import Context
 
-__all__ = ["BadgeChoice", "portfolio", "evidence_dossier", "followup_sheet", "badge_choices", "badge",
+__all__ = ["BadgeChoice", "portfolio", "evidence_dossier", "followup_sheet", "badge_choices", "badge", "badge_png",
            "person_graph", "file_name", "RDF_FORMATS"]
 
 #: format → (file extension, MIME type)
@@ -28,7 +29,7 @@ RDF_FORMATS = {"turtle": ("ttl", "text/turtle"), "json-ld": ("jsonld", "applicat
 
 @dataclass(frozen=True)
 class BadgeChoice:
-    """A mastered item a badge can be issued for, at its retained level (None for ungraded items)."""
+    """A validated item a badge can be issued for, at its validated level (None for ungraded items)."""
 
     item_id: str
     label: str
@@ -45,7 +46,7 @@ def _exported(ctx: Context, identity: Identity, person_id: str, kind: str) -> No
 
 
 def portfolio(ctx: Context, identity: Identity, person_id: str, *, as_of: dt.date | None = None) -> bytes:
-    """The *portefeuille de compétences / attestation descriptive* PDF (only what is mastered)."""
+    """The *portefeuille de compétences / attestation descriptive* PDF (recognised: only what was validated)."""
     require_person(ctx, identity, person_id)
     data = pdf.portfolio_pdf(ctx.repo, ctx.bundle, person_id, as_of=as_of)
     _exported(ctx, identity, person_id, "portfolio_pdf")
@@ -71,25 +72,35 @@ def followup_sheet(ctx: Context, identity: Identity, person_id: str, start: dt.d
 
 
 def badge_choices(ctx: Context, identity: Identity, person_id: str) -> list[BadgeChoice]:
-    """The items the person has mastered (retained value: the accompanist's when present)."""
+    """The items a badge can be issued for: validated ones only, at their validated level."""
     require_person(ctx, identity, person_id)
-    view = ctx.repo.current_view(person_id)
-    return [BadgeChoice(r.item_id, label_of(ctx.bundle, r.item_id), r.level)
-            for r in mastered_items(view, ctx.bundle) if r.item_id in ctx.bundle.items]
+    standing = validations(ctx.repo, person_id)
+    return [BadgeChoice(item_id, label_of(ctx.bundle, item_id), v.level)
+            for item_id, v in sorted(standing.items()) if item_id in ctx.bundle.items]
+
+
+def _issued(ctx: Context, identity: Identity, person_id: str, item_id: str, valid_from: dt.datetime | None,
+            valid_until: dt.date | None) -> issuing.IssuedBadge:
+    require_person(ctx, identity, person_id)
+    return issuing.issue_badge(ctx.repo, ctx.bundle, person_id, item_id, valid_from=valid_from or _now(),
+                               valid_until=valid_until)
 
 
 def badge(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
           valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> str:
-    """An unsigned OB 3.0 ``OpenBadgeCredential`` (JSON-LD text) issued by the person's structure; raises
-    :class:`~competency_graph.exports.openbadges.NotMastered` when the item is not mastered."""
-    require_person(ctx, identity, person_id)
-    credential = openbadges.credential_for(ctx.repo, ctx.bundle, person_id, item_id,
-                                           valid_from=valid_from or _now(), valid_until=valid_until)
-    problems = openbadges.schema_errors(credential)
-    if problems:  # a bug of ours, not the user's: never hand out a credential that fails the schema
-        raise RuntimeError(f"OB 3.0 schema: {len(problems)} problem(s), first: {problems[0]}")
+    """A signed OB 3.0 ``OpenBadgeCredential`` (JSON-LD text, ``eddsa-rdfc-2022`` proof by the structure's
+    key); raises :class:`~competency_graph.exports.openbadges.NotMastered` when the item was not validated."""
+    issued = _issued(ctx, identity, person_id, item_id, valid_from, valid_until)
     _exported(ctx, identity, person_id, "badge_json")
-    return json.dumps(credential, ensure_ascii=False, indent=2)
+    return json.dumps(issued.credential, ensure_ascii=False, indent=2)
+
+
+def badge_png(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
+              valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> bytes:
+    """The same signed badge baked into a PNG image (``iTXt`` chunk ``openbadgecredential``)."""
+    issued = _issued(ctx, identity, person_id, item_id, valid_from, valid_until)
+    _exported(ctx, identity, person_id, "badge_png")
+    return issued.png
 
 
 def person_graph(ctx: Context, identity: Identity, person_id: str, *, fmt: str = "turtle",

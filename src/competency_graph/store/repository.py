@@ -1030,7 +1030,7 @@ class Repository:
         followups = tuple(self._followup_record(s, f) for f in s.scalars(
             select(FollowUp).where(FollowUp.contract_id == row.id).order_by(FollowUp.scheduled_on, FollowUp.id)))
         return ContractRecord(row.id, row.person_id, row.employer_id, row.kind, row.start_date, row.end_date,
-                              row.weekly_hours, row.prescriber, followups)
+                              row.weekly_hours, row.prescriber, followups, row.job)
 
     def create_pec_contract(self, person_id: str, employer_id: str, start: dt.date, end: dt.date, *,
                             weekly_hours: int | None = 20, prescriber: str | None = None) -> ContractRecord:
@@ -1185,11 +1185,13 @@ class Repository:
 
     def export_profile(self, person_id: str, *, as_of: dt.datetime | dt.date | None = None) -> Any:
         """The person's profile and positions as a :class:`profiles.Profile` (YAML format of ``recommend``)."""
+        from . import facts as f
         from .profiles import profile_from_records
 
         return self._run(lambda s: profile_from_records(
-            self._person_record(s, self._person(s, person_id)),
-            build_view(person_id, self._events(s, [person_id], None, as_of), as_of)), write=False)
+            (person := self._person_record(s, self._person(s, person_id))),
+            build_view(person_id, self._events(s, [person_id], None, as_of), as_of),
+            facts=f.person_facts(self, person_id), structure=f.structure_facts(self, person.structure_id)), write=False)
 
     def import_profile(self, profile: Any, structure_id: str, *, display_name: str | None = None,
                        author_id: str | None = None, at: dt.datetime | None = None) -> PersonRecord:

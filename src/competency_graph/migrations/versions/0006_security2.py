@@ -15,7 +15,7 @@ from alembic import op
 import competency_graph.store.security_models  # noqa: F401 - registers the tables on Base.metadata
 
 revision: str = '0006'
-down_revision: str | None = '0002'
+down_revision: str | None = '0005'  # re-chained at merge (0002 in its branch)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
