@@ -17,7 +17,7 @@ __all__ = ["SETTING", "PERSON_TABLES", "statements", "enable", "grant_site_role"
 SETTING = "competency_graph.structures"
 #: tables holding one person's record, filtered through the person's structure
 PERSON_TABLES = ("positioning_events", "evidence", "followups", "contracts", "experiences", "assignments",
-                 "erasure_requests")
+                 "erasure_requests", "person_archive", "held_certifications", "validation_events")
 _SERVED = f"string_to_array(current_setting('{SETTING}', true), ',')"
 
 
@@ -36,6 +36,7 @@ def statements() -> list[str]:
         policy(table, f"{table}_by_structure",
                f"person_id IN (SELECT id FROM people WHERE structure_id = ANY ({_SERVED}))")
     policy("endorsements", "endorsements_by_structure", "evidence_id IN (SELECT id FROM evidence)")
+    policy("evidence_withdrawals", "evidence_withdrawals_by_structure", "evidence_id IN (SELECT id FROM evidence)")
     policy("followup_participants", "followup_participants_by_structure", "followup_id IN (SELECT id FROM followups)")
     return sql
 
