@@ -137,7 +137,7 @@ if oidc_configured():
     st.subheader(t("sign_in.oidc_title"))
     if st.user.is_logged_in:
         email = str(st.user.get("email") or "")
-        st.caption(t("sign_in.oidc_as", email=email))
+        st.caption(t("sign_in.oidc_as", email=md_escape(email)))
         go, other = st.columns(2)
         if go.button(t("sign_in.oidc_continue"), key="oidc_continue", type="primary"):
             try:
