@@ -9,6 +9,7 @@ import streamlit as st
 from competency_graph.services import accounts, cache, coassess
 from competency_graph.services.coassess import Change
 from competency_graph.ui import session
+from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import t
 
 FLASH = "workshop_flash"
@@ -96,10 +97,10 @@ if submitted:
     messages = []
     for p, outcome in coassess.save_group(ctx, identity, answers).items():
         if isinstance(outcome, int):
-            messages.append(t("workshop.saved", person=names[p], count=outcome))
+            messages.append(t("workshop.saved", person=md_escape(names[p]), count=outcome))
         else:
             details = "; ".join(outcome.details)
-            messages.append("!" + t("workshop.refused", person=names[p], message=outcome.message_fr
+            messages.append("!" + t("workshop.refused", person=md_escape(names[p]), message=outcome.message_fr
                                     + (f" ({details})" if details else "")))
     st.session_state[FLASH] = messages or [t("grid.nothing")]
     st.rerun()
