@@ -53,8 +53,15 @@ def level_iri(item_id: str, rank: int) -> str:
     return f"{mint_iri(item_id)}/level/{int(rank)}"
 
 
-def scheme_iri(referential_id: str, version: str) -> str:
-    """The IRI of one version of a referential (a ``skos:ConceptScheme``)."""
+def scheme_iri(referential_id: str, version: str | None) -> str:
+    """The IRI of one version of a referential (a ``skos:ConceptScheme``); without ``version``, the stable IRI
+    of a register that is re-imported in place (RNCP, ROME: the import date is ``owl:versionInfo`` only).
+
+    >>> scheme_iri("rncp-import", None)
+    'https://w3id.org/competency-graph/id/scheme/rncp-import'
+    """
+    if version is None:
+        return f"{BASE_IRI}scheme/{quote(referential_id, safe='-')}"
     return f"{BASE_IRI}scheme/{quote(referential_id, safe='-')}/{quote(str(version), safe='.-')}"
 
 
