@@ -693,6 +693,21 @@ def import_rncp_cmd(
         typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+@app.command("import-esco")
+def import_esco_cmd(
+    path: Annotated[Path, typer.Argument(help="ROME ↔ ESCO correspondence CSV (code_rome / code_ogr, uri_esco).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Directory for esco-mapping.json (default: data dir).")] = None,
+) -> None:
+    """Import a ROME ↔ ESCO correspondence table as SKOS mapping links (docs/esco-mapping.md)."""
+    from .importers.esco import EscoImportError, import_esco_mapping
+
+    try:
+        counts = import_esco_mapping(path, output)
+    except EscoImportError as exc:
+        _fail(str(exc))
+    typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
 from .cli_badges import badge_app  # noqa: E402  (sub-commands: badge issuer / rotate-key / verify)
 
 app.add_typer(badge_app, name="badge")
