@@ -7,6 +7,7 @@ import pytest
 from competency_graph.exports.pdf import evidence_pdf, find_font, followup_pdf, portfolio_pdf
 
 MASTERED = ("rectec:C01", "rectec:C04", "rae:agent-de-restauration/A1")  # as set up in conftest.py
+RECOGNISED = ("rectec:C01", "rae:agent-de-restauration/A1")  # C04: the person's own level 3 only
 NOT_MASTERED = ("rae:agent-de-restauration/A2",)
 
 
@@ -31,7 +32,8 @@ def test_portfolio_lists_only_what_is_mastered(repo, person, shipped_bundle):
         assert _has(data, shipped_bundle.items[item].label), item
     for item in NOT_MASTERED + ("rectec:C02",):
         assert not _has(data, shipped_bundle.items[item].label), item
-    assert _has(data, "version 2019") and _has(data, "cercle / niveau 2")  # the accompanist's level
+    assert _has(data, "version 2019") and _has(data, "cercle 2 : ")  # the accompanist's level, with its meaning
+    assert not _has(data, "rectec:") and not _has(data, "rae:agent")  # no internal identifier printed
     assert _has(data, "Signatures")
     assert b"/Lang" in data and _has(data, "Portefeuille de comp")
 
@@ -44,7 +46,7 @@ def test_evidence_and_followup(repo, person, shipped_bundle):
         assert _has(data, text), text
     data = _plain(followup_pdf, repo, shipped_bundle, person, dt.date(2025, 1, 20), dt.date(2025, 3, 31))
     assert _has(data, "Premier point") and not _has(data, "Bilan : progr")
-    assert _has(data, "non positionné -> acquis")  # A1, acquired on 10/03
+    assert _has(data, "non positionn") and _has(data, "-> acquis")  # A1, acquired on 10/03
     assert _has(data, "ESAT Les Ateliers")
 
 
@@ -109,11 +111,17 @@ def test_portfolio_text_as_extracted(app_pdfs, shipped_bundle):
         assert shipped_bundle.items[item].label in text, item
     for item in NOT_MASTERED + ("rectec:C02",):
         assert shipped_bundle.items[item].label not in text, item
-    assert "Organiser son activité — cercle / niveau 2" in text  # accompanist's word over the person's level 1
+    flat = " ".join(text.split())
+    assert "Organiser son activité — cercle 2 : " in flat  # accompanist's word over the person's level 1
     assert "(Agent de restauration)" in text
-    order = [text.index(s) for s in ("Identité", "Compétences reconnues", "Carte des compétences", "Signatures")]
+    order = [text.index(s) for s in ("Identité", "Compétences reconnues", "Ce que signifient les niveaux",
+                                     "Auto-positionnements de la personne", "Carte des compétences", "Signatures")]
     assert order == sorted(order)  # reading order follows the page
-    assert "2/4" in text and "3/4" in text  # the drawn map's rows (C01 circle 2, C04 circle 3)
+    recognised = text[text.index("Compétences reconnues"):text.index("Auto-positionnements")]
+    own = shipped_bundle.items["rectec:C04"].label
+    assert own not in recognised and own in text[text.index("Auto-positionnements"):]  # never shown as recognised
+    assert "2/4" in text and "3/4" not in text  # the map shows recognised levels only (C01 circle 2)
+    assert "rectec:" not in text and "rae:" not in text
 
 
 def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
@@ -122,12 +130,14 @@ def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
                      "« Travail soigné et régulier »", "Observé en atelier cuisine", "Observation, 01/03/2025",
                      "tuteur·rice", shipped_bundle.items["rectec:C01"].label):
         assert expected in text, expected
+    assert "rectec:" not in text and "rae:" not in text
     text = _pypdf_text(app_pdfs["followup"])
     assert "Période du 20/01/2025 au 31/03/2025." in text
     assert "01/02/2025 — Entretien de suivi (tenu)" in text and "Premier point : objectifs fixés" in text
     assert "01/04/2025" not in text and "Bilan" not in text  # outside the period
-    assert "Préparer des plats simples (Agent de restauration) : non positionné → acquis" in text
-    assert "Organiser son activité : cercle / niveau 1 → cercle / niveau 2" in text
+    flat = " ".join(text.split())
+    assert "Préparer des plats simples (Agent de restauration) non positionné → acquis" in flat
+    assert "Organiser son activité cercle 1 : " in flat and "→ cercle 2 : " in flat
 
 
 @pytest.mark.parametrize("name, title", [("portfolio", "Portefeuille de compétences — attestation descriptive"),
@@ -141,7 +151,7 @@ def test_pdfs_are_tagged_and_titled(app_pdfs, name, title):
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a pypdf BooleanObject
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712
     types = _struct_types(data)
-    assert types[0] == "/H1" and "/H2" in types and types.count("/P") >= 5
+    assert types[0] == "/H1" and "/H2" in types and types.count("/P") >= 4
 
     def titles(entries):
         for entry in entries:
@@ -186,5 +196,4 @@ def test_each_map_line_has_a_text_alternative(app_pdfs):
     document = root["/StructTreeRoot"]["/K"]
     document = document[0].get_object() if isinstance(document, list) else document.get_object()
     figures = [k.get_object() for k in document["/K"] if k.get_object()["/S"] == "/Figure"]
-    assert [str(f["/Alt"]) for f in figures] == ["Organiser son activité : cercle 2 atteint sur 4",
-                                                 "Mobiliser des ressources mathématiques : cercle 3 atteint sur 4"]
+    assert [str(f["/Alt"]) for f in figures] == ["Organiser son activité : cercle 2 atteint sur 4"]
