@@ -26,6 +26,7 @@ def page(path: str, key: str, icon: str, url: str) -> st.Page:
 
 SIGN_IN = page("sign_in.py", "page.sign_in", "🔑", "connexion")
 REFERENTIALS = page("referentials.py", "page.referentials", "📚", "referentiels")
+PEOPLE = page("people.py", "page.people", "👤", "personnes")
 NAVIGATION = {
     "candidate": {"nav.section.candidate": [
         page("candidate_position.py", "page.position", "✋", "me-positionner"),
@@ -36,9 +37,14 @@ NAVIGATION = {
     "accompanist": {
         "nav.section.accompanist": [
             page("accompanist_candidates.py", "page.candidates", "👥", "mes-candidats"),
+            PEOPLE,
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
+            page("accompanist_grid.py", "page.grid", "🧮", "co-evaluation-grille"),
+            page("accompanist_workshop.py", "page.workshop", "👫", "atelier-grille-groupe"),
+            page("accompanist_validation.py", "page.validation", "✅", "validation"),
             page("accompanist_dossier.py", "page.dossier", "🗂️", "dossier-de-preuves"),
             page("accompanist_followup.py", "page.followup", "📅", "suivi"),
+            page("accompanist_interviews.py", "page.interviews", "🗓️", "entretiens"),
             page("accompanist_guidance.py", "page.guidance", "🧭", "objectif-et-parcours"),
             page("accompanist_exports.py", "page.exports", "📤", "exports"),
         ],
@@ -50,18 +56,28 @@ NAVIGATION = {
     },
     "admin": {
         "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration"),
-                              page("admin_users.py", "page.admin_users", "🔐", "utilisateurs")],
+                              page("admin_users.py", "page.admin_users", "🔐", "utilisateurs"),
+                              PEOPLE,
+                              page("caseload_dashboard.py", "page.dashboard", "📊", "tableau-de-suivi")],
         "nav.section.referentials": [REFERENTIALS],
     },
 }
+# Security round 2: every role has a page to change its own password.
+ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe")
+for _sections in NAVIGATION.values():
+    _sections["nav.section.account"] = [ACCOUNT]
 
-apply_style(session.easy_read())
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo
-    identity = session.current_identity()  # checks the session token at every run
+    identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
+    apply_style(session.easy_read(), session.text_size())
     sections = NAVIGATION.get(identity.role, {}) if identity else {}
     pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
     current = st.navigation(pages)
     session.sidebar(identity)
+    script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
+    if script:
+        with st.sidebar:
+            st.html(script, unsafe_allow_javascript=True)
     with errors.guard(current.url_path or "home"):
         current.run()

@@ -1,14 +1,16 @@
-"""Accompanist: the assigned candidates with status, positioning, divergences and next interview."""
+"""Accompanist: the caseload dashboard (progress, divergences, next and overdue interviews, recommendation),
+filterable and exportable, then one candidate's file (objective, experience, contracts, certifications held) and
+the way to co-positioning."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from competency_graph.services import cache, caseload
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_date
-from competency_graph.ui.i18n import label, t
+from competency_graph.ui.caseload_table import filters, table
+from competency_graph.ui.i18n import t
+from competency_graph.ui.person_file import render as person_file
 
 ctx = cache.context()
 identity = session.require_role("accompanist")
@@ -16,20 +18,12 @@ st.title(t("candidates.title"))
 rows = caseload.caseload(ctx, identity)
 if not rows:
     st.info(t("candidates.none"))
+    st.page_link("app_pages/people.py", label=t("caseload.add_people"), icon="➕")
     st.stop()
 
-frame = pd.DataFrame([{
-    t("candidates.col.name"): r.name,
-    t("candidates.col.status"): label("status", r.status),
-    t("candidates.col.target"): r.target_label or (t("candidates.unknown_target", id=r.target_id) if r.target_id
-                                                   else t("candidates.no_target")),
-    t("candidates.col.positioned"): f"{r.positioned} / {r.rectec_total}",
-    t("candidates.col.divergences"): f"⚠️ {r.divergences}" if r.divergences else "0",
-    t("candidates.col.last"): fr_date(r.last_positioning),
-    t("candidates.col.next"): fr_date(r.next_interview),
-} for r in rows])
-st.dataframe(frame, hide_index=True, width="stretch", column_config={
-    t("candidates.col.divergences"): st.column_config.TextColumn(help=t("candidates.divergence_help"))})
+kept = filters(rows, key="mine", by_structure=False)
+st.caption(t("caseload.count", shown=len(kept), total=len(rows)))
+table(kept, key="mine", by_structure=False, file_stem="mes-candidats")
 
 names = {r.person_id: r.name for r in rows}
 ids = list(names)
@@ -40,3 +34,6 @@ chosen = left.selectbox(t("candidates.open"), ids, index=ids.index(current) if c
 if right.button(t("candidates.go"), type="primary", key="go", width="stretch"):
     session.select_person(chosen)
     st.switch_page("app_pages/accompanist_copositioning.py")
+if chosen != current:
+    session.select_person(chosen)
+person_file(ctx, identity, chosen)

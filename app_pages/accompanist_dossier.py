@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from competency_graph.services import cache, evidence, people, positioning
+from competency_graph.services import cache, coassess, evidence, people, positioning
 from competency_graph.store import StoreError
 from competency_graph.store.models import ENDORSER_RELATIONS, RAE_MODALITIES
 from competency_graph.ui import session
@@ -16,9 +16,48 @@ from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, fr_number, md_escape
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.pickers import person_picker
+from competency_graph.ui.proofs import show_file
 
 FLASH = "dossier_flash"
-IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+
+def correct_proof(record) -> None:
+    """Withdraw a proof, or replace it by a new one: append-only (the old one stays for the audit)."""
+    with st.popover(t("proof.correct")):
+        with st.form(f"fix-{record.id}", clear_on_submit=True):
+            reason = st.text_input(t("proof.reason"), max_chars=2000, key=f"fix-reason-{record.id}")
+            new_title = st.text_input(t("proof.replace_title"), max_chars=300, key=f"fix-title-{record.id}")
+            new_text = st.text_area(t("proof.replace_text"), max_chars=5000, key=f"fix-text-{record.id}")
+            new_file = st.file_uploader(t("proof.replace_file"), key=f"fix-file-{record.id}")
+            withdraw = st.form_submit_button(t("proof.withdraw"))
+            replace = st.form_submit_button(t("proof.replace"), type="primary")
+    if not (withdraw or replace):
+        return
+    try:
+        if replace:
+            if not new_title.strip():
+                st.warning(t("evidence.title_missing"))
+                return
+            # a new file keeps the proof's kind (a photo stays a photo); words alone make an observation
+            if new_file is not None:
+                kind = record.kind if record.kind in ("photo", "document", "attestation") else "document"
+            else:
+                kind = "observation"
+            new = evidence.add_proof(ctx, identity, person.id, kind, new_title.strip(), item_id=record.item_id,
+                                     description=new_text or None, content=new_file,
+                                     filename=new_file.name if new_file is not None else None,
+                                     rae_modality=record.rae_modality, evidence_date=record.evidence_date)
+            coassess.replace_proof(ctx, identity, person.id, record.id, new.id, reason=reason)
+            st.session_state[FLASH] = t("proof.replaced")
+        else:
+            coassess.withdraw_proof(ctx, identity, person.id, record.id, reason=reason)
+            st.session_state[FLASH] = t("proof.withdrawn")
+    except StoreError as error:
+        show_refusal(error)
+    else:
+        st.rerun()
+
 
 ctx = cache.context()
 identity = session.require_role("accompanist")
@@ -35,6 +74,10 @@ columns = st.columns(len(RAE_MODALITIES) + 1)
 for column, modality in zip(columns, [*RAE_MODALITIES, None], strict=True):
     count = sum(1 for r in all_records if r.rae_modality == modality)
     column.metric(label("rae_modality", modality or "none"), fr_number(count))
+
+withdrawn = coassess.withdrawn_proofs(ctx, identity, person.id)
+if withdrawn:
+    st.caption(t("proof.withdrawn_count", count=len(withdrawn)))
 
 items = positioning.rectec_ids(ctx)
 trades = people.candidate_trades(ctx.bundle, person)
@@ -57,15 +100,11 @@ for item_id in shown_items:
                 st.text(record.description)
             if record.url:
                 st.text(record.url)
-            if record.file_sha256:
-                content, media_type = evidence.proof_file(ctx, record.id)
-                if media_type in IMAGES:
-                    st.image(content, width=200, alt=record.title)
-                st.download_button(t("evidence.open_file"), content, file_name=f"preuve-{record.id[:8]}",
-                                   mime=media_type, key=f"dl-{record.id}")
+            show_file(ctx, record, width=200, download_key=f"dl-{record.id}")
             for e in record.endorsements:
                 st.caption(t("evidence.endorsed_by", name=md_escape(e.endorser_name),
                              relation=label("relation", e.relation), statement=md_escape(e.statement or "")))
+            correct_proof(record)
 
 left, right = st.columns(2)
 with left, st.container(border=True):

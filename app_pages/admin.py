@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, referentials
+from competency_graph.services import accounts, cache, referentials
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
 from competency_graph.ui.formats import fr_date, fr_number, fr_percent, fr_size
@@ -133,7 +133,8 @@ with st.container(border=True):
 
 with st.container(border=True):
     st.subheader(t("admin.users"))
+    # Through the guard: only the accounts of the structures this admin administers, and the read is logged.
     st.dataframe(pd.DataFrame([{
         t("admin.col.login"): u.login, t("admin.col.name"): u.display_name,
         t("admin.col.roles"): ", ".join(sorted({label("role", r) for _, r in u.roles})),
-    } for u in ctx.repo.list_users()]), hide_index=True, width="stretch")
+    } for u in accounts.guard_for(ctx, identity).list_users()]), hide_index=True, width="stretch")

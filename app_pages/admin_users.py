@@ -21,7 +21,7 @@ from competency_graph.store.security_models import AUDIT_ACTIONS
 from competency_graph.store import StoreError
 from competency_graph.ui import session
 from competency_graph.ui.errors import show_refusal
-from competency_graph.ui.formats import fr_date, fr_datetime
+from competency_graph.ui.formats import fr_date, fr_datetime, md_escape
 from competency_graph.ui.i18n import label, t
 
 ROLES = accounts.ROLES
@@ -86,7 +86,7 @@ with tab_users:
         else:
             act(lambda: guard.create_account(login.strip(), name.strip(), structure_id, role, password,
                                              person_id=person_id or None),
-                lambda created: t("users.created", login=created.login))
+                lambda created: t("users.created", login=md_escape(created.login)))
 
     left, right = st.columns(2)
     user_names = {u.id: f"{u.display_name} ({u.login})" for u in users}
@@ -183,14 +183,25 @@ with tab_rgpd:
 
         st.subheader(t("users.erase"))
         st.warning(t("users.erase_warning"))
+        st.caption(t("users.erase_help"))
+        waiting = guard.pending_erasures()
+        if waiting:
+            st.info(t("users.erase_pending", names=", ".join(sorted({md_escape(person_names.get(p.person_id, "?"))
+                                                                     for p in waiting}))))
+        if st.button(t("users.erase_request_button"), key="r_request"):
+            act(lambda: guard.request_erasure(chosen), lambda _: t("users.erase_requested"))
         confirm = st.text_input(t("users.erase_confirm", word=t("users.erase_word")), key="r_confirm")
-        if st.button(t("users.erase_button"), key="r_erase", type="primary"):
+        if st.button(t("users.erase_confirm_button"), key="r_erase", type="primary"):
             if confirm.strip() != t("users.erase_word"):
                 st.error(t("users.erase_not_confirmed", word=t("users.erase_word")))
             else:
-                st.session_state[ERASED] = guard.erase_person(chosen)
-                st.session_state.pop(EXPORT_RESULT, None)
-                st.rerun()
+                try:
+                    st.session_state[ERASED] = guard.erase_person(chosen)
+                except StoreError as error:
+                    show_refusal(error)
+                else:
+                    st.session_state.pop(EXPORT_RESULT, None)
+                    st.rerun()
 
     st.subheader(t("users.erasures"))
     erasures = guard.erasures()

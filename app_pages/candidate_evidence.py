@@ -11,6 +11,7 @@ from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, fr_number, md_escape
 from competency_graph.ui.i18n import label, t
+from competency_graph.ui.proofs import IMAGES, show_file
 
 FLASH = "evidence_flash"
 
@@ -61,7 +62,7 @@ with st.container(border=True):
             except StoreError as error:
                 show_refusal(error)
             else:
-                st.session_state[FLASH] = t("evidence.added", title=record.title)
+                st.session_state[FLASH] = t("evidence.added", title=md_escape(record.title))
                 st.rerun()
 
 st.subheader(t("evidence.mine"))
@@ -76,9 +77,8 @@ for item_id, records in grouped.items():
             st.markdown(f"**{md_escape(record.title)}**")
             st.caption(t("evidence.meta", picto=t(f"evidence_picto.{record.kind}"),
                          kind=label("evidence_kind", record.kind), date=fr_date(record.evidence_date, long=True)))
-            if record.media_type in ("image/png", "image/jpeg", "image/gif", "image/webp") and record.file_sha256:
-                content, _ = evidence.proof_file(ctx, record.id)
-                st.image(content, width=220, alt=record.title)
+            if record.media_type in IMAGES and record.file_sha256:
+                show_file(ctx, record, width=220)
             elif record.file_sha256 and not easy:
                 st.caption(t("evidence.file_info", type=record.media_type or "?",
                              size=fr_number((record.size or 0) / 1024, 1)))

@@ -8,16 +8,20 @@ from competency_graph.security import accounts as security_accounts
 from competency_graph.security.errors import AuthError
 from competency_graph.services import accounts, cache
 from competency_graph.ui import session
+from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import label, t
+from competency_graph.ui.password_form import change_password_form
 
 ROLE_PICTOS = {"candidate": "🙂", "accompanist": "🤝", "trainer": "🧩", "admin": "🛠️"}
 # After a password sign-in of a user with several roles: the session and the roles to pick from. (A comment,
 # not an attribute docstring: Streamlit's "magic" would print a bare string on the page.)
 PENDING = "pending_sign_in"
+# A sign-in whose password was chosen by someone else: it must be changed before any role opens.
+MUST_CHANGE = "must_change_password"
 
 
 def option(account: accounts.Account) -> str:
-    return t("sign_in.option", picto=ROLE_PICTOS.get(account.role, ""), name=account.display_name,
+    return t("sign_in.option", picto=ROLE_PICTOS.get(account.role, ""), name=md_escape(account.display_name),
              role=label("role", account.role))
 
 
@@ -30,8 +34,11 @@ def oidc_configured() -> bool:
 
 
 def finish(signed: accounts.SignedIn) -> None:
-    """Open the only role, or let the user pick one of several."""
-    if len(signed.accounts) == 1:
+    """Ask for a new password first when an admin chose it; then open the only role, or let the user pick
+    one of several."""
+    if signed.must_change:
+        st.session_state[MUST_CHANGE] = signed
+    elif len(signed.accounts) == 1:
         only = signed.accounts[0]
         session.sign_in(accounts.identity_for(ctx, only.user_id, only.role), signed.token)
     else:
@@ -39,10 +46,18 @@ def finish(signed: accounts.SignedIn) -> None:
     st.rerun()
 
 
+def client_address() -> str | None:
+    """Where the attempt comes from, for throttling (the reverse proxy's address when there is one)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (tests)
+        return None
+    return address if isinstance(address, str) and address else None
+
+
 def refusal(error: AuthError) -> str:
-    """A French message that never says whether the login or the password was wrong."""
-    if error.code == "account_locked":
-        return t("sign_in.locked", minutes=security_accounts.LOCK_MINUTES)
+    """A French message that never says whether the login or the password was wrong, nor whether the
+    account is locked (one message for every refusal)."""
     if error.code == "not_authorised":
         return t("sign_in.not_authorised")
     if error.code == "no_role":
@@ -56,6 +71,15 @@ st.write(t("app.tagline"))
 notice = session.pop_notice()
 if notice:
     st.warning(t(notice))
+
+forced: accounts.SignedIn | None = st.session_state.get(MUST_CHANGE)
+if forced is not None:
+    st.warning(t("password.forced"))
+    changed = change_password_form(ctx, forced.accounts[0].user_id, key="forced_password", old_token=forced.token)
+    if changed is not None:
+        st.session_state.pop(MUST_CHANGE, None)
+        finish(changed)
+    st.stop()
 
 pending: accounts.SignedIn | None = st.session_state.get(PENDING)
 if pending is not None:
@@ -98,7 +122,7 @@ if sent:
         st.warning(t("sign_in.missing"))
     else:
         try:
-            signed = accounts.password_sign_in(ctx, login, password)
+            signed = accounts.password_sign_in(ctx, login, password, client=client_address())
         except AuthError as error:
             st.error(refusal(error))
         else:
@@ -113,7 +137,7 @@ if oidc_configured():
         go, other = st.columns(2)
         if go.button(t("sign_in.oidc_continue"), key="oidc_continue", type="primary"):
             try:
-                finish(accounts.external_sign_in(ctx, email))
+                finish(accounts.external_sign_in(ctx, email, email_verified=st.user.get("email_verified") is True))
             except AuthError as error:
                 st.error(refusal(error))
         if other.button(t("sign_in.oidc_other"), key="oidc_logout"):

@@ -483,7 +483,11 @@ def restore_cmd(
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             kept = backup(url, current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}"))
             typer.echo(f"Base actuelle conservée / current database kept: {kept}", err=True)
-        restore(path, url)
+        again = restore(path, url)
+        if again:
+            typer.echo(f"Attention : {again} personne(s) effacée(s) après cette sauvegarde y figuraient encore ; "
+                       f"effacée(s) à nouveau. / Warning: {again} person(s) erased after this backup were "
+                       "erased again.", err=True)
     except SecurityError as exc:
         _fail(exc.message_fr)
     from .store.engine import upgrade
@@ -576,7 +580,7 @@ def create_user_cmd(
             user = r.create_user(login, name, person_id=person)
             r.grant_role(user.id, structure, role)
             audit.record(r, None, "create", "user", record_id=user.id, structure_id=structure)
-            set_password(r, user.id, password)
+            set_password(r, user.id, password, must_change=True)  # a first password: changed at first sign-in
             return user.id
         # One transaction: a refused role or structure leaves no account behind.
         user_id = repo.transaction(create)
@@ -601,7 +605,8 @@ def set_password_cmd(
     repo = _open_repository()
     try:
         user = _existing_user(repo, login)
-        set_password(repo, user.id, _read_password(login, password_stdin))
+        # Chosen by the operator, not the user: changed at the next sign-in.
+        set_password(repo, user.id, _read_password(login, password_stdin), must_change=True)
     except (StoreError, SecurityError) as exc:
         _store_failure(exc)
     finally:
@@ -616,7 +621,8 @@ def grant_role_cmd(
     structure: Annotated[str, typer.Option("--structure", help="Structure id where the role applies.")],
     revoke: Annotated[bool, typer.Option("--revoke", help="Take the role away instead.")] = False,
 ) -> None:
-    """Give (or with --revoke take away) a role in a structure to an existing account."""
+    """Give (or with --revoke take away) a role in a structure to an existing account (audited)."""
+    from .security import audit
     from .store import StoreError
     from .store.models import USER_ROLES
 
@@ -625,7 +631,12 @@ def grant_role_cmd(
     repo = _open_repository()
     try:
         user = _existing_user(repo, login)
-        record = (repo.revoke_role if revoke else repo.grant_role)(user.id, structure, role)
+
+        def change(r):
+            changed = (r.revoke_role if revoke else r.grant_role)(user.id, structure, role)
+            audit.record(r, None, "change", "user", record_id=user.id, structure_id=structure)
+            return changed
+        record = repo.transaction(change)  # the role change and its audit entry together
     except StoreError as exc:
         _store_failure(exc)
     finally:

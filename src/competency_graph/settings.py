@@ -6,9 +6,41 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["project_root", "data_dir", "database_url", "referential_dirs", "imported_referentials_dir",
-           "shipped_referentials_dir", "shapes_dir",
+__all__ = ["project_root", "data_dir", "database_url", "referential_dirs", "imported_referentials_dir", "mode",
+           "check", "SettingsError", "MODES", "MODE_ENV", "shipped_referentials_dir", "shapes_dir",
            "shape_files", "ShapesMissing"]
+
+MODE_ENV = "COMPETENCY_GRAPH_MODE"
+#: ``demo``: the demonstration database and its passwordless accounts; ``production``: real records only
+MODES = ("demo", "production")
+
+
+class SettingsError(ValueError):
+    """A setting of the environment that is not understood: the app refuses to start (never guesses)."""
+
+    def __init__(self, message_fr: str) -> None:
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+
+
+def mode() -> str:
+    """``demo`` (unset or empty) or ``production``; any other value raises :class:`SettingsError` so that a
+    typo (``prod``) cannot leave a production site in demo mode with passwordless accounts."""
+    value = os.environ.get(MODE_ENV, "").strip().lower()
+    if not value:
+        return "demo"
+    if value not in MODES:
+        raise SettingsError(f"{MODE_ENV}={value!r} inconnu : valeurs possibles « demo » ou « production ».")
+    return value
+
+
+def check() -> None:
+    """Validate the settings at start (raises :class:`SettingsError`): the mode, the database URL's scheme."""
+    mode()
+    url = database_url()
+    if not url.startswith(("sqlite:", "postgresql", "postgres:")):
+        raise SettingsError("COMPETENCY_GRAPH_DATABASE_URL : seules les bases SQLite et PostgreSQL sont prises "
+                            "en charge.")
 
 
 def project_root() -> Path:

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .limits import LimitExceeded, yaml_events
 from .problems import Location, Problem
 
 __all__ = ["Positions", "read_positioned"]
@@ -23,6 +24,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 
 _MAX_NODES = 2_000_000
+_MIN_BUDGET = 50_000
+_EXPANSION = 8
 
 
 def _location(path: str, node: yaml.Node) -> Location:
@@ -33,6 +36,10 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
     """Parse one YAML document; never raises on bad input, returns problems instead."""
     positions: Positions = {}
     problems: list[Problem] = []
+    try:  # size and depth first: libyaml's composer recurses in C and would crash the process
+        events = yaml_events(text)
+    except LimitExceeded as exc:
+        return None, positions, [Problem("yaml-syntax", exc.message_fr, Location(path, 1, 1))]
     try:
         loader = _Loader(text)
         try:
@@ -54,7 +61,9 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
     yaml.constructor.SafeConstructor.__init__(constructor)
 
     active: set[int] = set()  # nodes being built: an alias back to one of them is a recursive document
-    budget = [_MAX_NODES]  # aliases can make a small text expand exponentially ("billion laughs")
+    # Aliases can make a small text expand exponentially ("billion laughs"): the nodes built may not exceed a
+    # few times the nodes written (merge keys and a few shared blocks stay well within).
+    budget = [min(_MAX_NODES, max(_MIN_BUDGET, _EXPANSION * events))]
 
     class _Refused(Exception):
         pass
@@ -62,7 +71,8 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
     def build(node: yaml.Node, key_path: tuple[Any, ...]) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            problems.append(Problem("yaml-syntax", f"document too large once aliases are expanded (> {_MAX_NODES} nodes)",
+            problems.append(Problem("yaml-syntax", "document too large once aliases are expanded "
+                                    f"(> {_MIN_BUDGET} nodes or {_EXPANSION}x the nodes written)",
                                     _location(path, node)))
             raise _Refused
         if id(node) in active:

@@ -132,8 +132,8 @@ def test_candidate_next_step_in_plain_words_with_read_aloud():
 def test_accompanist_candidates_list_and_open_copositioning():
     at = open_page("accompanist", "accompanist_candidates")
     frame = at.dataframe[0].value
-    assert set(frame["Candidat·e"]) == {"Julien (démo)", "Léa (démo)", "Samir (démo)"}
-    assert "Divergences" in frame.columns
+    assert set(frame["Nom"]) == {"Julien (démo)", "Léa (démo)", "Samir (démo)"}
+    assert "Divergences à discuter" in frame.columns
     at.selectbox(key="open_person").set_value("demo-samir")
     at.button(key="go").click().run()
     assert not at.exception

@@ -112,6 +112,14 @@ def test_competency_map_has_12_sectors_4_circles_and_pole_colours(bundle):
     axis = fig.layout.polar.angularaxis  # one label per sector, at the angle of its bar
     assert len(axis.ticktext) == 12 and list(axis.tickvals) == [i * 30 for i in range(12)]
     assert sorted(a for b in bars for a in b.theta) == list(axis.tickvals)
+    # whole labels, numbered, wrapped, never cut nor identical (two start with "Prendre en compte les")
+    flat = [text.replace("<br>", " ") for text in axis.ticktext]
+    assert flat == [f"{r.number}. {r.label}" for r in rows] and len(set(flat)) == 12
+    assert all("…" not in text for text in axis.ticktext)
+    assert "🌱" in fig.layout.polar.radialaxis.ticktext[0] and "⭐" in fig.layout.polar.radialaxis.ticktext[3]
+    big = competency_map(rows, big=True)
+    assert big.layout.polar.angularaxis.tickfont.size > axis.tickfont.size  # easy-read: chart text grows
+    assert big.layout.font.size > fig.layout.font.size and big.layout.height > fig.layout.height
 
 
 def test_course_links_csv_is_excel_ready_and_neutralises_formulas():

@@ -10,10 +10,13 @@ import pytest
 
 from competency_graph.store import Repository
 from competency_graph.store.catalog import StaticCatalog
+from competency_graph.store.validations import record_validation
 
 UTC = dt.timezone.utc
-MASTERED = ("rectec:C01", "rectec:C04", "rae:agent-de-restauration/A1")
-NOT_MASTERED = ("rae:agent-de-restauration/A2",)
+#: validated (co-positioned, then validated on a proof): the only items recognised
+VALIDATED = ("rectec:C01", "rae:agent-de-restauration/A1")
+#: only the person's own word (C04 at circle 3, A2 "in progress"): never recognised
+SELF_ONLY = ("rectec:C04", "rae:agent-de-restauration/A2")
 
 
 def _catalog(bundle) -> StaticCatalog:
@@ -47,8 +50,13 @@ def person(repo: Repository) -> str:
     ev = repo.add_evidence(p.id, "observation", "Mise en place du poste (photo)", item_id="rectec:C01",
                            description="Observé en atelier cuisine", evidence_date=dt.date(2025, 3, 1))
     repo.endorse(ev.id, "Mme Tutrice", "tutor", statement="Travail soigné et régulier")
-    repo.add_evidence(p.id, "attestation", "Attestation de stage", item_id="rae:agent-de-restauration/A1",
-                      evidence_date=dt.date(2025, 3, 2))
+    stage = repo.add_evidence(p.id, "attestation", "Attestation de stage", item_id="rae:agent-de-restauration/A1",
+                              evidence_date=dt.date(2025, 3, 2))
+    record_validation(repo, p.id, "rectec:C01", modality="montrer", evidence_ids=[ev.id], author_id=None,
+                      validated_on=dt.date(2025, 3, 15))
+    record_validation(repo, p.id, "rae:agent-de-restauration/A1", modality="expliquer", evidence_ids=[stage.id],
+                      author_id=None, validator_role="jury", validator_name="Jury RAE du 15/03",
+                      validated_on=dt.date(2025, 3, 15))
     repo.record_followup(p.id, "follow_up", dt.date(2025, 2, 1), notes="Premier point : objectifs fixés")
     repo.record_followup(p.id, "follow_up", dt.date(2025, 4, 1), notes="Bilan : progrès en organisation")
     return p.id

@@ -6,9 +6,11 @@ import pytest
 
 from competency_graph.exports.pdf import evidence_pdf, find_font, followup_pdf, portfolio_pdf
 
-MASTERED = ("rectec:C01", "rectec:C04", "rae:agent-de-restauration/A1")  # as set up in conftest.py
-RECOGNISED = ("rectec:C01", "rae:agent-de-restauration/A1")  # C04: the person's own level 3 only
-NOT_MASTERED = ("rae:agent-de-restauration/A2",)
+#: as set up in conftest.py (not imported: several test folders have a conftest module)
+VALIDATED = ("rectec:C01", "rae:agent-de-restauration/A1")
+SELF_ONLY = ("rectec:C04", "rae:agent-de-restauration/A2")
+
+SELF_HEADING = "Ce que la personne dit d'elle-même (auto-positionnement, non reconnu)"
 
 
 def _text(data: bytes) -> bytes:
@@ -24,15 +26,15 @@ def _plain(fn, *args, **kw) -> bytes:
     return fn(*args, _unicode_font=False, _compress=False, **kw)
 
 
-def test_portfolio_lists_only_what_is_mastered(repo, person, shipped_bundle):
+def test_portfolio_lists_only_what_is_validated(repo, person, shipped_bundle):
     data = _plain(portfolio_pdf, repo, shipped_bundle, person, with_map=False)
     assert data.startswith(b"%PDF")
     assert _has(data, "ESAT Les Ateliers d'Émeraude") and _has(data, "Zoé Martin-Lefèvre")
-    for item in MASTERED:
+    for item in VALIDATED + SELF_ONLY:
         assert _has(data, shipped_bundle.items[item].label), item
-    for item in NOT_MASTERED + ("rectec:C02",):
-        assert not _has(data, shipped_bundle.items[item].label), item
-    assert _has(data, "version 2019") and _has(data, "cercle 2 : ")  # the accompanist's level, with its meaning
+    assert not _has(data, shipped_bundle.items["rectec:C02"].label)
+    assert _has(data, "version 2019") and _has(data, "cercle / niveau 2")  # the validated level
+    assert _has(data, "Ce niveau signifie : ")  # and what it means
     assert not _has(data, "rectec:") and not _has(data, "rae:agent")  # no internal identifier printed
     assert _has(data, "Signatures")
     assert b"/Lang" in data and _has(data, "Portefeuille de comp")
@@ -46,7 +48,7 @@ def test_evidence_and_followup(repo, person, shipped_bundle):
         assert _has(data, text), text
     data = _plain(followup_pdf, repo, shipped_bundle, person, dt.date(2025, 1, 20), dt.date(2025, 3, 31))
     assert _has(data, "Premier point") and not _has(data, "Bilan : progr")
-    assert _has(data, "non positionn") and _has(data, "-> acquis")  # A1, acquired on 10/03
+    assert _has(data, "non positionné -> acquis")  # A1, acquired on 10/03
     assert _has(data, "ESAT Les Ateliers")
 
 
@@ -107,21 +109,23 @@ def test_portfolio_text_as_extracted(app_pdfs, shipped_bundle):
     rectec = shipped_bundle.referential(shipped_bundle.items["rectec:C01"].referential).header.title
     flat = " ".join(text.split())  # headings may wrap
     assert f"{rectec} (version 2019)" in flat and "(version 2024)" in flat
-    for item in MASTERED:
-        assert shipped_bundle.items[item].label in text, item
-    for item in NOT_MASTERED + ("rectec:C02",):
-        assert shipped_bundle.items[item].label not in text, item
-    flat = " ".join(text.split())
-    assert "Organiser son activité — cercle 2 : " in flat  # accompanist's word over the person's level 1
+    flat_self = flat.index(SELF_HEADING)
+    recognised = flat[flat.index("Compétences reconnues (validées)"):flat_self]
+    for item in VALIDATED:
+        assert shipped_bundle.items[item].label in recognised, item
+    for item in SELF_ONLY:  # the person's own answer stays in her PDF, in its own section only
+        assert shipped_bundle.items[item].label not in recognised, item
+        assert shipped_bundle.items[item].label in flat[flat_self:], item
+    assert shipped_bundle.items["rectec:C02"].label not in text
+    assert "Organiser son activité — cercle / niveau 2" in text  # validated at the accompanist's circle 2
+    assert "La personne se positionne : cercle / niveau 1" in text  # her own circle 1, shown beside it
+    assert "modalité je MONTRE" in flat and "Jury RAE du 15/03" in flat
     assert "(Agent de restauration)" in text
-    order = [text.index(s) for s in ("Identité", "Compétences reconnues", "Ce que signifient les niveaux",
-                                     "Auto-positionnements de la personne", "Carte des compétences", "Signatures")]
+    assert "rectec:" not in text and "rae:" not in text  # official codes only, never the tool's ids
+    assert "Ce que signifient les niveaux validés" in text and "Accompagnateur ou accompagnatrice" in text
+    order = [text.index(s) for s in ("Identité", "Compétences reconnues", "Carte des compétences", "Signatures")]
     assert order == sorted(order)  # reading order follows the page
-    recognised = text[text.index("Compétences reconnues"):text.index("Auto-positionnements")]
-    own = shipped_bundle.items["rectec:C04"].label
-    assert own not in recognised and own in text[text.index("Auto-positionnements"):]  # never shown as recognised
-    assert "2/4" in text and "3/4" not in text  # the map shows recognised levels only (C01 circle 2)
-    assert "rectec:" not in text and "rae:" not in text
+    assert "2/4" in text and "3/4" not in text  # the map draws C01 (validated circle 2), never C04 (self only)
 
 
 def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
@@ -130,7 +134,6 @@ def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
                      "« Travail soigné et régulier »", "Observé en atelier cuisine", "Observation, 01/03/2025",
                      "tuteur·rice", shipped_bundle.items["rectec:C01"].label):
         assert expected in text, expected
-    assert "rectec:" not in text and "rae:" not in text
     text = _pypdf_text(app_pdfs["followup"])
     assert "Période du 20/01/2025 au 31/03/2025." in text
     assert "01/02/2025 — Entretien de suivi (tenu)" in text and "Premier point : objectifs fixés" in text
@@ -138,6 +141,7 @@ def test_evidence_and_followup_text_as_extracted(app_pdfs, shipped_bundle):
     flat = " ".join(text.split())
     assert "Préparer des plats simples (Agent de restauration) non positionné → acquis" in flat
     assert "Organiser son activité cercle 1 : " in flat and "→ cercle 2 : " in flat
+    assert "rectec:" not in text and "rae:" not in text
 
 
 @pytest.mark.parametrize("name, title", [("portfolio", "Portefeuille de compétences — attestation descriptive"),
@@ -196,4 +200,5 @@ def test_each_map_line_has_a_text_alternative(app_pdfs):
     document = root["/StructTreeRoot"]["/K"]
     document = document[0].get_object() if isinstance(document, list) else document.get_object()
     figures = [k.get_object() for k in document["/K"] if k.get_object()["/S"] == "/Figure"]
+    # only the validated circle is drawn: C04's self-positioning (circle 3) is not a recognised circle
     assert [str(f["/Alt"]) for f in figures] == ["Organiser son activité : cercle 2 atteint sur 4"]

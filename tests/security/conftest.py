@@ -14,7 +14,18 @@ from _store_workers import fake_catalog  # noqa: E402
 
 from competency_graph.store import Repository  # noqa: E402
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def real_png(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (4, 4)) -> bytes:
+    """A small image Pillow decodes (uploads are decoded and re-encoded before they are stored)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = real_png()
 
 
 @pytest.fixture

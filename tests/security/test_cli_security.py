@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from competency_graph.cli import app
-from competency_graph.security.accounts import authenticate, session_user
+from competency_graph.security.accounts import authenticate, must_change_password, session_user
 from competency_graph.security.audit import list_audit
 from competency_graph.security.errors import AuthError
 from competency_graph.store import Repository
@@ -142,7 +142,10 @@ def test_create_user_with_a_prompted_password_who_can_then_sign_in(db: str) -> N
         user = repo.find_user_by_login("marie.admin")
         assert user is not None and user.roles == ((structure, "admin"),)
         token = authenticate(repo, "marie.admin", GOOD_PASSWORD)
-        assert session_user(repo, token).id == user.id  # type: ignore[union-attr]
+        # A first password chosen at the command line opens nothing until the user changes it.
+        assert session_user(repo, token) is None
+        assert session_user(repo, token, allow_pending=True).id == user.id  # type: ignore[union-attr]
+        assert must_change_password(repo, user.id)
         created = list_audit(repo, user.id, action="create")
         assert [(e.record_kind, e.record_id, e.actor_id) for e in created] == [("user", user.id, None)]
     finally:

@@ -113,7 +113,7 @@ def test_evidence_endorsement_and_files_through_the_guard(ctx: Context) -> None:
                                content=_tiny_png(), filename="poste.png")
     assert photo.author_id == "u-cand"
     content, media_type = evidence.proof_file(ctx, photo.id, identity=accompanist)
-    assert media_type == "image/png" and content == _tiny_png()
+    assert media_type == "image/png" and content.startswith(b"\x89PNG") and len(content) == photo.size
     evidence.endorse(ctx, "own", photo.id, "Chef d'équipe", "tutor", identity=accompanist)
     refused = [
         lambda: evidence.proof_file(ctx, photo.id, identity=who(ctx, "u-acc-t", "accompanist")),
@@ -347,6 +347,12 @@ def test_admin_exports_and_erases_a_person_with_a_record(ctx: Context, world) ->
     assert accounts.guard_for(ctx, who(ctx, "u-cand", "candidate")).export_person("own")["person"]["id"] == "own"
     with pytest.raises(AccessDenied):
         guard.export_person("other")
+    # Separation of duties: one admin asks, another admin of the structure confirms.
+    with pytest.raises(AccessDenied):
+        guard.erase_person("own")
+    ctx.repo.create_user("u-admin2", "Deuxième admin", user_id="u-admin2")
+    ctx.repo.grant_role("u-admin2", world["s"], "admin")
+    accounts.guard_for(ctx, who(ctx, "u-admin2", "admin")).request_erasure("own")
     record = guard.erase_person("own")
     assert record.rows_deleted > 0 and ctx.repo.find_person("own") is None
     assert guard.erasures()[0].subject_ref == record.subject_ref
@@ -388,12 +394,12 @@ def test_first_admin_from_the_command_line_has_a_checked_password(ctx: Context, 
 def test_single_sign_on_matches_the_verified_email_to_a_login_and_logs_no_address(ctx: Context, world) -> None:
     ctx.repo.create_user("Marie.Curie@Structure.example", "Marie", user_id="u-sso")
     ctx.repo.grant_role("u-sso", world["s"], "accompanist")
-    signed = accounts.external_sign_in(ctx, "marie.curie@structure.example")
+    signed = accounts.external_sign_in(ctx, "marie.curie@structure.example", email_verified=True)
     assert [a.role for a in signed.accounts] == ["accompanist"]
     assert security_accounts.session_user(ctx.repo, signed.token).id == "u-sso"
     for unknown in ("marie.curie@autre.example", "%", ""):
         with pytest.raises(AuthError) as caught:
-            accounts.external_sign_in(ctx, unknown)
+            accounts.external_sign_in(ctx, unknown, email_verified=True)
         assert caught.value.code == "not_authorised"
     failed = [e for e in audit.list_audit(ctx.repo, "u-admin", action="sign_in") if e.outcome == "failed"]
     assert len(failed) == 3 and "autre.example" not in audit.audit_csv(ctx.repo, "u-admin")

@@ -13,9 +13,9 @@ from competency_graph.security.backup import backup, restore
 from competency_graph.security.errors import AccessDenied, SecurityError
 from competency_graph.store import Repository
 
-from .conftest import PNG
+from .conftest import PNG, real_png
 
-SHARED = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
+SHARED = real_png((10, 120, 40))
 
 
 def _fill(repo: Repository) -> None:

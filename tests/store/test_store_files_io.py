@@ -165,3 +165,57 @@ def test_parse_reports_every_bad_line_at_once() -> None:
     with pytest.raises(StoreError) as info:
         parse_positionings(data)
     assert [d.split(" :")[0] for d in info.value.details] == ["ligne 2", "ligne 3"]
+
+
+FACTS_PROFILE = """\
+person: {id: p7, status: pec, writing: fluent, goal: certification, pec_enrolled_on: 2022-11-30,
+         placement_planned: false}
+structure: {kind: pec-employer, networks: [{network: rsfp, field: propreté, field_structures: 2}]}
+contracts:
+  - {kind: cdd, start: 2019-01-01, end: 2020-02-01, job: rsfp:agent-de-nettoyage-de-locaux}
+  - {kind: pec, start: 2021-09-15, end: 2022-09-14, job: rsfp:agent-de-nettoyage-de-locaux}
+held:
+  - {certification: rncp:RNCP37794, outcome: partial, blocs: [rncp:RNCP37794BC01], awarded_on: 2022-06-30,
+     jury: Jury DREETS, modality: modality:vae}
+target: rncp:RNCP37794
+"""
+
+
+def test_profile_facts_import_export_round_trip(repo: Repository, people: dict[str, str]) -> None:
+    from competency_graph.store import facts
+
+    facts.set_network(repo, people["structure"], "rsfp", field="propreté", field_structures=2)
+    profile = load_profile(FACTS_PROFILE)
+    assert profile.person.pec_enrolled_on == dt.date(2022, 11, 30) and len(profile.contracts or ()) == 2
+    repo.import_profile(profile, people["structure"], author_id="acc")
+    repo.import_profile(profile, people["structure"], author_id="acc")  # twice: nothing added
+    stored = facts.person_facts(repo, "p7")
+    assert [c.kind for c in stored.contracts] == ["cdd", "pec"] and len(stored.held) == 1
+    assert stored.held[0].blocs == ("rncp:RNCP37794BC01",) and stored.pec_enrolled_on == dt.date(2022, 11, 30)
+    assert stored.contracts[1].followups  # the PEC contract got its follow-up schedule
+    exported = repo.export_profile("p7")
+    assert exported.contracts == profile.contracts and exported.held == profile.held
+    structure = exported.extra["structure"]
+    assert {"network": "rsfp", "field": "propreté", "field_structures": 2} in structure["networks"]
+    assert load_profile(dump_profile(exported)) == exported
+
+
+def test_every_worked_example_loads_in_the_store_format() -> None:
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "examples" / "profiles").glob("*.yaml")):
+        load_profile(path)
+
+
+@pytest.mark.parametrize(("text_", "fragment"), [
+    ("person: {id: p1, status: esat}\ncontracts: [{kind: job, start: 2020-01-01}]\n", "contracts[0].kind"),
+    ("person: {id: p1, status: esat}\ncontracts: [{kind: cdd, start: 2020-01-01, end: 2019-01-01}]\n",
+     "contracts[0].end"),
+    ("person: {id: p1, status: esat}\nheld: [{certification: rncp:RNCP1, outcome: all, awarded_on: 2020-01-01}]\n",
+     "held[0].outcome"),
+    ("person: {id: p1, status: esat, pec_enrolled_on: soon}\n", "person.pec_enrolled_on"),
+])
+def test_bad_profile_facts_are_located(text_: str, fragment: str) -> None:
+    with pytest.raises(StoreError) as err:
+        load_profile(text_)
+    assert fragment in str(err.value.message_fr if hasattr(err.value, "message_fr") else err.value)

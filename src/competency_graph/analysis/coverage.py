@@ -2,7 +2,8 @@
 
 A bloc competency is covered when the person has it acquired, or when an acquired activity (or one of its
 competencies) is linked to it — or to its bloc — through the crosswalks. This is what a partial VAE could
-realistically validate now.
+realistically validate now. A bloc competency co-assessed PARTIAL (state ``in_progress``, France VAE's
+"partiellement") counts for half of one: it shows the way without being claimed as covered.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from ..bundle import Bundle
 from .profile import STATE_LEVEL, Position
 
-__all__ = ["BlocCoverage", "acquired_items", "bloc_coverage", "mean_coverage"]
+__all__ = ["BlocCoverage", "acquired_items", "partial_items", "bloc_coverage", "mean_coverage", "PARTIAL_WEIGHT"]
 
+#: what a bloc competency assessed PARTIAL weighs in the share (a covered one weighs 1)
+PARTIAL_WEIGHT = 0.5
 _MATCH = ("close-match", "related", "part-of", "narrow-match", "broad-match")
 
 
@@ -24,10 +27,14 @@ class BlocCoverage:
     label: str
     covered: tuple[str, ...]
     total: int
+    partial: tuple[str, ...] = ()
+    """Bloc competencies assessed PARTIAL and not covered otherwise."""
 
     @property
     def share(self) -> float:
-        return len(self.covered) / self.total if self.total else 0.0
+        if not self.total:
+            return 0.0
+        return min(1.0, (len(self.covered) + PARTIAL_WEIGHT * len(self.partial)) / self.total)
 
 
 def acquired_items(bundle: Bundle, positions: Mapping[str, Position]) -> set[str]:
@@ -50,15 +57,28 @@ def acquired_items(bundle: Bundle, positions: Mapping[str, Position]) -> set[str
     return acquired
 
 
+def partial_items(bundle: Bundle, positions: Mapping[str, Position]) -> set[str]:
+    """Ungraded items whose retained state (the accompanist's when present) is ``in_progress``: PARTIAL."""
+    found = set()
+    for item_id, position in positions.items():
+        retained = position.co if position.co is not None else position.self
+        if retained == "in_progress" and item_id in bundle.items:
+            found.add(item_id)
+    return found
+
+
 def _neighbours(bundle: Bundle, item_id: str) -> set[str]:
     ends = {e.target for e in bundle.edges_from(item_id) if e.type in _MATCH}
     ends |= {e.source for e in bundle.edges_to(item_id) if e.type in _MATCH}
     return ends
 
 
-def bloc_coverage(bundle: Bundle, acquired: Iterable[str], certification: str) -> list[BlocCoverage]:
-    """Coverage of every bloc of ``certification`` by the ``acquired`` items (0 ≤ share ≤ 1, monotone)."""
+def bloc_coverage(bundle: Bundle, acquired: Iterable[str], certification: str,
+                  partial: Iterable[str] = ()) -> list[BlocCoverage]:
+    """Coverage of every bloc of ``certification`` by the ``acquired`` items, ``partial`` bloc competencies
+    counting for :data:`PARTIAL_WEIGHT` (0 ≤ share ≤ 1, monotone)."""
     acquired = set(acquired)
+    partial = set(partial)
     result = []
     for bloc in bundle.children(certification):
         if bloc.kind != "bloc":
@@ -79,7 +99,8 @@ def bloc_coverage(bundle: Bundle, acquired: Iterable[str], certification: str) -
             wanted = int(round(len(linked & acquired) / len(linked) * len(competencies)))
             rest = [c.id for c in competencies if c.id not in covered]
             covered += rest[: max(0, wanted - len(covered))]
-        result.append(BlocCoverage(bloc.id, bloc.label, tuple(covered), len(competencies)))
+        halves = tuple(c.id for c in competencies if c.id in partial and c.id not in covered)
+        result.append(BlocCoverage(bloc.id, bloc.label, tuple(covered), len(competencies), halves))
     return result
 
 

@@ -1,15 +1,26 @@
 """The profile file read by ``competency-graph recommend|gaps|pathway|course-links`` (docs/profile-format.md).
 
 ```yaml
-person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae], goal: certification}
-experience: [{job: rome:N1103, months: 14, in_pec: false, current: true}]
+person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae], goal: certification,
+         pec_enrolled_on: 2022-11-30, placement_planned: false}
+structure:                               # facts of the person's structure (optional)
+  kind: esat
+  networks: [{network: rae, trained_staff: 2}, {network: rsfp, field: propreté, field_structures: 2}]
+  branch_agreements: [{branch: UIMM, cqps: [cqp:agent-logistique]}]
+experience: [{job: rome:N1103, months: 14, in_pec: false, current: true}]     # undated experience
+contracts: [{kind: pec, start: 2021-09-15, end: 2022-09-14, job: rsfp:agent-de-nettoyage-de-locaux}]
+held: [{certification: rncp:RNCP38386, outcome: partial, blocs: [rncp:RNCP38386BC01], awarded_on: 2023-06-30}]
 target: rncp:RNCP38386
 positions: [{item: rectec:C01, self: 2, co: 3}]
 ```
+
+Every key added since the first format is optional: older files load unchanged (``networks`` and
+``network_peers`` on the person still say the structure's networks and RSFP structures of the field).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -19,12 +30,20 @@ from ..ids import ID_PATTERN
 from ..problems import Location, Problem, ReferentialError
 from ..yamlsource import read_positioned
 
-__all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "load_profile", "parse_profile",
-           "STATUSES", "STATE_LEVEL"]
+__all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "Contract", "Held", "NetworkFact",
+           "BranchAgreement", "StructureFacts", "load_profile", "parse_profile", "STATUSES", "STATE_LEVEL",
+           "CONTRACT_KINDS", "WORK_CONTRACT_KINDS"]
 
 STATUSES = ("esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver")
 Status = Literal["esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver"]
 State = Literal["acquired", "in_progress", "not_yet"]
+#: kinds of contracts and work situations (same vocabulary as the store's ``facts_models.CONTRACT_KINDS``)
+CONTRACT_KINDS = ("pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "internship", "pmsmp", "other")
+ContractKind = Literal["pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "internship", "pmsmp",
+                       "other"]
+#: contracts that are employment (experience counted for VAE); placements give a work situation only
+WORK_CONTRACT_KINDS = frozenset({"pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "other"})
+Network = Literal["rae", "rae-rectec", "rsfp", "clea", "afest", "open-badge"]
 #: states of non-graded items (activities, bloc competencies) on a 0–2 scale; "acquired" is 2
 STATE_LEVEL = {"not_yet": 0, "in_progress": 1, "acquired": 2}
 
@@ -38,10 +57,63 @@ class Person(_Strict):
     status: Status
     age: int | None = Field(None, ge=10, le=100)
     writing: Literal["none", "limited", "fluent"] = "limited"
-    networks: list[Literal["rae", "rsfp", "clea", "afest", "open-badge"]] = Field(default_factory=list)
+    networks: list[Network] = Field(default_factory=list)
     network_peers: int | None = Field(None, ge=0, description="Structures of the same field in the person's network(s).")
     goal: Literal["certification", "recognition", "employment", "training"] = "recognition"
     structure: str | None = None
+    pec_enrolled_on: dt.date | None = Field(None, description="Enrolment in Compétences PEC (seed 000).")
+    placement_planned: bool | None = Field(None, description="A company placement is planned (RAE 'je COMPARE').")
+
+
+class NetworkFact(_Strict):
+    """The structure's membership of a recognition network, with the facts the rules read."""
+
+    network: Network
+    trained_staff: int | None = Field(None, ge=0)
+    field: str | None = None
+    field_structures: int | None = Field(None, ge=1, description="Structures of the field in the network, "
+                                                                  "this one included (RSFP needs ≥ 2).")
+    since: dt.date | None = None
+
+
+class BranchAgreement(_Strict):
+    branch: str = Field(min_length=1)
+    cqps: list[str] = Field(default_factory=list)
+    since: dt.date | None = None
+
+
+class StructureFacts(_Strict):
+    id: str | None = None
+    kind: str | None = None
+    field: str | None = None
+    networks: list[NetworkFact] = Field(default_factory=list)
+    branch_agreements: list[BranchAgreement] = Field(default_factory=list)
+
+
+class Contract(_Strict):
+    """A dated contract or work situation; ``end`` None: still running."""
+
+    kind: ContractKind
+    start: dt.date
+    end: dt.date | None = None
+    job: str | None = Field(None, pattern=ID_PATTERN)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Contract:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("a contract ends after it starts")
+        return self
+
+
+class Held(_Strict):
+    """A certification (total) or some of its blocs (partial), an RAE attestation, an RSFP portfolio."""
+
+    certification: str = Field(pattern=ID_PATTERN)
+    outcome: Literal["total", "partial"] = "total"
+    blocs: list[str] = Field(default_factory=list)
+    awarded_on: dt.date
+    jury: str | None = None
+    modality: str | None = None
 
 
 class Experience(_Strict):
@@ -83,7 +155,10 @@ class TargetProfile(_Strict):
 
 class Profile(_Strict):
     person: Person
+    structure: StructureFacts | None = None
     experience: list[Experience] = Field(default_factory=list)
+    contracts: list[Contract] = Field(default_factory=list)
+    held: list[Held] = Field(default_factory=list)
     target: str | TargetProfile | None = None
     positions: list[Position] = Field(default_factory=list)
     expected: list[dict] | None = Field(None, description="Expected recommendations by date (worked examples only).")

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ..ids import level_iri, mint_iri
-from .common import is_mastered, label_of, referential_of, retained
+from ..store.validations import active_evidence, validations
+from .common import label_of, referential_of
 
 __all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "OB_SCHEMA_URL", "OB_SCHEMA_PURL", "result_value_fr", "VENDOR", "vendored_contexts", "ob_schema",
            "schema_errors", "achievement_for", "credential_for", "offline_jsonld", "NotMastered"]
@@ -36,11 +37,12 @@ OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_ach
 # The URL the specification text names for the same schema; registered as an alias of the vendored file.
 OB_SCHEMA_PURL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 VENDOR = Path(__file__).resolve().parent / "vendor"
+_MODALITY_FR = {"montrer": "je MONTRE", "expliquer": "j'EXPLIQUE", "comparer": "je COMPARE et j'ADAPTE"}
 _NS = uuid.UUID("6f1c9a52-6c3e-4b1e-9a59-0c2f7e1d4b11")  # namespace of our deterministic urn:uuid ids
 
 
 class NotMastered(ValueError):
-    """The person has not mastered the item (or the asked level): no badge is issued."""
+    """The item (or the asked level) was not validated for the person: no badge is issued."""
 
 
 @cache
@@ -200,24 +202,21 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
                    reveal_name: bool = False, issuer_url: str | None = None, issuer_id: str | None = None,
                    image: str | None = None) -> dict[str, Any]:
     """An unsigned ``OpenBadgeCredential`` saying ``person_id`` masters ``item_id`` (at ``level``, default the
-    retained level: accompanist's). Raises :class:`NotMastered` when that is not so, or when the person's own
-    self-positioning is all there is (a self-assessment is never presented as recognised).
+    validated level). Raises :class:`NotMastered` unless the item was validated (at that level at least): a
+    self-positioning or a co-positioning is never presented as recognised.
 
     ``issuer_id`` is the structure's DID (:func:`.signing.issuer_for`); ``image`` the achievement image URI."""
     person = repo.get_person(person_id)
     structure = repo.get_structure(person.structure_id)
-    view = repo.current_view(person_id, as_of=valid_from)
-    ret = retained(view.items[item_id]) if item_id in view.items else None
-    if not is_mastered(ret, bundle):
-        raise NotMastered(f"{item_id} n'est pas maîtrisé : pas de badge.")
-    assert ret is not None
-    if ret.role == "self":
-        raise NotMastered(f"{item_id} : auto-positionnement seulement, pas encore reconnu : pas de badge.")
-    if ret.level is not None:
+    # Only a validated competency is recognised: a self-positioning or a co-positioning never makes a badge.
+    validation = validations(repo, person_id, as_of=valid_from).get(item_id)
+    if validation is None:
+        raise NotMastered(f"{item_id} n'est pas validée : pas de badge.")
+    if validation.level is not None:
         if level is None:
-            level = ret.level
-        elif level > ret.level:
-            raise NotMastered(f"{item_id} : cercle {ret.level} atteint, cercle {level} demandé.")
+            level = validation.level
+        elif level > validation.level:
+            raise NotMastered(f"{item_id} : cercle {validation.level} validé, cercle {level} demandé.")
     else:
         level = None
     achievement = achievement_for(bundle, item_id, level)
@@ -233,12 +232,12 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
     if issuer_url:
         issuer["url"] = issuer_url
     cred_id = _urn("credential", person_id, item_id, level, _iso(valid_from))
-    result: dict[str, Any] = {"type": ["Result"], "value": result_value_fr(level, ret.state)}
+    result: dict[str, Any] = {"type": ["Result"], "value": result_value_fr(level, validation.state)}
     if level is not None and achievement.get("resultDescription"):
         result["resultDescription"] = achievement["resultDescription"][0]["id"]
         result["achievedLevel"] = level_iri(item_id, level)
     evidence, endorsements = [], []
-    for ev in repo.list_evidence(person_id, item_id=item_id):
+    for ev in active_evidence(repo, person_id, item_id=item_id):  # withdrawn proofs never travel
         ev_id = ev.url or _urn("evidence", ev.id)
         entry: dict[str, Any] = {"id": ev_id, "type": ["Evidence"], "name": ev.title, "genre": ev.kind}
         if ev.description:
@@ -259,7 +258,9 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
         "id": cred_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement["name"],
-        "description": f"Compétence reconnue par {issuer['name']}.",
+        "description": (f"Compétence reconnue par {issuer['name']} : validée le {validation.validated_on:%d/%m/%Y}"
+                        f" ({'jury' if validation.validator_role == 'jury' else 'accompagnateur'}), modalité RAE "
+                        f"« {_MODALITY_FR.get(validation.modality or '', validation.modality)} »."),
         "issuer": issuer,
         "validFrom": _iso(valid_from),
         "credentialSubject": {"type": ["AchievementSubject"], "identifier": identifiers,

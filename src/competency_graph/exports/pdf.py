@@ -4,8 +4,9 @@ What a jury needs on paper: who the person is, which structure and which accompa
 document, what each level means, how it was recognised (RAE modality), which RNCP bloc an activity maps to,
 the photos themselves (thumbnails, with a text alternative) — and no internal identifiers (``rectec:C01``):
 only official codes (RNCP, ROME) are printed. Only recognised items are presented as recognised; the
-person's self-positionings, when shown, have their own section that says so. Callers may pass the lists
-(``validated``, ``self_positionings``) decided by the data-assembly layer.
+person's self-positionings and the co-positionings not yet validated have their own sections that say so.
+Which items are recognised is decided by :mod:`.recognition` (validated only); callers may pass that
+selection in (``recognition``).
 
 Accessibility (:mod:`.pdf_tags`): PDF/UA basics — XMP ``pdfuaid:part``, ``/Lang``, tagged headings,
 paragraphs, lists (``L``/``LI``), tables (``Table``/``TR``/``TH``/``TD``), figures with alternative text,
@@ -18,9 +19,11 @@ import datetime as dt
 import io
 from typing import Any
 
+from ..store.validations import active_evidence
 from ..ui.i18n import label
-from .common import Retained, fr_date, label_of, mastered_items, referential_of, retained
+from .common import fr_date, label_of, referential_of, retained
 from .pdf_tags import TaggedDoc, accessible_rgb, find_font
+from .recognition import MODALITY_FR, Recognition, recognition_for, value_fr
 
 __all__ = ["portfolio_pdf", "evidence_pdf", "followup_pdf", "find_font", "official_code", "level_meaning"]
 
@@ -126,7 +129,7 @@ _ROLE_FR = {"self": "la personne", "accompanist": "l'accompagnateur", "jury": "l
 
 def _rae_modalities(repo: Any, person_id: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for ev in repo.list_evidence(person_id):
+    for ev in active_evidence(repo, person_id):
         if ev.item_id and ev.rae_modality and ev.rae_modality != "none":
             out.setdefault(ev.item_id, set()).add(label("rae_modality", ev.rae_modality))
     return out
@@ -141,10 +144,10 @@ def _pole_rgb(bundle: Any, item: Any) -> tuple[int, int, int]:
 
 
 def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
-    """The competency map, drawn in vectors: one line per graded, recognised item, its circles filled up to the
+    """The competency map, drawn in vectors: one line per graded, validated item, its circles filled up to the
     retained level in the pole colour (darkened to 4.5:1); real text labels, each line a ``Figure`` tag whose
     alternative text says the same in words."""
-    doc.heading("Carte des compétences", 1)
+    doc.heading("Carte des compétences validées", 1)
     doc.para("Chaque rond plein est un cercle (niveau) atteint ; les ronds vides restent à atteindre.", size=9)
     entries = []
     for r in rows:
@@ -181,63 +184,72 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
         doc.set_y(y + row_h)
 
 
-def split_recognised(view: Any, bundle: Any) -> tuple[list[Retained], list[Retained]]:
-    """Default split: (recognised by an accompanist / jury / tutor, the person's own positionings only)."""
-    mastered = mastered_items(view, bundle)
-    return [r for r in mastered if r.role != "self"], [r for r in mastered if r.role == "self"]
-
-
 def portfolio_pdf(repo: Any, bundle: Any, person_id: str, *, as_of: dt.date | dt.datetime | None = None,
-                  with_map: bool = True, validated: list[Retained] | None = None,
-                  self_positionings: list[Retained] | None = None, accompanist: str | None = None,
+                  with_map: bool = True, recognition: Recognition | None = None, accompanist: str | None = None,
                   _unicode_font: bool = True, _compress: bool = True) -> bytes:
-    """Portefeuille de compétences / attestation descriptive for a jury. ``validated`` (default: mastered items
-    recognised by someone else than the person) is the only list presented as recognised;
-    ``self_positionings`` (default: mastered items the person positioned alone) get their own section."""
+    """Portefeuille de compétences / attestation descriptive: as recognised, only what was validated (by whom,
+    when, in which RAE modality, on which proofs, what the level means, which RNCP bloc it maps to), with its
+    referential and version; then, apart and never as recognised, the co-positionings not yet validated and
+    the person's own self-positionings; a signatures area. ``recognition`` defaults to
+    :func:`.recognition.recognition_for` (the selection the data-assembly layer makes)."""
     doc = _Doc("Portefeuille de compétences — attestation descriptive", unicode_font=_unicode_font,
                compress=_compress)
     doc.heading(doc.doc_title, 0)
     today = as_of or dt.date.today()
-    doc.para(f"Établie le {fr_date(today)}. Ce document décrit les compétences reconnues ; il ne vaut pas diplôme.",
+    doc.para(f"Établie le {fr_date(today)}. Ce document décrit les compétences validées ; il ne vaut pas diplôme.",
              size=9)
-    view = repo.current_view(person_id, as_of=as_of)
-    _identity(doc, repo, person_id, accompanist=accompanist, view=view)
-    default_validated, default_self = split_recognised(view, bundle)
-    validated = default_validated if validated is None else validated
-    self_positionings = default_self if self_positionings is None else self_positionings
-    modalities = _rae_modalities(repo, person_id)
+    _identity(doc, repo, person_id, accompanist=accompanist, view=repo.current_view(person_id, as_of=as_of))
+    summary = recognition if recognition is not None else recognition_for(repo, person_id, as_of=as_of)
     by_ref: dict[tuple[str, str], list[Any]] = {}
-    for r in validated:
+    for r in summary.recognised:
         title, version = referential_of(bundle, r.item_id)
-        by_ref.setdefault((title, version or r.referential_version), []).append(r)
-    doc.heading("Compétences reconnues", 1)
+        by_ref.setdefault((title, version), []).append(r)
+    doc.heading("Compétences reconnues (validées)", 1)
     if not by_ref:
-        doc.para("Aucune compétence n'est encore reconnue à cette date.")
+        doc.para("Aucune compétence n'est encore validée à cette date.")
     for (title, version), rows in by_ref.items():
-        doc.heading(f"{title} (version {version})", 2)
+        doc.heading(f"{title} (version {version})" if version else title, 2)
         prefix = rows[0].item_id.split(":", 1)[0]
         if prefix in _MODALITY:
             doc.para(f"Modalité : {_MODALITY[prefix]}.", size=9)
         entries = []
         for r in rows:
-            details = [f"Reconnu par {_ROLE_FR.get(r.role, r.role)} le {fr_date(r.at)}."]
+            v = r.validation
+            who = "un jury" if v.validator_role == "jury" else "l'accompagnateur"
+            line = f"Validé par {who}" + (f" ({v.validator_name})" if v.validator_name else "")
+            line += f" le {fr_date(v.validated_on)}"
+            if v.modality:
+                line += f" · modalité {MODALITY_FR.get(v.modality, v.modality)}"
+            details = [line + "."]
+            meaning = level_meaning(bundle, r.item_id, r.level)
+            if meaning:
+                details.append(f"Ce niveau signifie : {meaning}.")
             details += _bloc_mapping(bundle, r.item_id)
-            if r.item_id in modalities:
-                details.append("Modalité RAE : " + ", ".join(sorted(modalities[r.item_id])) + ".")
-            entries.append((f"{_item_line(bundle, r.item_id)} — {_value(r, bundle)}", details))
+            if r.proofs:
+                details.append("Preuves : " + " ; ".join(r.proofs))
+            if r.self_differs:
+                details.append(f"La personne se positionne : {value_fr(r.self_value)}")
+            entries.append((f"{_item_line(bundle, r.item_id)} — {value_fr(r.value)}", details))
         doc.bullet_list(entries)
-    graded = [r for r in validated if r.level is not None]
+    graded = [r for r in summary.recognised if r.level is not None]
     if graded:
-        doc.heading("Ce que signifient les niveaux atteints", 1)
-        rows = [[label_of(bundle, r.item_id), f"{_scale_name(bundle, r.item_id)} {r.level}",
-                 level_meaning(bundle, r.item_id, r.level) or "—"] for r in graded]
-        doc.table(["Compétence", "Niveau atteint", "Ce que ce niveau signifie"], rows, [62, 28, 90])
-    if self_positionings:
-        doc.heading("Auto-positionnements de la personne (non reconnus à ce jour)", 1)
-        doc.para("La personne estime maîtriser ces éléments ; ils n'ont pas encore été reconnus par un "
-                 "accompagnateur ou un jury.", size=9)
-        doc.bullet_list([(f"{_item_line(bundle, r.item_id)} — {_value(r, bundle)}",
-                          [f"Déclaré le {fr_date(r.at)}."]) for r in self_positionings])
+        doc.heading("Ce que signifient les niveaux validés", 1)
+        rows_t = [[label_of(bundle, r.item_id), f"{_scale_name(bundle, r.item_id)} {r.level}",
+                   level_meaning(bundle, r.item_id, r.level) or "—"] for r in graded]
+        doc.table(["Compétence", "Niveau validé", "Ce que ce niveau signifie"], rows_t, [62, 28, 90])
+    if summary.co_positioned:
+        doc.heading("Co-positionnements non encore validés (pas une reconnaissance)", 1)
+        items = []
+        for p in summary.co_positioned:
+            text = f"{_item_line(bundle, p.item_id)} — accompagnateur : {value_fr(p.co_value)}"
+            if p.self_value is not None and p.divergent:
+                text += f" ; la personne : {value_fr(p.self_value)}"
+            items.append((text, []))
+        doc.bullet_list(items)
+    if summary.self_only:
+        doc.heading("Ce que la personne dit d'elle-même (auto-positionnement, non reconnu)", 1)
+        doc.bullet_list([(f"{_item_line(bundle, p.item_id)} — {value_fr(p.self_value)}",
+                          [f"Déclaré le {fr_date(p.self_at)}."] if p.self_at else []) for p in summary.self_only])
     if with_map and graded:
         _draw_map(doc, bundle, graded)
     doc.signatures(["La personne", "L'accompagnateur", "La structure"])
@@ -272,7 +284,7 @@ def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool 
     view = repo.current_view(person_id)
     _identity(doc, repo, person_id, view=view)
     groups: dict[str, list[Any]] = {}
-    for ev in repo.list_evidence(person_id):
+    for ev in active_evidence(repo, person_id):  # withdrawn proofs stay in the database, not in the dossier
         groups.setdefault(ev.item_id or "", []).append(ev)
     doc.heading("Preuves par compétence", 1)
     if not groups:

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from ..store.csvio import COLUMNS, neutralise
 
 __all__ = ["positionings_csv", "positionings_xlsx", "gaps_csv", "gaps_xlsx", "xlsx_to_csv",
-           "import_positionings_xlsx", "MAX_XLSX_BYTES"]
+           "import_positionings_xlsx", "rows_csv", "rows_xlsx", "MAX_XLSX_BYTES"]
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 PARIS = ZoneInfo("Europe/Paris")
@@ -125,6 +125,20 @@ def _gap_rows(gaps: pd.DataFrame, labels: dict[str, str] | None) -> list[list[An
     for person, values in zip(gaps.index, gaps.itertuples(index=False)):
         rows.append([_cell(str(person)), *[_cell(v.item() if hasattr(v, "item") else v) for v in values]])
     return rows
+
+
+def rows_csv(rows: list[list[Any]]) -> bytes:
+    """Any table (header row first) as CSV for Excel: BOM, ``;``, text cells neutralised."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def rows_xlsx(rows: list[list[Any]], title: str) -> bytes:
+    """Any table (header row first) as one XLSX sheet, text cells neutralised and written as strings."""
+    return _xlsx([[_cell(v) for v in row] for row in rows], title[:31])
 
 
 def gaps_csv(gaps: pd.DataFrame, *, labels: dict[str, str] | None = None) -> bytes:

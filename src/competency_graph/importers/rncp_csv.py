@@ -19,6 +19,7 @@ from .rncp_fields import (_CSV_PROGRESS_EVERY, _DATE_IN_NAME, Progress, RncpImpo
                           _clean, _date, _fiche_ids, _formacodes, _level, _norm_fiche, _rome, _source,
                           _source_title, _unique, _validation_fr, _yes_no, repertoire)
 from .rncp_text import _WS
+from .rncp_xml import checked_zip
 
 __all__ = ["iter_rncp_csv", "CSV_TABLES"]
 
@@ -62,6 +63,7 @@ class _CsvSource:
             elif zipfile.is_zipfile(root):
                 self.archive = zipfile.ZipFile(root)
                 candidates = list(self.archive.infolist())
+                checked_zip(self.archive, None, root)
             elif root.is_file():
                 candidates = [root]
             else:

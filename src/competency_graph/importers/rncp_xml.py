@@ -15,6 +15,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
+from .. import limits
 from ..model import Certification
 from .rncp_fields import (_PROGRESS_EVERY, Progress, RncpImportError, _bloc, _certifier, _clean, _date,
                           _export_date, _fiche_ids, _formacodes, _level, _norm_fiche, _paragraphs, _rome,
@@ -89,6 +90,7 @@ def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
                 archive.close()
                 raise RncpImportError(
                     f"l'archive doit contenir exactement un fichier .xml (trouvé : {len(members)})", path)
+            checked_zip(archive, members, path)
             stream = archive.open(members[0])
             return stream, members[0].file_size, archive
         stream = open(path, "rb")
@@ -202,6 +204,15 @@ def _certifiers_xml(elem: Element | None) -> list[dict[str, Any]]:
 
 
 
+def checked_zip(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo] | None, path: Path) -> None:
+    """Security round 2: sizes and ratios of the archive's members (``limits``) before anything is read."""
+    try:
+        limits.check_zip(archive, members)
+    except limits.LimitExceeded as exc:
+        archive.close()
+        raise RncpImportError(exc.message_fr, path) from None
+
+
 def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterator[Certification]:
     """Stream the certifications of an RNCP XML v4.1 export (``.xml``, or a ``.zip`` holding it).
 
@@ -217,9 +228,10 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
     parser = _Parser()
     done = reported = 0
     ordinal = 0  # fiches read so far, to locate a bad one
+    boundary = 0  # bytes fed when the last complete fiche was taken off the tree
 
     def fiches(keep_last: bool) -> Iterator[Certification]:
-        nonlocal ordinal
+        nonlocal ordinal, boundary
         root = parser.root
         if root is None:
             return
@@ -230,6 +242,7 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
         if not complete:
             return
         del root[: len(complete)]  # memory stays flat: what was read is dropped from the tree
+        boundary = done
         for elem in complete:
             if elem.tag != "FICHE":
                 continue
@@ -254,6 +267,7 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
                     reported = done
                     progress(done, max(total, done))
                 yield from fiches(keep_last=True)
+                limits.check_element_bytes(done - boundary)  # one giant fiche would be built whole in memory
             parser.close()
             yield from fiches(keep_last=False)
             if ordinal == 0:
@@ -265,6 +279,8 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
             message = str(exc).split(":", 1)[0].strip()
             french = _EXPAT_FR.get(message, message)
             raise RncpImportError(f"{french} (colonne {column})", path, line) from None
+        except limits.LimitExceeded as exc:
+            raise RncpImportError(exc.message_fr, path, parser.line) from None
         except DefusedXmlException as exc:
             raise RncpImportError(
                 "le fichier déclare une DTD, des entités ou des références externes (<!DOCTYPE …>, <!ENTITY …>) : "

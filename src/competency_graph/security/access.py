@@ -26,7 +26,7 @@ from ..store.models import Evidence, FollowUp, Membership
 from ..store.positions import Positioning
 from ..store.records import ContractRecord, EvidenceRecord, FollowUpRecord, PersonRecord, UserRecord
 from ..store.repository import Repository
-from . import accounts, audit, rgpd
+from . import accounts, audit, erasures, rgpd
 from .errors import AccessDenied, SecurityError
 
 __all__ = ["Guard", "ROLE_SCOPE", "pseudonymised"]
@@ -34,6 +34,8 @@ __all__ = ["Guard", "ROLE_SCOPE", "pseudonymised"]
 T = TypeVar("T")
 _DENIED_READ = "Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez."
 _DENIED_WRITE = "Accès refusé : vous ne pouvez pas modifier ce dossier."
+#: record kinds an admin of the person's structure never writes, whatever role they signed in with
+_ADMIN_NEVER_WRITES = frozenset({"positioning", "copositioning"})
 
 
 #: the memberships each role a user signs in with brings into play (a trainer who also follows some
@@ -115,6 +117,12 @@ class Guard:
         relation = self._relation(person)
         if relation not in roles:
             raise self._deny(person, action, kind, _DENIED_WRITE)
+        if kind in _ADMIN_NEVER_WRITES and relation != "self" and self.repo.has_role(
+                self.user_id, "admin", person.structure_id):
+            # Separation of duties: whoever administers the structure never positions its people, whatever
+            # role they signed in with (an admin who also holds the accompanist role there included).
+            raise self._deny(person, action, kind,
+                             "Accès refusé : un administrateur de la structure ne positionne pas ses personnes.")
         role = relation
 
         def both(_repo: Repository) -> T:
@@ -268,18 +276,17 @@ class Guard:
             person_id, item_id, role=role, author_id=self.user_id, **kwargs), roles=roles)
 
     def add_evidence(self, person_id: str, kind: str, title: str, **kwargs: Any) -> EvidenceRecord:
-        """A proof by the person or their accompanist. Not wrapped in an outer transaction: the store reads an
-        uploaded stream once and cleans up its file when its own write fails, so the decision is taken and
-        logged as refused before, and the allowed entry is written after the proof is stored."""
-        if "author_id" in kwargs:
+        """A proof by the person or their accompanist. The store reads an uploaded stream once (so this is
+        not an outer transaction that could be retried); the audit entry is written inside the store's own
+        transaction (``also``), so that a proof is never stored without its entry, nor the reverse."""
+        if "author_id" in kwargs or "also" in kwargs:
             raise TypeError("the author comes from the signed-in user")
         person = self._person(person_id, "create", "evidence")
         if self._relation(person) not in ("self", "accompanist"):
             raise self._deny(person, "create", "evidence", _DENIED_WRITE)
-        record = self.repo.add_evidence(person_id, kind, title, author_id=self.user_id, **kwargs)
-        audit.record(self.repo, self.user_id, "create", "evidence", person_id=person.id,
-                     structure_id=person.structure_id)
-        return record
+        return self.repo.add_evidence(person_id, kind, title, author_id=self.user_id, also=lambda: audit.record(
+            self.repo, self.user_id, "create", "evidence", person_id=person.id, structure_id=person.structure_id),
+            **kwargs)
 
     def endorse(self, person_id: str, evidence_id: str, endorser_name: str, relation: str, **kwargs: Any) -> None:
         """A witness's word on one of the person's proofs (their accompanist records it)."""
@@ -320,11 +327,28 @@ class Guard:
             audit.record(self.repo, self.user_id, action, kind, outcome="denied", structure_id=structure_id)
             raise AccessDenied("Accès refusé : réservé aux administrateurs.")
 
+    def manages(self, user: UserRecord) -> bool:
+        """Whether this admin may act on ``user``'s account: **every** role of the user lies in a structure
+        this admin administers (an admin of A cannot reset the password of someone who is also admin, or
+        anything else, in B), and the user is not the admin themself."""
+        managed = set(self.admin_structures)
+        return user.id != self.user_id and bool(user.roles) and all(s in managed for s, _ in user.roles)
+
+    def _require_manages(self, user_id: str, kind: str) -> UserRecord:
+        target = self.repo.get_user(user_id)
+        if not self.manages(target):
+            audit.record(self.repo, self.user_id, "change", kind, outcome="denied", record_id=user_id)
+            raise AccessDenied("Accès refusé : ce compte a aussi des rôles dans une structure que vous "
+                               "n'administrez pas (ou c'est le vôtre).", code="not_managed")
+        return target
+
     def list_users(self) -> list[UserRecord]:
-        """The accounts holding a role in a structure this user administers (logged)."""
+        """The accounts holding a role in a structure this user administers, each showing only its roles in
+        those structures (roles elsewhere are not this admin's business); logged."""
         self._require_admin(None, "user", "read")
         managed = set(self.admin_structures)
-        users = [u for u in self.repo.list_users() if any(s in managed for s, _ in u.roles)]
+        users = [dataclasses.replace(u, roles=tuple((s, r) for s, r in u.roles if s in managed))
+                 for u in self.repo.list_users() if any(s in managed for s, _ in u.roles)]
         audit.record(self.repo, self.user_id, "read", "user")
         return users
 
@@ -357,11 +381,8 @@ class Guard:
 
     def set_password(self, user_id: str, password: str) -> None:
         """Reset the password of a user of a structure this user administers (their sessions end)."""
-        target = self.repo.get_user(user_id)
-        if not any(self.has("admin", s) for s, _ in target.roles):
-            audit.record(self.repo, self.user_id, "change", "password", outcome="denied", record_id=user_id)
-            raise AccessDenied("Accès refusé : réservé aux administrateurs de la structure de ce compte.")
-        accounts.set_password(self.repo, user_id, password, by_user_id=self.user_id)
+        self._require_manages(user_id, "password")
+        accounts.set_password(self.repo, user_id, password, by_user_id=self.user_id)  # changed at next sign-in
 
     def create_user(self, login: str, display_name: str, structure_id: str, role: str, **kwargs: Any
                     ) -> UserRecord:
@@ -376,7 +397,11 @@ class Guard:
         return self.repo.transaction(both)
 
     def grant_role(self, user_id: str, structure_id: str, role: str) -> UserRecord:
+        """Give a role in a structure this admin administers to a user whose every role already lies in the
+        structures they administer; never to themself (separation of duties: an admin who made themself
+        accompanist could write co-positionings)."""
         self._require_admin(structure_id)
+        self._require_manages(user_id, "user")
 
         def both(repo: Repository) -> UserRecord:
             user = repo.grant_role(user_id, structure_id, role)
@@ -389,6 +414,8 @@ class Guard:
         if user_id == self.user_id and role == "admin":
             raise SecurityError("own_admin_role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.",
                                 "Admins cannot revoke their own admin role.")
+        if user_id != self.user_id:
+            self._require_manages(user_id, "user")
 
         def both(repo: Repository) -> UserRecord:
             user = repo.revoke_role(user_id, structure_id, role)
@@ -423,11 +450,35 @@ class Guard:
                      structure_id=person.structure_id)
         return data
 
+    def request_erasure(self, person_id: str) -> None:
+        """Ask for a person's erasure (admins of their structure); a second admin confirms it with
+        :meth:`erase_person`."""
+        person = self._person(person_id, "erase", "erasure_request")
+        if not self.has("admin", person.structure_id):
+            raise self._deny(person, "erase", "erasure_request", "Accès refusé : réservé aux administrateurs.")
+        erasures.request(self.repo, person_id, person.structure_id, self.user_id)
+        audit.record(self.repo, self.user_id, "create", "erasure_request", person_id=person_id,
+                     structure_id=person.structure_id)
+
+    def pending_erasures(self) -> list[erasures.PendingErasure]:
+        """Erasures asked in the structures this admin administers, waiting for a second admin."""
+        self._require_admin(None, "erasure_request", "read")
+        return erasures.pending(self.repo, self.admin_structures)
+
     def erase_person(self, person_id: str) -> rgpd.ErasureRecord:
-        """Erase a person and their files (RGPD right to erasure): admins of their structure only."""
+        """Erase a person and their files (RGPD right to erasure): an admin of their structure confirms the
+        request of **another** admin of that structure (separation of duties: one admin alone cannot make a
+        record disappear)."""
         person = self._person(person_id, "erase", "person")
         if not self.has("admin", person.structure_id):
             raise self._deny(person, "erase", "person", "Accès refusé : réservé aux administrateurs.")
+        asked_by = {p.requested_by for p in erasures.pending(self.repo, (person.structure_id,))
+                    if p.person_id == person_id and p.requested_by != self.user_id
+                    and self.repo.has_role(p.requested_by, "admin", person.structure_id)}
+        if not asked_by:
+            raise self._deny(person, "erase", "person",
+                             "Effacement refusé : il doit être demandé par un autre administrateur de la "
+                             "structure, puis confirmé par vous.")
         return rgpd.erase_person(self.repo, person_id, self.user_id)
 
     def erasures(self) -> list[rgpd.ErasureRecord]:

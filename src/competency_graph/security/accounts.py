@@ -1,4 +1,5 @@
-"""Local accounts: argon2 password hashes, sign-in with lock-out after repeated failures, expiring sessions.
+"""Local accounts: argon2 password hashes, throttled sign-in (:mod:`.throttle`), passwords chosen by someone
+else changed at the next sign-in, users changing their own password, expiring sessions.
 
 Tokens are random (``secrets.token_urlsafe``) and only their SHA-256 is stored. Production mode
 (``COMPETENCY_GRAPH_MODE=production``) has no passwordless demo sign-in and no default password.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import secrets
 
 from argon2 import PasswordHasher
@@ -26,10 +26,11 @@ from .errors import AuthError, WeakPassword
 
 __all__ = ["MIN_PASSWORD_LENGTH", "MAX_FAILURES", "LOCK_MINUTES", "SESSION_HOURS", "mode",
            "demo_sign_in_allowed", "check_password", "set_password", "authenticate", "demo_sign_in",
-           "session_user", "logout", "users_with_password", "create_admin", "external_sign_in"]
+           "session_user", "logout", "users_with_password", "create_admin", "external_sign_in",
+           "must_change_password", "change_password"]
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per (login, client): see .throttle
 LOCK_MINUTES = 15
 SESSION_HOURS = 8
 MODE_ENV = "COMPETENCY_GRAPH_MODE"
@@ -48,12 +49,17 @@ _COMMON = frozenset({
     "administrateur", "bonjour", "soleil", "changeme", "welcome", "letmein", "secret", "demo", "demonstration",
     "competence", "competences", "esat", "accompagnateur", "formateur", "candidat", "iloveyou", "doudou",
 })
-_BAD_SIGN_IN = "Identifiant ou mot de passe incorrect."
+# One message for every refusal (unknown login, wrong password, locked out): it must not tell them apart.
+_BAD_SIGN_IN = ("Connexion refusée : identifiant ou mot de passe incorrect, ou trop d'essais récents "
+                "(réessayez dans quelques minutes).")
 
 
 def mode() -> str:
-    """``production`` or ``demo`` (the default, for the demonstration database)."""
-    return os.environ.get(MODE_ENV, "demo").strip().lower() or "demo"
+    """``production`` or ``demo`` (the default, for the demonstration database); any other value of
+    ``COMPETENCY_GRAPH_MODE`` raises :class:`settings.SettingsError` (a typo must not open demo mode)."""
+    from .. import settings
+
+    return settings.mode()
 
 
 def demo_sign_in_allowed() -> bool:
@@ -83,8 +89,14 @@ def check_password(password: str, login: str = "") -> None:
                            "l'identifiant.")
 
 
-def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: str | None = None) -> None:
-    """Set (or change) a user's password after checking it; clears any lock-out and ends their sessions."""
+def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: str | None = None,
+                 must_change: bool | None = None) -> None:
+    """Set (or change) a user's password after checking it; clears any lock-out and ends their sessions.
+
+    ``must_change``: the user must change it at their next sign-in before anything else opens; by default
+    whenever someone else sets it (``by_user_id`` another user: an admin's reset or first password)."""
+    if must_change is None:
+        must_change = by_user_id is not None and by_user_id != user_id
     user = repo.get_user(user_id)
     check_password(password, user.login)
     hashed = _hasher.hash(password)
@@ -92,10 +104,11 @@ def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: s
     def write(s: Session) -> None:
         account = s.get(Account, user_id)
         if account is None:
-            s.add(Account(user_id=user_id, password_hash=hashed, failed_attempts=0, changed_at=utcnow()))
+            s.add(Account(user_id=user_id, password_hash=hashed, failed_attempts=0, changed_at=utcnow(),
+                          must_change_password=must_change))
         else:
             account.password_hash, account.failed_attempts, account.locked_until = hashed, 0, None
-            account.changed_at = utcnow()
+            account.changed_at, account.must_change_password = utcnow(), must_change
         s.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
         audit.record(repo, by_user_id or user_id, "change", "password", record_id=user_id)
     repo._run(write, write=True)  # the audit entry joins this transaction
@@ -116,7 +129,7 @@ def create_admin(repo: Repository, login: str, display_name: str, structure_id: 
         user = r.create_user(login, display_name)
         r.grant_role(user.id, structure_id, "admin")
         audit.record(r, None, "create", "user", record_id=user.id, structure_id=structure_id)
-        set_password(r, user.id, password, by_user_id=None)
+        set_password(r, user.id, password, by_user_id=None, must_change=True)  # a first password
         return r.get_user(user.id)
     return repo.transaction(both)
 
@@ -136,49 +149,55 @@ def _open_session(repo: Repository, user_id: str, now: dt.datetime, hours: float
     return token
 
 
-def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetime | None = None,
-                 session_hours: float = SESSION_HOURS) -> str:
-    """A session token for ``login``/``password``; raises :class:`AuthError` (generic message) otherwise.
-    After :data:`MAX_FAILURES` failures in a row the account is locked for :data:`LOCK_MINUTES` minutes."""
-    now = now or utcnow()
+def _verify(hashed: str | None, password: str) -> bool:
+    """Check ``password`` against ``hashed``, or against a dummy hash when there is none, so that every
+    refusal costs one argon2 verification (no timing difference between unknown, locked and wrong)."""
+    try:
+        return bool(_hasher.verify(hashed or _dummy_hash(), password)) and hashed is not None
+    except (VerificationError, InvalidHashError):
+        return False
 
-    def read(s: Session) -> tuple[str, bool, str | None, dt.datetime | None] | None:
+
+def _refused() -> AuthError:
+    return AuthError("bad_credentials", _BAD_SIGN_IN)
+
+
+def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetime | None = None,
+                 session_hours: float = SESSION_HOURS, client: str | None = None) -> str:
+    """A session token for ``login``/``password``; raises :class:`AuthError` with one message and in about
+    the same time for every refusal (unknown login, wrong password, deactivated, locked out).
+
+    ``client`` identifies where the attempt comes from (an address): throttling counts failures per
+    (login, client), per client and per login, and never locks a login for every client (see
+    :mod:`.throttle`), so nobody can lock a real user out by failing on purpose."""
+    from . import throttle
+
+    now = now or utcnow()
+    attempt = throttle.keys(repo, login, client)
+    wait = throttle.delay_for(repo, attempt, now)
+    if wait:
+        throttle.sleep(wait)
+
+    def read(s: Session) -> tuple[str, bool, str | None] | None:
+        if "\x00" in login:  # PostgreSQL cannot even compare it: no such login
+            return None
         user = s.scalar(select(User).where(User.login == login.strip()))
         if user is None:
             return None
         account = s.get(Account, user.id)
-        return (user.id, user.active, account.password_hash if account else None,
-                account.locked_until if account else None)
+        return user.id, user.active, account.password_hash if account else None
     found = repo._run(read, write=False)
-    if found is None or found[2] is None:
-        try:
-            _hasher.verify(_dummy_hash(), password)
-        except VerificationError:
-            pass
-        if found is not None:
-            audit.record(repo, found[0], "sign_in", "session", outcome="failed", record_id=found[0], at=now)
-        raise AuthError("bad_credentials", _BAD_SIGN_IN)
-    user_id, active, hashed, locked_until = found
-    if locked_until is not None and locked_until > now:
-        audit.record(repo, user_id, "sign_in", "session", outcome="denied", record_id=user_id, at=now)
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError("account_locked", f"Trop d'essais : compte verrouillé, réessayez dans {minutes} minutes.")
-    try:
-        ok = _hasher.verify(hashed, password) and active
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        def fail(s: Session) -> None:
-            account = s.get(Account, user_id)
-            assert account is not None
-            expired_lock = account.locked_until is not None and account.locked_until <= now
-            account.failed_attempts = (0 if expired_lock else account.failed_attempts) + 1
-            account.locked_until = None
-            if account.failed_attempts >= MAX_FAILURES:
-                account.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-        repo._run(fail, write=True)
-        audit.record(repo, user_id, "sign_in", "session", outcome="failed", record_id=user_id, at=now)
-        raise AuthError("bad_credentials", _BAD_SIGN_IN)
+    locked = throttle.blocked(repo, attempt, now)
+    ok = _verify(found[2] if found is not None else None, password)  # always one verification
+    user_id = found[0] if found is not None else None
+    if locked or not ok or found is None or not found[1]:
+        throttle.record_failure(repo, attempt, now)
+        if user_id is not None:
+            audit.record(repo, user_id, "sign_in", "session", outcome="denied" if locked else "failed",
+                         record_id=user_id, at=now)
+        raise _refused()
+    assert user_id is not None
+    throttle.record_success(repo, attempt)
 
     def succeed(s: Session) -> None:
         account = s.get(Account, user_id)
@@ -188,6 +207,31 @@ def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetim
             account.password_hash = _hasher.hash(password)
     repo._run(succeed, write=True)
     return _open_session(repo, user_id, now, session_hours)
+
+
+def must_change_password(repo: Repository, user_id: str) -> bool:
+    """Whether the user's password was chosen by someone else and must be changed before anything else."""
+    def read(s: Session) -> bool:
+        account = s.get(Account, user_id)
+        return bool(account is not None and account.must_change_password)
+    return repo._run(read, write=False)
+
+
+def change_password(repo: Repository, user_id: str, current: str, new: str, *, now: dt.datetime | None = None,
+                    session_hours: float = SESSION_HOURS) -> str:
+    """The user changes their own password (``current`` checked first); every session ends and a fresh
+    one is returned. Clears the forced-change flag. Refusals: :class:`AuthError` (wrong current password,
+    one message) or :class:`WeakPassword`."""
+    def read(s: Session) -> str | None:
+        account = s.get(Account, user_id)
+        return account.password_hash if account is not None else None
+    if not _verify(repo._run(read, write=False), current):
+        audit.record(repo, user_id, "change", "password", outcome="failed", record_id=user_id)
+        raise AuthError("bad_current_password", "Mot de passe actuel incorrect.")
+    if new == current:
+        raise WeakPassword("password_unchanged", "Le nouveau mot de passe doit être différent de l'actuel.")
+    set_password(repo, user_id, new, by_user_id=user_id, must_change=False)
+    return _open_session(repo, user_id, now or utcnow(), session_hours)
 
 
 def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None,
@@ -204,11 +248,12 @@ def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None
 
 
 def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None,
-                     session_hours: float = SESSION_HOURS) -> str:
+                     session_hours: float = SESSION_HOURS, email_verified: bool = False) -> str:
     """A session for a user whose identity an OpenID Connect provider has verified (``login``: the verified
     e-mail, matched to a login without regard to case). Roles still come from this database: an unknown or
-    deactivated login is refused, and the attempt is logged without the address."""
-    wanted = login.strip().casefold()
+    deactivated login is refused, and the attempt is logged without the address. The provider must say the
+    address is verified (``email_verified``): otherwise anyone could register someone else's address there."""
+    wanted = login.strip().casefold() if email_verified else ""
 
     def read(s: Session) -> tuple[str, bool] | None:
         for user in s.scalars(select(User).where(User.login.ilike(login.strip()))):
@@ -223,8 +268,10 @@ def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = 
     return _open_session(repo, found[0], now or utcnow(), session_hours)
 
 
-def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None) -> UserRecord | None:
-    """The user of a live session (None when unknown, expired or the user is deactivated)."""
+def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None,
+                 allow_pending: bool = False) -> UserRecord | None:
+    """The user of a live session (None when unknown, expired or the user is deactivated, and — unless
+    ``allow_pending`` — while the user must still change a password someone else chose)."""
     if not token:
         return None
     now = now or utcnow()
@@ -234,7 +281,12 @@ def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None
         if row is None or row.expires_at <= now:
             return None
         user = s.get(User, row.user_id)
-        return user.id if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        account = s.get(Account, user.id)
+        if not allow_pending and account is not None and account.must_change_password:
+            return None
+        return user.id
     user_id = repo._run(read, write=False)
     return repo.get_user(user_id) if user_id is not None else None
 

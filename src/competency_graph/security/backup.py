@@ -96,9 +96,21 @@ def check_backup(path: Path | str) -> str:
     return revision
 
 
-def restore(path: Path | str, url: str) -> None:
+def restore(path: Path | str, url: str) -> int:
     """Replace the content of the database at ``url`` with the backup file ``path`` (checked first by
-    :func:`check_backup`; the target is written by the backup API, so open connections see the new content)."""
+    :func:`check_backup`; the target is written by the backup API, so open connections see the new content),
+    then erase again everyone erased since the backup was taken (the erasure journal lives outside the
+    database, see :mod:`.erasures`). Returns how many people were erased again (0: nothing to redo)."""
     target = sqlite_path(url)
     check_backup(path)
     _copy(Path(path), target)
+    from ..store.engine import make_engine, upgrade
+    from ..store.repository import Repository
+    from . import erasures
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)  # an older backup gets the current schema before anything is written to it
+        return erasures.reapply(Repository(engine))
+    finally:
+        engine.dispose()

@@ -28,8 +28,11 @@ from ..store.models import (
     utcnow,
 )
 from ..store.repository import Repository
-from ..store.security_models import Account, AuthSession, ErasureEntry
-from . import audit
+from ..store.caseload_models import PersonArchive, SessionActivity, TrainerGroup, UserPreference
+from ..store.facts_models import HeldCertification
+from ..store.security_models import Account, AuthSession, ErasureEntry, ErasureRequest
+from ..store.validation_models import EvidenceWithdrawal, ValidationEvent
+from . import audit, erasures
 from .errors import AccessDenied, SecurityError
 
 __all__ = ["ErasureRecord", "export_person", "erase_person", "retention_days", "set_retention_days",
@@ -103,10 +106,64 @@ def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
         raise AccessDenied("Accès refusé : seul un administrateur de la structure peut effacer une personne.")
 
 
+def _erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
+    """Delete every row about the person; returns the row count and the file hashes nobody references now."""
+    evidence_ids = list(s.scalars(select(Evidence.id).where(Evidence.person_id == person_id)))
+    shas = set(s.scalars(select(Evidence.file_sha256).where(Evidence.person_id == person_id,
+                                                             Evidence.file_sha256.is_not(None))))
+    followup_ids = list(s.scalars(select(FollowUp.id).where(FollowUp.person_id == person_id)))
+    user_ids = list(s.scalars(select(User.id).where(User.person_id == person_id)))
+    rows = 0
+    statements = [
+        delete(ErasureRequest).where(ErasureRequest.person_id == person_id),
+        delete(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)),
+        delete(EvidenceWithdrawal).where(EvidenceWithdrawal.evidence_id.in_(evidence_ids)),
+        # Withdrawals of a validation point at it: they go first.
+        delete(ValidationEvent).where(ValidationEvent.person_id == person_id, ValidationEvent.withdraws_id.is_not(None)),
+        delete(ValidationEvent).where(ValidationEvent.person_id == person_id),
+        delete(Evidence).where(Evidence.person_id == person_id),
+        delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
+        delete(FollowUp).where(FollowUp.person_id == person_id),
+        delete(Contract).where(Contract.person_id == person_id),
+        delete(HeldCertification).where(HeldCertification.person_id == person_id),
+        delete(PersonArchive).where(PersonArchive.person_id == person_id),
+        # Corrections point at earlier events: newest first keeps every reference valid.
+        delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
+                                       PositioningEvent.corrects_id.is_not(None)),
+        delete(PositioningEvent).where(PositioningEvent.person_id == person_id),
+        delete(Experience).where(Experience.person_id == person_id),
+        delete(Assignment).where(Assignment.person_id == person_id),
+        delete(SessionActivity).where(SessionActivity.token_hash.in_(
+            select(AuthSession.token_hash).where(AuthSession.user_id.in_(user_ids)))),
+        delete(AuthSession).where(AuthSession.user_id.in_(user_ids)),
+        delete(UserPreference).where(UserPreference.user_id.in_(user_ids)),
+        delete(Account).where(Account.user_id.in_(user_ids)),
+        delete(Membership).where(Membership.user_id.in_(user_ids)),
+        delete(Assignment).where(Assignment.accompanist_id.in_(user_ids)),
+        delete(User).where(User.id.in_(user_ids)),
+        delete(Person).where(Person.id == person_id),
+    ]
+    for statement in statements:
+        rows += s.execute(statement).rowcount or 0
+    # Trainer groups keep person ids in a JSON list: the erased person leaves every group.
+    for group in s.scalars(select(TrainerGroup)):
+        if person_id in (group.members or []):
+            group.members = [m for m in group.members if m != person_id]
+            rows += 1
+    orphans = [sha for sha in sorted(shas)
+               if not s.scalar(select(func.count()).select_from(Evidence).where(Evidence.file_sha256 == sha))]
+    if orphans:
+        rows += s.execute(delete(StoredFile).where(StoredFile.sha256.in_(orphans))).rowcount or 0
+    return rows, orphans
+
+
 def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRecord:
     """Delete every row about the person (record, positionings, evidence, follow-up, their own accounts) and
-    the evidence files nobody else references; log the erasure under a pseudonym. Admins of the person's
-    structure only. Files are removed from disk after the database commit."""
+    the evidence files nobody else references; log the erasure under a pseudonym, in the database and in the
+    erasure journal kept outside it (so that restoring an older backup erases the person again). Admins of
+    the person's structure only (the guard also asks for a second admin's confirmation). Files are removed
+    from disk after the commit; then the SQLite write-ahead log is checkpointed and truncated, so that no
+    copy of the erased rows stays in the ``-wal`` file (``secure_delete`` zeroes them in the database)."""
     subject = audit.pseudonym(repo, person_id)
     now = utcnow()
 
@@ -116,46 +173,19 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
             raise SecurityError("unknown_person", "Personne inconnue.")
         _require_admin(s, by_user_id, person.structure_id)
         structure_id = person.structure_id
-        evidence_ids = list(s.scalars(select(Evidence.id).where(Evidence.person_id == person_id)))
-        shas = set(s.scalars(select(Evidence.file_sha256).where(Evidence.person_id == person_id,
-                                                                 Evidence.file_sha256.is_not(None))))
-        followup_ids = list(s.scalars(select(FollowUp.id).where(FollowUp.person_id == person_id)))
-        user_ids = list(s.scalars(select(User.id).where(User.person_id == person_id)))
-        rows = 0
-        statements = [
-            delete(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)),
-            delete(Evidence).where(Evidence.person_id == person_id),
-            delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
-            delete(FollowUp).where(FollowUp.person_id == person_id),
-            delete(Contract).where(Contract.person_id == person_id),
-            # Corrections point at earlier events: newest first keeps every reference valid.
-            delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
-                                           PositioningEvent.corrects_id.is_not(None)),
-            delete(PositioningEvent).where(PositioningEvent.person_id == person_id),
-            delete(Experience).where(Experience.person_id == person_id),
-            delete(Assignment).where(Assignment.person_id == person_id),
-            delete(AuthSession).where(AuthSession.user_id.in_(user_ids)),
-            delete(Account).where(Account.user_id.in_(user_ids)),
-            delete(Membership).where(Membership.user_id.in_(user_ids)),
-            delete(Assignment).where(Assignment.accompanist_id.in_(user_ids)),
-            delete(User).where(User.id.in_(user_ids)),
-            delete(Person).where(Person.id == person_id),
-        ]
-        for statement in statements:
-            rows += s.execute(statement).rowcount or 0
-        orphans = [sha for sha in sorted(shas)
-                   if not s.scalar(select(func.count()).select_from(Evidence).where(Evidence.file_sha256 == sha))]
-        if orphans:
-            rows += s.execute(delete(StoredFile).where(StoredFile.sha256.in_(orphans))).rowcount or 0
+        rows, orphans = _erase_rows(s, person_id)
         s.add(ErasureEntry(at=now, by_user_id=by_user_id, subject_ref=subject, rows_deleted=rows,
                            files_deleted=len(orphans)))
         audit.record(repo, by_user_id, "erase", "person", person_id=person_id, structure_id=structure_id, at=now)
         return rows, orphans
 
     rows, orphans = repo._run(write, write=True)
+    record = ErasureRecord(subject, rows, len(orphans), now)
+    erasures.journal(repo, record, by_user_id)
     for sha in orphans:
         repo.files.delete(sha)
-    return ErasureRecord(subject, rows, len(orphans), now)
+    erasures.checkpoint(repo)
+    return record
 
 
 def list_erasures(repo: Repository, *, limit: int = 500) -> list[ErasureRecord]:

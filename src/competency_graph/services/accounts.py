@@ -22,7 +22,7 @@ from ..store import PersonRecord, StoreError, UserRecord
 from .context import Context
 
 __all__ = ["Identity", "Account", "SignedIn", "ROLES", "demo_accounts", "demo_sign_in", "demo_session",
-           "password_sign_in", "external_sign_in", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
+           "password_sign_in", "external_sign_in", "change_password", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
            "current_actor", "acting_as", "guard_for", "visible_people", "require_person"]
 
 #: roles in the order the sign-in page lists them
@@ -60,6 +60,9 @@ class SignedIn:
 
     token: str
     accounts: tuple[Account, ...]
+    must_change: bool = False
+    """The password was chosen by someone else (an admin, the command line): it must be changed with
+    :func:`change_password` before any role opens; until then the token opens nothing (``check_session``)."""
 
 
 def _accounts_of(user: UserRecord) -> list[Account]:
@@ -116,26 +119,38 @@ def demo_session(ctx: Context, user_id: str, role: str) -> tuple[Identity, str]:
     return identity, token
 
 
-def password_sign_in(ctx: Context, login: str, password: str) -> SignedIn:
-    """Check a login and password (throttled, see ``security.accounts.authenticate``); ``AuthError`` with a
-    message that never says which of the two was wrong."""
-    return _with_roles(ctx, security_accounts.authenticate(ctx.repo, login, password))
+def password_sign_in(ctx: Context, login: str, password: str, *, client: str | None = None) -> SignedIn:
+    """Check a login and password (throttled per login, client and pair, see ``security.throttle``);
+    ``AuthError`` with one message for every refusal. ``client``: where the attempt comes from (an address).
+    ``SignedIn.must_change``: the password must be changed (:func:`change_password`) before a role opens."""
+    return _with_roles(ctx, security_accounts.authenticate(ctx.repo, login, password, client=client))
 
 
 def _with_roles(ctx: Context, token: str) -> SignedIn:
-    user = security_accounts.session_user(ctx.repo, token)
+    user = security_accounts.session_user(ctx.repo, token, allow_pending=True)
     choices = roles_of(ctx, user.id) if user is not None else []
     if not choices:  # an account with no role yet: nothing to open
         security_accounts.logout(ctx.repo, token)
         raise AuthError("no_role", "Ce compte n'a encore aucun rôle : demandez à un administrateur.",
                         "This account has no role yet.")
-    return SignedIn(token, tuple(choices))
+    assert user is not None
+    return SignedIn(token, tuple(choices), security_accounts.must_change_password(ctx.repo, user.id))
 
 
-def external_sign_in(ctx: Context, email: str) -> SignedIn:
+def change_password(ctx: Context, user_id: str, current: str, new: str, *, old_token: str | None = None
+                    ) -> SignedIn:
+    """The user changes their own password (the current one checked first): every session ends, a fresh
+    one opens. Used by the forced change after sign-in and by the "my password" page."""
+    token = security_accounts.change_password(ctx.repo, user_id, current, new)
+    if old_token:
+        security_accounts.logout(ctx.repo, old_token)
+    return _with_roles(ctx, token)
+
+
+def external_sign_in(ctx: Context, email: str, *, email_verified: bool = False) -> SignedIn:
     """Sign in a user verified by the OpenID Connect provider (``st.login``), matched by login; roles come
-    from this database as for a password sign-in."""
-    token = security_accounts.external_sign_in(ctx.repo, email)
+    from this database as for a password sign-in. The provider must have verified the address."""
+    token = security_accounts.external_sign_in(ctx.repo, email, email_verified=email_verified)
     return _with_roles(ctx, token)
 
 
@@ -198,11 +213,16 @@ def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
 def visible_people(ctx: Context, identity: Identity) -> list[PersonRecord]:
     """The people whose record the identity may open (or, for a trainer, their groups' members, each under a
     pseudonym unless the trainer is also their accompanist)."""
+    from ..store.archive import archived_ids  # archived people are hidden from every list
+
     guard = guard_for(ctx, identity)
     if identity.role == "trainer":
         members = {p.id: p for s in guard.roles if guard.has("trainer", s) for p in guard.group_members(s)}
-        return sorted(members.values(), key=lambda p: (p.display_name, p.id))
-    return guard.people()
+        found = sorted(members.values(), key=lambda p: (p.display_name, p.id))
+    else:
+        found = guard.people()
+    archived = archived_ids(ctx.repo, [p.id for p in found])
+    return [p for p in found if p.id not in archived]
 
 
 def require_person(ctx: Context, identity: Identity, person_id: str) -> PersonRecord:

@@ -143,8 +143,15 @@ def demo_enabled() -> bool:
 
 
 def open_repository(bundle: Bundle, url: str | None = None, *, demo: bool | None = None) -> Repository:
-    """The repository on ``url`` (default from settings), migrated; on an empty database, the demo data."""
+    """The repository on ``url`` (default from settings), migrated; on an empty database, the demo data.
+    The settings are checked first (an unknown mode stops the start: :class:`settings.SettingsError`)."""
+    from .. import settings
+
+    from ..security import erasures
+
+    settings.check()
     repo = Repository.open(url, catalog=bundle)
+    erasures.reapply(repo)  # a backup copied in by hand must not bring an erased person back
     if demo_enabled() if demo is None else demo:
         created = ensure_demo(repo, catalog=bundle)
         if created is not None:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import BinaryIO
 
 from ..store import EvidenceRecord
+from ..store.validations import withdrawals
 from .accounts import Identity, guard_for
 from .context import Context
 
@@ -21,10 +22,15 @@ ACCOMPANIST_KINDS = ("observation", "photo", "document", "video_link", "attestat
 
 def dossier(ctx: Context, person_id: str, *, identity: Identity | None = None
             ) -> dict[str | None, list[EvidenceRecord]]:
-    """Evidence by item (None: attached to a positioning only), newest first within an item."""
+    """Evidence by item (None: attached to a positioning only), newest first within an item; withdrawn proofs
+    (kept in the database for the audit) are not part of the dossier."""
     grouped: dict[str | None, list[EvidenceRecord]] = defaultdict(list)
-    for record in guard_for(ctx, identity).list_evidence(person_id):
-        grouped[record.item_id].append(record)
+    guard = guard_for(ctx, identity)
+    records = guard.list_evidence(person_id)
+    gone = withdrawals(ctx.repo, person_id) if records else {}
+    for record in records:
+        if record.id not in gone:
+            grouped[record.item_id].append(record)
     for records in grouped.values():
         records.sort(key=lambda r: (r.evidence_date, r.created_at), reverse=True)
     return dict(grouped)

@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass
 
 from ..exports import issuing, pdf, person_rdf
-from ..exports.common import label_of, mastered_items
+from ..exports.common import label_of
 from ..security import audit
 from ..security.audit import pseudonym
+from ..store.validations import validations
 from .accounts import Identity, require_person
 from .context import Context
 
@@ -28,7 +29,7 @@ RDF_FORMATS = {"turtle": ("ttl", "text/turtle"), "json-ld": ("jsonld", "applicat
 
 @dataclass(frozen=True)
 class BadgeChoice:
-    """A mastered item a badge can be issued for, at its retained level (None for ungraded items)."""
+    """A validated item a badge can be issued for, at its validated level (None for ungraded items)."""
 
     item_id: str
     label: str
@@ -45,7 +46,7 @@ def _exported(ctx: Context, identity: Identity, person_id: str, kind: str) -> No
 
 
 def portfolio(ctx: Context, identity: Identity, person_id: str, *, as_of: dt.date | None = None) -> bytes:
-    """The *portefeuille de compétences / attestation descriptive* PDF (only what is mastered)."""
+    """The *portefeuille de compétences / attestation descriptive* PDF (recognised: only what was validated)."""
     require_person(ctx, identity, person_id)
     data = pdf.portfolio_pdf(ctx.repo, ctx.bundle, person_id, as_of=as_of)
     _exported(ctx, identity, person_id, "portfolio_pdf")
@@ -71,11 +72,11 @@ def followup_sheet(ctx: Context, identity: Identity, person_id: str, start: dt.d
 
 
 def badge_choices(ctx: Context, identity: Identity, person_id: str) -> list[BadgeChoice]:
-    """The items recognised as mastered (accompanist's word; a self-positioning alone is not recognised)."""
+    """The items a badge can be issued for: validated ones only, at their validated level."""
     require_person(ctx, identity, person_id)
-    view = ctx.repo.current_view(person_id)
-    return [BadgeChoice(r.item_id, label_of(ctx.bundle, r.item_id), r.level)
-            for r in mastered_items(view, ctx.bundle) if r.item_id in ctx.bundle.items and r.role != "self"]
+    standing = validations(ctx.repo, person_id)
+    return [BadgeChoice(item_id, label_of(ctx.bundle, item_id), v.level)
+            for item_id, v in sorted(standing.items()) if item_id in ctx.bundle.items]
 
 
 def _issued(ctx: Context, identity: Identity, person_id: str, item_id: str, valid_from: dt.datetime | None,
@@ -88,7 +89,7 @@ def _issued(ctx: Context, identity: Identity, person_id: str, item_id: str, vali
 def badge(ctx: Context, identity: Identity, person_id: str, item_id: str, *,
           valid_from: dt.datetime | None = None, valid_until: dt.date | None = None) -> str:
     """A signed OB 3.0 ``OpenBadgeCredential`` (JSON-LD text, ``eddsa-rdfc-2022`` proof by the structure's
-    key); raises :class:`~competency_graph.exports.openbadges.NotMastered` when the item is not recognised."""
+    key); raises :class:`~competency_graph.exports.openbadges.NotMastered` when the item was not validated."""
     issued = _issued(ctx, identity, person_id, item_id, valid_from, valid_until)
     _exported(ctx, identity, person_id, "badge_json")
     return json.dumps(issued.credential, ensure_ascii=False, indent=2)

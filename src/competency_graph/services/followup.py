@@ -50,8 +50,9 @@ def timeline(ctx: Context, person_id: str, *, today: dt.date | None = None, iden
     contracts: list[ContractRecord] = guard.list_contracts(person_id)
     for c in contracts:
         entries.append(TimelineEntry(c.start_date, "contract_start", c.kind, "recorded"))
-        entries.append(TimelineEntry(c.end_date, "contract_end", c.kind, "planned" if c.end_date > today
-                                     else "recorded"))
+        if c.end_date is not None:  # open-ended contracts have no end to show
+            entries.append(TimelineEntry(c.end_date, "contract_end", c.kind, "planned" if c.end_date > today
+                                         else "recorded"))
     by_day: dict[dt.date, Counter[str]] = {}
     for event in guard.history(person_id):
         by_day.setdefault(event.positioned_at.date(), Counter())[event.author_role] += 1

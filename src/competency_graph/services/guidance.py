@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..analysis.coverage import BlocCoverage, acquired_items, bloc_coverage
+from ..analysis.coverage import BlocCoverage, acquired_items, bloc_coverage, partial_items
 from ..analysis.gaps import GapReport, compute_gaps
 from ..analysis.pathway import Pathway, plan_pathway
 from ..analysis.recommend import Recommendation, recommend_modalities
@@ -47,11 +47,14 @@ def gaps(ctx: Context, person_id: str, target_id: str) -> GapReport:
 
 
 def coverage(ctx: Context, person_id: str, target_id: str) -> list[BlocCoverage]:
-    """Bloc coverage of every certification the target leads to."""
+    """Bloc coverage of every certification the target leads to (bloc competencies co-assessed YES count as
+    covered, PARTIAL for half)."""
     profile = person_profile(ctx, person_id)
-    acquired = acquired_items(ctx.bundle, profile.positions_by_item())
+    positions = profile.positions_by_item()
+    acquired = acquired_items(ctx.bundle, positions)
+    partial = partial_items(ctx.bundle, positions)
     target = resolve(ctx, target_id)
-    return [c for cert in target.certifications for c in bloc_coverage(ctx.bundle, acquired, cert)]
+    return [c for cert in target.certifications for c in bloc_coverage(ctx.bundle, acquired, cert, partial)]
 
 
 def recommendations(ctx: Context, person_id: str, as_of: dt.date | None = None,

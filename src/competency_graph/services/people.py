@@ -11,6 +11,7 @@ from ..analysis.profile import Profile
 from ..analysis.targets import TargetError, related_occupations, resolve_target
 from ..bundle import Bundle, Item
 from ..store import PersonRecord, PositionView
+from ..store import facts as store_facts
 from .accounts import Identity, guard_for
 from .context import Context
 
@@ -33,9 +34,29 @@ def usable_target(bundle: Bundle, target: str | None) -> str | None:
     return target
 
 
+def _facts_data(facts: store_facts.PersonFacts | None, structure: store_facts.StructureFacts | None) -> dict:
+    data: dict = {}
+    if structure is not None:
+        data["structure"] = {
+            "id": structure.structure_id, "kind": structure.kind, "field": structure.field,
+            "networks": [{"network": n.network, "trained_staff": n.trained_staff, "field": n.field,
+                          "field_structures": n.field_structures, "since": n.since} for n in structure.networks],
+            "branch_agreements": [{"branch": a.branch, "cqps": list(a.cqps), "since": a.since}
+                                  for a in structure.agreements],
+        }
+    if facts is not None:
+        data["contracts"] = [{"kind": c.kind, "start": c.start_date, "end": c.end_date, "job": c.job}
+                             for c in facts.contracts]
+        data["held"] = [{"certification": h.certification, "outcome": h.outcome, "blocs": list(h.blocs),
+                         "awarded_on": h.awarded_on, "jury": h.jury, "modality": h.modality} for h in facts.held]
+    return data
+
+
 def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView, *,
-                        today: dt.date | None = None) -> Profile:
-    """The analysis profile of a stored person: self and accompanist positions side by side, never merged."""
+                        today: dt.date | None = None, facts: store_facts.PersonFacts | None = None,
+                        structure: store_facts.StructureFacts | None = None) -> Profile:
+    """The analysis profile of a stored person: self and accompanist positions side by side, never merged;
+    with their dated contracts, certifications held and their structure's networks when given."""
     year = (today or dt.date.today()).year
     positions = []
     for item_id in sorted(view.items):
@@ -53,11 +74,14 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
             "writing": person.writing or "limited", "goal": person.goal or "recognition",
             "networks": sorted({_ANALYSIS_NETWORKS[n] for n in person.networks if n in _ANALYSIS_NETWORKS}),
             "structure": person.structure_id,
+            "pec_enrolled_on": facts.pec_enrolled_on if facts else None,
+            "placement_planned": facts.placement_planned if facts else None,
         },
         "experience": [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
                        for e in person.experience],
         "target": usable_target(bundle, person.target),
         "positions": positions,
+        **_facts_data(facts, structure),
     }
     return Profile.model_validate(data)
 
@@ -66,9 +90,12 @@ def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None, *
                    identity: Identity | None = None) -> Profile:
     """The profile of ``person_id`` as the engine reads it, from the positions known on ``as_of`` (None: now);
     read as ``identity`` (default: the signed-in actor)."""
-    person, view = guard_for(ctx, identity).reading(person_id, "profile", lambda: (
-        ctx.repo.get_person(person_id), ctx.repo.current_view(person_id, as_of=as_of)))
-    return profile_from_record(ctx.bundle, person, view)
+    def read() -> tuple:
+        person = ctx.repo.get_person(person_id)
+        return (person, ctx.repo.current_view(person_id, as_of=as_of), store_facts.person_facts(ctx.repo, person_id),
+                store_facts.structure_facts(ctx.repo, person.structure_id))
+    person, view, facts, structure = guard_for(ctx, identity).reading(person_id, "profile", read)
+    return profile_from_record(ctx.bundle, person, view, facts=facts, structure=structure)
 
 
 def rectec_competencies(bundle: Bundle) -> list[Item]:

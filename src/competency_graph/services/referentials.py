@@ -21,6 +21,7 @@ from .. import settings
 from ..bundle import Bundle, Item
 from ..loader import check_paths
 from ..problems import Problem
+from .. import limits
 from ..sparql import run_query
 from .accounts import Identity
 from .bootstrap import referential_paths
@@ -385,6 +386,10 @@ def _unzip_rome(data: bytes, into: Path) -> None:
             raise ImportRefused("zip_without_rome")
         if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
             raise ImportRefused("zip_too_big")
+        try:  # security round 2: each member's size and compression ratio too
+            limits.check_zip(archive, members)
+        except limits.LimitExceeded as exc:
+            raise ImportRefused("refused", detail=exc.message_fr) from None
         for member in members:
             target = into / _safe_name(Path(member.filename).name, "table.csv")
             try:

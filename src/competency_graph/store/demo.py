@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .catalog import ItemCatalog, demo_catalog
 from .records import ExperienceEntry, Participant
 from .repository import Repository
+from .validations import record_validation
 
 __all__ = ["DemoSummary", "create_demo", "ensure_demo", "DEMO_STRUCTURE_ID", "DEMO_PEC_EMPLOYER_ID"]
 
@@ -153,6 +154,9 @@ def create_demo(repo: Repository, *, today: dt.date | None = None, catalog: Item
             r.add_evidence("demo-lea", "photo", "Palette terminée", item_id="rectec:C03", rae_modality="montrer",
                            content=_tiny_png(), filename="palette.png", author_id=accompanist,
                            evidence_date=day0 - dt.timedelta(days=61))
+            if level_for("rectec:C03", 3) == 3:  # recognised only once validated, on the observed proof
+                record_validation(r, "demo-lea", "rectec:C03", modality="montrer", evidence_ids=[observed.id],
+                                  author_id=accompanist, validated_on=day0 - dt.timedelta(days=55))
         if catalog.has_item("rectec:C04"):
             r.add_evidence("demo-julien", "video_link", "Calcul de surface d'un massif (vidéo)", item_id="rectec:C04",
                            rae_modality="expliquer", url="https://example.org/demo/video-massif",

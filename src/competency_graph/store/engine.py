@@ -1,6 +1,7 @@
 """Engines for the record database (SQLite by default, PostgreSQL by URL) and migrations run from code.
 
-SQLite connections get WAL, foreign keys and a busy timeout; write transactions start with
+SQLite connections get WAL, foreign keys, ``secure_delete`` and a busy timeout; the file and its side
+files are owner-only (:mod:`.filemodes`); write transactions start with
 ``BEGIN IMMEDIATE`` (see :func:`make_engine`) so that concurrent writers queue on the lock instead of
 failing when a read transaction tries to upgrade. The schema is created only by Alembic migrations:
 :func:`upgrade` runs ``alembic upgrade head`` without any ``alembic.ini``. PostgreSQL engines test pooled
@@ -47,7 +48,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            from .filemodes import secure_sqlite_file
+
+            secure_sqlite_file(database)  # 0600 before SQLite creates it (and its -wal/-shm with its mode)
         connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, **kwargs.pop("connect_args", {})}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
@@ -69,6 +72,8 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows (an erasure) are overwritten with zeros, not left in free pages.
+            cursor.execute("PRAGMA secure_delete = ON")
             if engine.url.database not in (None, "", ":memory:"):
                 cursor.execute("PRAGMA journal_mode = WAL")
                 # In WAL mode NORMAL keeps the database consistent after a crash; only the last commits

@@ -46,9 +46,18 @@ CODES = frozenset({
     # follow-up and contracts
     "contract_dates", "contract_too_short", "bad_prescriber", "bad_hours", "bad_followup_kind", "bad_notes",
     "bad_participant", "bad_participant_role", "followup_closed",
+    # facts for the recognition rules (store/facts.py)
+    "bad_trained_staff", "bad_field_structures", "bad_date", "bad_branch", "bad_cqp", "unknown_agreement",
+    "bad_placement", "bad_contract_kind", "bad_dates", "bad_job", "unknown_contract", "bad_certification",
+    "bad_outcome", "bad_bloc", "bad_jury", "bad_modality", "bad_note", "unknown_held",
     # files in and out
     "profile_duplicate_key", "profile_invalid", "profile_yaml", "profile_encoding", "profile_too_large",
     "csv_malformed", "csv_invalid",
+    # recognition: validations and proof withdrawals (branch coassess)
+    "bad_validator_role", "evidence_required", "not_co_positioned", "above_co_positioning", "not_acquired",
+    "withdrawn_evidence", "unknown_validation", "already_withdrawn", "bad_replacement",
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
+    # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
+    "image_unreadable", "image_too_large", "bad_value",
 })

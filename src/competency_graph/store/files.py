@@ -5,7 +5,8 @@ Uploaded names are never used as paths. An upload (bytes, or a binary file objec
 otherwise the content is read in chunks of 64 KiB (never with an unbounded ``read()``) into a temporary file
 while hashing, and refused as soon as its first bytes are not an accepted type or as soon as it passes the
 size limit: at most the limit plus one byte is ever read. It is then *committed* into
-``<root>/ab/cd/<sha256>`` by an atomic rename.
+``<root>/ab/cd/<sha256>`` by an atomic rename. Images are decoded and re-encoded when staged
+(:mod:`.images`): a file that only looks like an image is refused.
 """
 
 from __future__ import annotations
@@ -176,10 +177,22 @@ class FileStore:
                 raise StoreError("empty_file", "Le fichier est vide.", "The file is empty.")
             if media_type is None:  # a file shorter than the sniffed head
                 media_type = self._media_type(head)
+            if media_type.startswith("image/"):
+                return self._reencoded(temp_path, media_type)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
         return StagedFile(digest.hexdigest(), size, media_type, temp_path)
+
+    @staticmethod
+    def _reencoded(temp_path: Path, media_type: str) -> StagedFile:
+        """An image staged as Pillow decoded and re-encoded it (see :mod:`.images`): what is stored is
+        known to display, without metadata."""
+        from .images import normalise_image
+
+        data, media_type = normalise_image(temp_path.read_bytes(), media_type)
+        temp_path.write_bytes(data)
+        return StagedFile(hashlib.sha256(data).hexdigest(), len(data), media_type, temp_path)
 
     def commit(self, staged: StagedFile) -> bool:
         """Move a staged file to its content address (idempotent: same content, same place). True when this

@@ -165,6 +165,10 @@ class Person(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     # None: the person's networks are their structure's.
     networks: Mapped[list[Any] | None] = mapped_column()
+    # Facts for the recognition rules (migration 0003): Compétences PEC enrolment (seed 000: those enrolled
+    # before 31/12/2022 keep the Afpa's accompaniment) and a planned company placement (RAE "je COMPARE").
+    pec_enrolled_on: Mapped[dt.date | None] = mapped_column(Date)
+    placement_planned: Mapped[bool | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -306,7 +310,9 @@ class Endorsement(Base):
 
 
 class Contract(Base):
-    """An aided contract (PEC): its dates generate the follow-up schedule (seeds 001/002)."""
+    """An employment contract or work situation (``facts_models.CONTRACT_KINDS``) in one job; a PEC contract's
+    dates generate the follow-up schedule (seeds 001/002). ``end_date`` None: open-ended; ``employer_id``
+    None: an employer outside the tool."""
 
     __tablename__ = "contracts"
     __table_args__ = (
@@ -316,10 +322,11 @@ class Contract(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    employer_id: Mapped[str] = mapped_column(ForeignKey("structures.id"))
+    employer_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id"))
     kind: Mapped[str] = mapped_column(String(16), default="pec")
     start_date: Mapped[dt.date] = mapped_column(Date)
-    end_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    job: Mapped[str | None] = mapped_column(String(200))
     weekly_hours: Mapped[int | None] = mapped_column(Integer)
     prescriber: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

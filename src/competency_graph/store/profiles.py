@@ -7,6 +7,12 @@ target: rncp:RNCP38386        # optional
 positions: [{item: rectec:C01, self: 2, co: 3}]
 ```
 
+Facts for the recognition rules (all optional, so older files load unchanged): ``person.pec_enrolled_on``,
+``person.placement_planned``, ``contracts: [{kind, start, end, job}]`` and ``held: [{certification, outcome,
+blocs, awarded_on, jury, modality}]`` are imported into the record (a contract or certification already
+there is not added twice); ``structure:`` (the structure's networks and branch agreements) is written on
+export and kept untouched on import (structure facts are changed by its admins, not through a person).
+
 ``self`` / ``co`` (accompanist; also ``jury`` and ``tutor``) hold a level for graded items or a state
 (``acquired``, ``in_progress``, ``not_yet``; French ``acquis``, ``en cours``, ``pas encore`` accepted).
 Unknown keys are kept and written back untouched, so other tools may add their own. Loading is safe
@@ -23,14 +29,17 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import StoreError
+from .facts_models import CONTRACT_KINDS, HELD_OUTCOMES
 from .models import GOALS, NETWORKS, PERSON_STATUSES, STATES, WRITING_LEVELS
 from .positions import PositionView
+from .profile_facts import ProfileContract, ProfileHeld, apply_facts, structure_data
 from .records import ExperienceEntry, PersonRecord, PositioningInput
 
 if TYPE_CHECKING:
+    from .facts import PersonFacts, StructureFacts
     from .repository import Repository
 
-__all__ = ["Profile", "ProfilePerson", "ProfilePosition", "load_profile", "read_profile", "dump_profile",
+__all__ = ["Profile", "ProfilePerson", "ProfilePosition", "ProfileContract", "ProfileHeld", "load_profile", "read_profile", "dump_profile",
            "write_profile", "profile_from_records", "apply_profile", "MAX_PROFILE_BYTES"]
 
 MAX_PROFILE_BYTES = 2 * 1024 * 1024
@@ -49,6 +58,8 @@ class ProfilePerson:
     goal: str | None = None
     name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    pec_enrolled_on: dt.date | None = None
+    placement_planned: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,9 @@ class Profile:
     target: str | None = None
     positions: tuple[ProfilePosition, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    contracts: tuple[ProfileContract, ...] | None = None
+    """None: the file has no ``contracts`` key (import leaves the record's contracts alone)."""
+    held: tuple[ProfileHeld, ...] | None = None
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -124,6 +138,64 @@ def _bool(value: Any, path: str) -> bool:
     return value
 
 
+def _date(value: Any, path: str, *, optional: bool = True) -> dt.date | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise _bad(path, "une date AAAA-MM-JJ est attendue.", "a date YYYY-MM-DD is expected.")
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _bad(path, "une liste est attendue.", "a list is expected.")
+    return value
+
+
+def _contracts(value: Any) -> tuple[ProfileContract, ...]:
+    found = []
+    for i, raw in enumerate(_list(value, "contracts")):
+        raw = _mapping(raw, f"contracts[{i}]")
+        unknown = set(raw) - {"kind", "start", "end", "job"}
+        if unknown:
+            raise _bad(f"contracts[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
+                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+        start = _date(raw.get("start"), f"contracts[{i}].start", optional=False)
+        end = _date(raw.get("end"), f"contracts[{i}].end")
+        if start is not None and end is not None and end <= start:
+            raise _bad(f"contracts[{i}].end", "la fin doit être après le début.", "end must be after start.")
+        found.append(ProfileContract(str(_str(raw.get("kind"), f"contracts[{i}].kind", allowed=CONTRACT_KINDS)),
+                                     start or dt.date.min, end, _str(raw.get("job"), f"contracts[{i}].job",
+                                                                     optional=True)))
+    return tuple(found)
+
+
+def _held(value: Any) -> tuple[ProfileHeld, ...]:
+    found = []
+    for i, raw in enumerate(_list(value, "held")):
+        raw = _mapping(raw, f"held[{i}]")
+        unknown = set(raw) - {"certification", "outcome", "blocs", "awarded_on", "jury", "modality"}
+        if unknown:
+            raise _bad(f"held[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
+                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+        blocs = tuple(str(_str(b, f"held[{i}].blocs[{j}]")) for j, b in enumerate(_list(raw.get("blocs"),
+                                                                                          f"held[{i}].blocs")))
+        found.append(ProfileHeld(
+            certification=str(_str(raw.get("certification"), f"held[{i}].certification")),
+            outcome=str(_str(raw.get("outcome", "total"), f"held[{i}].outcome", allowed=HELD_OUTCOMES)),
+            awarded_on=_date(raw.get("awarded_on"), f"held[{i}].awarded_on", optional=False) or dt.date.min,
+            blocs=blocs, jury=_str(raw.get("jury"), f"held[{i}].jury", optional=True),
+            modality=_str(raw.get("modality"), f"held[{i}].modality", optional=True)))
+    return tuple(found)
+
+
 def _position_value(value: Any, path: str) -> int | str | None:
     if value is None:
         return None
@@ -165,7 +237,8 @@ def profile_from_data(data: Any) -> Profile:
     """Check and convert the parsed YAML (a mapping) into a :class:`Profile`."""
     data = _mapping(data, "racine")
     person_data = _mapping(data.get("person"), "person")
-    known_person = {"id", "status", "age", "writing", "networks", "goal", "name"}
+    known_person = {"id", "status", "age", "writing", "networks", "goal", "name", "pec_enrolled_on",
+                    "placement_planned"}
     networks = person_data.get("networks")
     if networks is not None:
         if not isinstance(networks, list):
@@ -180,6 +253,9 @@ def profile_from_data(data: Any) -> Profile:
         goal=_str(person_data.get("goal"), "person.goal", allowed=GOALS, optional=True),
         name=_str(person_data.get("name"), "person.name", optional=True),
         extra={k: v for k, v in person_data.items() if k not in known_person},
+        pec_enrolled_on=_date(person_data.get("pec_enrolled_on"), "person.pec_enrolled_on"),
+        placement_planned=(_bool(person_data.get("placement_planned"), "person.placement_planned")
+                           if person_data.get("placement_planned") is not None else None),
     )
     experience_data = data.get("experience") or []
     if not isinstance(experience_data, list):
@@ -215,7 +291,10 @@ def profile_from_data(data: Any) -> Profile:
         experience=tuple(experience),
         target=_str(data.get("target"), "target", optional=True),
         positions=tuple(positions),
-        extra={k: v for k, v in data.items() if k not in {"person", "experience", "target", "positions"}},
+        extra={k: v for k, v in data.items()
+               if k not in {"person", "experience", "target", "positions", "contracts", "held"}},
+        contracts=_contracts(data["contracts"]) if "contracts" in data else None,
+        held=_held(data["held"]) if "held" in data else None,
     )
 
 
@@ -226,7 +305,7 @@ def read_profile(path: Path | str) -> Profile:
 def _profile_data(profile: Profile) -> dict[str, Any]:
     p = profile.person
     person: dict[str, Any] = {"id": p.id, "status": p.status}
-    for key in ("age", "writing", "networks", "goal", "name"):
+    for key in ("age", "writing", "networks", "goal", "name", "pec_enrolled_on", "placement_planned"):
         value = getattr(p, key)
         if value is not None:
             person[key] = list(value) if key == "networks" else value
@@ -235,6 +314,14 @@ def _profile_data(profile: Profile) -> dict[str, Any]:
     if profile.experience:
         data["experience"] = [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
                               for e in profile.experience]
+    if profile.contracts:
+        data["contracts"] = [{k: v for k, v in (("kind", c.kind), ("start", c.start), ("end", c.end), ("job", c.job))
+                              if v is not None} for c in profile.contracts]
+    if profile.held:
+        data["held"] = [{k: v for k, v in (("certification", h.certification), ("outcome", h.outcome),
+                                           ("blocs", list(h.blocs) or None), ("awarded_on", h.awarded_on),
+                                           ("jury", h.jury), ("modality", h.modality)) if v is not None}
+                        for h in profile.held]
     if profile.target:
         data["target"] = profile.target
     if profile.positions:
@@ -256,8 +343,10 @@ def write_profile(profile: Profile, path: Path | str) -> None:
     Path(path).write_text(dump_profile(profile), encoding="utf-8")
 
 
-def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.date | None = None) -> Profile:
-    """The profile of a stored person and their current positions (self and accompanist side by side)."""
+def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.date | None = None,
+                         facts: PersonFacts | None = None, structure: StructureFacts | None = None) -> Profile:
+    """The profile of a stored person and their current positions (self and accompanist side by side), with
+    their facts (contracts, certifications held) and their structure's networks when given."""
     year = (today or dt.date.today()).year
     positions = tuple(
         ProfilePosition(item, {key: event.value for key, role in _ROLE_KEYS.items()
@@ -268,10 +357,17 @@ def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.
         person=ProfilePerson(
             id=person.id, status=person.status, age=(year - person.birth_year) if person.birth_year else None,
             writing=person.writing, networks=person.networks or None, goal=person.goal,
+            pec_enrolled_on=facts.pec_enrolled_on if facts else None,
+            placement_planned=facts.placement_planned if facts else None,
         ),
         experience=person.experience,
         target=person.target,
         positions=positions,
+        extra={"structure": structure_data(structure)} if structure is not None else {},
+        contracts=tuple(ProfileContract(c.kind, c.start_date, c.end_date, c.job) for c in facts.contracts) or None
+        if facts else None,
+        held=tuple(ProfileHeld(h.certification, h.outcome, h.awarded_on, h.blocs, h.jury, h.modality)
+                   for h in facts.held) or None if facts else None,
     )
 
 
@@ -296,6 +392,7 @@ def apply_profile(repo: Repository, profile: Profile, structure_id: str, *, disp
             fields["display_name"] = display_name or p.name
         repo.update_person(p.id, **fields)
         repo.set_experience(p.id, profile.experience)
+    apply_facts(repo, profile)
     view = repo.current_view(p.id)
     entries: list[PositioningInput] = []
     labels: list[str] = []
@@ -317,3 +414,4 @@ def apply_profile(repo: Repository, profile: Profile, structure_id: str, *, disp
     if entries:
         repo.record_positionings(entries, labels=labels)
     return repo.get_person(p.id)
+

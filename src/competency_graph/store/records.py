@@ -148,13 +148,16 @@ class FollowUpRecord:
 class ContractRecord:
     id: str
     person_id: str
-    employer_id: str
+    employer_id: str | None
     kind: str
     start_date: dt.date
-    end_date: dt.date
+    end_date: dt.date | None
+    """None: open-ended (CDI, ESAT support contract…)."""
     weekly_hours: int | None
     prescriber: str | None
     followups: tuple[FollowUpRecord, ...] = field(default=())
+    job: str | None = None
+    """The job held (``rome:``, ``rae:``, ``rsfp:`` id), counted as experience by the recognition rules."""
 
 
 @dataclass(frozen=True)

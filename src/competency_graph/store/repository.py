@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from .. import settings
@@ -75,6 +75,7 @@ from .records import (
     UserRecord,
 )
 from .schedule import pec_schedule
+from .textcheck import check_characters
 
 __all__ = ["Repository", "PARTICIPANT_ROLES", "MAX_COMMENT_CHARS"]
 
@@ -148,6 +149,7 @@ def _text(value: str | None, limit: int, code: str, what_fr: str, what_en: str, 
     if len(value) > limit:
         raise StoreError(code, f"{what_fr} est trop long ({limit} caractères au plus).",
                          f"{what_en} is too long (at most {limit} characters).")
+    check_characters(value, code, what_fr, what_en, single_line=limit <= 300)  # NUL, controls, bidi overrides
     return value
 
 
@@ -261,6 +263,9 @@ class Repository:
                     log.warning("database unreachable, retrying (%s)", type(exc.orig).__name__)
                     time.sleep(min(0.5, 0.05 * 2 ** min(attempt, 4)))
                     continue
+                if isinstance(exc, DataError):  # e.g. a NUL byte PostgreSQL cannot store: a refusal, not a crash
+                    raise StoreError("bad_value", "Valeur refusée par la base (caractère ou format invalide).",
+                                     "Value refused by the database (invalid character or format).") from exc
                 if not _retryable(exc):
                     raise
                 attempt += 1
@@ -845,7 +850,8 @@ class Repository:
                      positioning_id: int | None = None, rae_modality: str | None = None,
                      description: str | None = None, url: str | None = None,
                      content: bytes | BinaryIO | None = None, filename: str | None = None,
-                     evidence_date: dt.date | None = None, author_id: str | None = None) -> EvidenceRecord:
+                     evidence_date: dt.date | None = None, author_id: str | None = None,
+                     also: Callable[[], None] | None = None) -> EvidenceRecord:
         """Add a proof to the dossier: ``kind`` photo, document, video_link, observation, attestation or
         endorsement; attached to an item and/or a positioning; an optional file is checked (size, magic
         bytes) and stored by content hash; ``filename`` is kept as a label only."""
@@ -905,6 +911,8 @@ class Repository:
                            file_sha256=sha, original_name=filename, evidence_date=day, author_id=author_id)
             s.add(row)
             s.flush()
+            if also is not None:  # e.g. the audit entry: committed with the row or not at all
+                also()
             log.info("evidence added id=%s kind=%s file=%s", row.id, kind, "yes" if sha else "no")
             return self._evidence_record(s, row)
 
@@ -1019,7 +1027,7 @@ class Repository:
         followups = tuple(self._followup_record(s, f) for f in s.scalars(
             select(FollowUp).where(FollowUp.contract_id == row.id).order_by(FollowUp.scheduled_on, FollowUp.id)))
         return ContractRecord(row.id, row.person_id, row.employer_id, row.kind, row.start_date, row.end_date,
-                              row.weekly_hours, row.prescriber, followups)
+                              row.weekly_hours, row.prescriber, followups, row.job)
 
     def create_pec_contract(self, person_id: str, employer_id: str, start: dt.date, end: dt.date, *,
                             weekly_hours: int | None = 20, prescriber: str | None = None) -> ContractRecord:
@@ -1174,11 +1182,13 @@ class Repository:
 
     def export_profile(self, person_id: str, *, as_of: dt.datetime | dt.date | None = None) -> Any:
         """The person's profile and positions as a :class:`profiles.Profile` (YAML format of ``recommend``)."""
+        from . import facts as f
         from .profiles import profile_from_records
 
         return self._run(lambda s: profile_from_records(
-            self._person_record(s, self._person(s, person_id)),
-            build_view(person_id, self._events(s, [person_id], None, as_of), as_of)), write=False)
+            (person := self._person_record(s, self._person(s, person_id))),
+            build_view(person_id, self._events(s, [person_id], None, as_of), as_of),
+            facts=f.person_facts(self, person_id), structure=f.structure_facts(self, person.structure_id)), write=False)
 
     def import_profile(self, profile: Any, structure_id: str, *, display_name: str | None = None,
                        author_id: str | None = None, at: dt.datetime | None = None) -> PersonRecord:

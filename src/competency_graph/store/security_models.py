@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, _in, utcnow
 
 __all__ = ["AUDIT_ACTIONS", "AUDIT_OUTCOMES", "Account", "AuthSession", "AuditEntry", "ErasureEntry",
-           "SecuritySetting"]
+           "SecuritySetting", "SignInThrottle", "ErasureRequest"]
 
 AUDIT_ACTIONS = ("read", "create", "change", "erase", "export", "sign_in", "sign_out")
 AUDIT_OUTCOMES = ("allowed", "denied", "failed")
@@ -33,6 +33,9 @@ class Account(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when someone else (an admin, the command line) chose the password: it must be changed at the next
+    # sign-in before anything else opens (migration 0006).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuthSession(Base):
@@ -91,3 +94,28 @@ class SecuritySetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per key: a (login, client) pair, a client, or a login. The key is a keyed hash
+    (no login nor address is stored). Only a pair or a client gets locked, so that nobody can lock a real
+    user out by failing on purpose with their login (migration 0006)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+
+
+class ErasureRequest(Base):
+    """An erasure asked by one admin, waiting for a second admin of the structure to confirm it."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    structure_id: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

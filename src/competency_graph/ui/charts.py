@@ -16,7 +16,8 @@ from ..services.people import MapRow
 from ..services.referentials import Neighbour
 from .i18n import label, t
 
-__all__ = ["competency_map", "gap_heatmap", "neighbour_network", "timeline_chart", "KIND_COLORS", "short_label"]
+__all__ = ["competency_map", "gap_heatmap", "neighbour_network", "timeline_chart", "KIND_COLORS", "short_label",
+           "wrapped_label", "CIRCLE_PICTOS"]
 
 KIND_COLORS = {
     "pole": "#6A1B9A", "competency": "#1F6FB2", "trade": "#2E7D32", "job": "#00838F", "activity": "#558B2F",
@@ -36,13 +37,24 @@ def short_label(text: str, width: int = 18, lines: int = 2) -> str:
     return "<br>".join(wrapped)
 
 
+def wrapped_label(text: str, width: int = 18) -> str:
+    """The whole label, wrapped on lines of about ``width`` characters (``<br>`` for plotly): never cut, so two
+    labels that begin alike ("Prendre en compte les…") still read differently."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False) or [text])
+
+
+#: the pictograms of the four circles (the same as on the self-positioning buttons)
+CIRCLE_PICTOS = {1: "🌱", 2: "🌿", 3: "🌳", 4: "⭐"}
+
+
 def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_name: str | None = None,
                    height: int = 620, big: bool = False, compact: bool = False) -> go.Figure:
     """The RECTEC map of one person: 12 sectors, circles 1–4, self as coloured bars, accompanist as diamonds.
     ``compact``: for a half-width column (shorter labels, wider side margins, the legend in two rows)."""
     self_name = self_name or t("map.self")
     co_name = co_name or t("map.co")
-    thetas = [short_label(f"{r.number}. {r.label}", 12 if compact else 14 if big else 16) for r in rows]
+    # numbered, whole labels (wrapped, never cut): the number ties each sector to the list in words
+    thetas = [wrapped_label(f"{r.number}. {r.label}", 14 if compact else 16 if big else 18) for r in rows]
     # numeric angles, one sector per competency: with a categorical angular axis plotly shifts the bars of
     # traces holding a few of the categories by half a sector, so labels sat on sector edges
     sector = 360 / max(len(rows), 1)
@@ -71,23 +83,25 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
             customdata=[[c[2], c[1]] for c in co],
             hovertemplate="%{customdata[0]}<br>" + co_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
-    side = 110 if compact else 90
+    side = 130 if compact else 150 if big else 120
     fig.update_layout(
-        height=height, font={**_FONT, "size": 16 if big else 13},
-        margin=dict(l=side, r=side, t=50, b=150 if compact else 80), paper_bgcolor="#FFFFFF",
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.16 if compact else -0.1, yanchor="top",
-                    font=dict(size=14 if big else 12 if compact else 13)),
+        height=height + (160 if big else 60), font={**_FONT, "size": 18 if big else 13},
+        # room for the whole wrapped labels (up to 4 lines) on every side, the legend below the lowest one
+        margin=dict(l=side, r=side, t=90 if big else 70, b=230 if big else 190), paper_bgcolor="#FFFFFF",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.27 if big else -0.22, yanchor="top",
+                    font=dict(size=17 if big else 12 if compact else 13)),
         polar=dict(
             bgcolor="#FAFAFA", hole=0.06,
             # the radial axis runs along the border between sectors 12 and 1, so its labels cover no bar
             radialaxis=dict(range=[0, 4.2], tickvals=[1, 2, 3, 4],
-                            ticktext=[t("map.circle_tick", n=n) for n in range(1, 5)], angle=105,
-                            side="counterclockwise",
-                            tickfont=dict(size=11, color="#444444"), gridcolor="#9E9E9E", gridwidth=1.5,
+                            ticktext=[f"{CIRCLE_PICTOS[n]} {t('map.circle_tick', n=n)}" for n in range(1, 5)],
+                            angle=105, side="counterclockwise",
+                            tickfont=dict(size=15 if big else 11, color="#333333"), gridcolor="#9E9E9E",
+                            gridwidth=1.5,
                             showline=False),
             angularaxis=dict(type="linear", thetaunit="degrees", direction="clockwise", rotation=90,
                              tickmode="array", tickvals=angles, ticktext=thetas,
-                             gridcolor="#D0D0D0", tickfont=dict(size=14 if big else 11 if compact else 12)),
+                             gridcolor="#D0D0D0", tickfont=dict(size=17 if big else 11 if compact else 12)),
         ),
         bargap=0.08,
     )

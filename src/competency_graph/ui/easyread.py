@@ -82,10 +82,16 @@ def level_picto(level: int | None) -> str:
 _LANG_FR = "<script>document.documentElement.lang = 'fr';</script>"
 
 
-def apply_style(easy: bool) -> None:
-    """Inject the app's fixed CSS (ours only, never user text), bigger everything in easy-read mode; mark the
-    page as French."""
-    st.markdown(_BASE_CSS + (_EASY_CSS if easy else ""), unsafe_allow_html=True)
+#: the text size saved on the account: the root font size every rem-based size follows
+_TEXT_SIZE_CSS = {"normal": "", "large": "<style>html { font-size: 18px; }</style>",
+                  "larger": "<style>html { font-size: 21px; }</style>"}
+
+
+def apply_style(easy: bool, text_size: str = "normal") -> None:
+    """Inject the app's fixed CSS (ours only, never user text), bigger everything in easy-read mode or with a
+    larger text size; mark the page as French."""
+    st.markdown(_BASE_CSS + (_EASY_CSS if easy else "") + _TEXT_SIZE_CSS.get(text_size, ""),
+                unsafe_allow_html=True)
     st.html(_LANG_FR, unsafe_allow_javascript=True)
 
 

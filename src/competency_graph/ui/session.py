@@ -1,23 +1,35 @@
 """The signed-in identity, its session token, the easy-read settings and the selected person, kept in
-``st.session_state``.
+``st.session_state``; a signed cookie brings the session back after a reload (F5) or in a new tab.
 
 The token is checked against the database at every run (:func:`current_identity`): an expired, ended or
 unknown session sends the user back to the sign-in page with a message. The checked identity becomes the
 actor the services act for (``services.accounts.set_actor``). Widget callbacks run before that check, so they
 must not call services that open a person's record (the sign-out callback only ends the session).
+
+Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the page writes the cookie
+``cg_session`` (token, role and an HMAC signature, see ``security.sessions``) with a small script; on the
+next connection the browser sends it and :func:`current_identity` re-opens the session when the signature
+holds, the session is live in the database and not idle. The cookie is ``SameSite=Strict`` (``Secure`` over
+HTTPS) but not ``HttpOnly``: a Streamlit script cannot set response headers, only run JavaScript in the page.
+The display preferences are saved on the account and come back with the session.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ..services import accounts
+import json
+
+from ..security import accounts as security_accounts
+from ..security import sessions as signed_sessions
+from ..services import accounts, preferences
 from ..services.accounts import Identity
+from .formats import md_escape
 from .i18n import label, t
 
 __all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
-           "READ_ALOUD", "PERSON", "NOTICE"]
+           "READ_ALOUD", "PERSON", "NOTICE", "TEXT_SIZE", "text_size", "cookie_script"]
 
 IDENTITY = "identity"
 TOKEN = "session_token"
@@ -25,6 +37,9 @@ EASY_READ = "easy_read"
 READ_ALOUD = "read_aloud"
 PERSON = "person_id"
 NOTICE = "sign_in_notice"
+TEXT_SIZE = "text_size"
+_COOKIE_DEAD = "_cookie_refused"  # a cookie value already refused in this tab: not looked up again
+_COOKIE_SENT = "_cookie_written"  # the cookie value this tab has written
 
 
 def _context():
@@ -34,19 +49,51 @@ def _context():
 
 
 def _end(notice_key: str | None) -> None:
+    cookie = _cookie()
     st.session_state.clear()
+    if cookie:  # the browser still sends it on this connection: never look it up again
+        st.session_state[_COOKIE_DEAD] = cookie
     if notice_key:
         st.session_state[NOTICE] = notice_key
     accounts.set_actor(None)
 
 
+def _cookie() -> str | None:
+    """The session cookie the browser sent when this tab connected (None in app tests)."""
+    try:
+        return st.context.cookies.get(signed_sessions.COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare script run)
+        return None
+
+
+def _restore() -> Identity | None:
+    """The identity of the session named by the cookie, when its signature holds and it is live and not
+    idle; its display preferences come back with it."""
+    value = _cookie()
+    if not value or st.session_state.get(_COOKIE_DEAD) == value:
+        return None
+    restored = preferences.restore_session(_context(), value)
+    if restored is None:
+        st.session_state[_COOKIE_DEAD] = value
+        return None
+    identity, token = restored
+    sign_in(identity, token)
+    st.session_state[_COOKIE_SENT] = value  # the browser holds it already
+    return identity
+
+
 def current_identity() -> Identity | None:
-    """The signed-in identity after checking its session, or None (signed out, expired, revoked)."""
+    """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked)."""
     value = st.session_state.get(IDENTITY)
+    if not isinstance(value, Identity):
+        value = _restore()
     if not isinstance(value, Identity):
         accounts.set_actor(None)
         return None
-    checked = accounts.check_session(_context(), value, st.session_state.get(TOKEN))
+    token = st.session_state.get(TOKEN)
+    checked = accounts.check_session(_context(), value, token)
+    if checked is not None and token and not signed_sessions.touch(_context().repo, token):
+        checked = None
     if checked is None:
         _end("sign_in.expired")
         return None
@@ -57,11 +104,19 @@ def current_identity() -> Identity | None:
 
 
 def sign_in(identity: Identity, token: str | None = None) -> None:
-    """Start a fresh session state for ``identity`` (its token when it signed in through a session)."""
+    """Start a fresh session state for ``identity`` (its token when it signed in through a session), with the
+    display preferences saved on the account."""
+    refused = st.session_state.get(_COOKIE_DEAD)
     st.session_state.clear()
+    if refused:
+        st.session_state[_COOKIE_DEAD] = refused
     st.session_state[IDENTITY] = identity
     if token:
         st.session_state[TOKEN] = token
+    prefs = preferences.load(_context(), identity.user_id)
+    st.session_state[EASY_READ] = prefs.easy_read
+    st.session_state[READ_ALOUD] = prefs.read_aloud
+    st.session_state[TEXT_SIZE] = prefs.text_size
     accounts.set_actor(identity)
 
 
@@ -71,6 +126,18 @@ def sign_out() -> None:
     if token:
         accounts.sign_out(_context(), token)
     _end("sign_in.signed_out")
+    _end_sso()
+
+
+def _end_sso() -> None:
+    """Security round 2: also end the single sign-on identity, or the next person at this browser could
+    continue as the previous one."""
+    try:
+        signed_with_sso = bool(st.user.is_logged_in)
+    except Exception:  # noqa: BLE001 - no OpenID Connect configured
+        return
+    if signed_with_sso:
+        st.logout()
 
 
 def pop_notice() -> str | None:
@@ -98,6 +165,37 @@ def read_aloud_on() -> bool:
     return bool(st.session_state.get(READ_ALOUD, False))
 
 
+def text_size() -> str:
+    return str(st.session_state.get(TEXT_SIZE) or "normal")
+
+
+def cookie_script(identity: Identity | None) -> str | None:
+    """The script that writes (or clears) the session cookie when the browser does not hold the right value
+    yet; None when nothing is to change. Called once per run by the app frame."""
+    token = st.session_state.get(TOKEN)
+    wanted = signed_sessions.sign_cookie(_context().repo, token, identity.role) if identity and token else ""
+    held = st.session_state.get(_COOKIE_SENT)
+    if held is None:  # nothing written by this tab since its state was reset: the browser holds what it sent
+        held = _cookie() or ""
+    if held == wanted:
+        return None
+    st.session_state[_COOKIE_SENT] = wanted
+    name = signed_sessions.COOKIE_NAME
+    age = int(security_accounts.SESSION_HOURS * 3600) if wanted else 0
+    # json.dumps: the value is ours (url-safe token, role, hex), quoted anyway so nothing can break the script.
+    return (f"<script>(function(){{var v={json.dumps(wanted)};var secure=location.protocol==='https:'?"
+            f"'; Secure':'';document.cookie='{name}='+v+'; Path=/; Max-Age={age}; SameSite=Strict'+secure;}})();"
+            "</script>")
+
+
+def _save_preferences() -> None:
+    """Widget callback: save the switches on the account (the user's own settings, not a person's record)."""
+    identity = st.session_state.get(IDENTITY)
+    if isinstance(identity, Identity):
+        preferences.save(_context(), identity, easy_read=easy_read(), read_aloud=read_aloud_on(),
+                         text_size=text_size())
+
+
 def selected_person() -> str | None:
     return st.session_state.get(PERSON)
 
@@ -115,10 +213,16 @@ def sidebar(identity: Identity | None) -> None:
     if identity is None:
         return
     with st.sidebar:
-        st.markdown(t("sidebar.signed_in_as", name=identity.display_name.replace("*", ""),
+        # The name is the user's own text: shown as text, never interpreted (no link, no remote image).
+        st.markdown(t("sidebar.signed_in_as", name=md_escape(identity.display_name),
                       role=label("role", identity.role)))
         if identity.role == "candidate":
-            # The switches keep their value across pages because their keys live in session_state.
-            st.toggle(t("sidebar.easy_read"), key=EASY_READ, help=t("sidebar.easy_read_help"))
-            st.toggle(t("sidebar.read_aloud"), key=READ_ALOUD, help=t("sidebar.read_aloud_help"))
+            # The switches keep their value across pages because their keys live in session_state; they are
+            # saved on the account, so a reload or the next sign-in finds them again.
+            st.toggle(t("sidebar.easy_read"), key=EASY_READ, help=t("sidebar.easy_read_help"),
+                      on_change=_save_preferences)
+            st.toggle(t("sidebar.read_aloud"), key=READ_ALOUD, help=t("sidebar.read_aloud_help"),
+                      on_change=_save_preferences)
+        st.selectbox(t("sidebar.text_size"), ["normal", "large", "larger"], key=TEXT_SIZE,
+                     format_func=lambda v: label("text_size", v), on_change=_save_preferences)
         st.button(t("sidebar.sign_out"), key="sign_out", on_click=_sign_out_clicked)

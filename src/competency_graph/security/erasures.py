@@ -1,0 +1,167 @@
+"""Erasures that hold: a journal outside the database, re-applied after a restore; the write-ahead log
+emptied after an erasure; erasure requests confirmed by a second admin.
+
+The journal (one JSON line per erasure: pseudonym, time, counts; no personal data) lives next to the
+SQLite file (``<database>-erasures.jsonl``, mode 0600) or, for PostgreSQL, in the data directory. A backup
+copies the database only, so restoring a backup taken before an erasure brings the person back *in the
+database*; :func:`reapply` (called by ``backup.restore`` and at every start) erases them again and puts
+the missing lines back into the erasure log, with a warning in the server log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import settings
+from ..store.models import Person, utcnow
+from ..store.repository import Repository
+from ..store.security_models import ErasureEntry, ErasureRequest, SecuritySetting
+
+if TYPE_CHECKING:
+    from .rgpd import ErasureRecord
+
+__all__ = ["journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
+           "request", "pending", "cancel"]
+
+log = logging.getLogger("competency_graph.security")
+
+
+def journal_path(repo: Repository) -> Path | None:
+    """Where the erasure journal of this database lives (None for an in-memory database)."""
+    url = repo.engine.url
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            return None
+        return Path(database).with_name(Path(database).name + "-erasures.jsonl")
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return settings.data_dir() / f"erasures-{digest}.jsonl"
+
+
+def journal(repo: Repository, record: ErasureRecord, by_user_id: str | None) -> None:
+    """Append one erasure to the journal (created 0600; fsynced: it must outlive a crash and a restore)."""
+    path = journal_path(repo)
+    if path is None:
+        return
+    line = json.dumps({"subject_ref": record.subject_ref, "at": record.at.isoformat(), "by": by_user_id,
+                       "rows": record.rows_deleted, "files": record.files_deleted}) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_journal(repo: Repository) -> list[dict[str, object]]:
+    path = journal_path(repo)
+    if path is None or not path.is_file():
+        return []
+    entries = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(raw)
+        except ValueError:  # a line cut by a crash
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("subject_ref"), str):
+            entries.append(entry)
+    return entries
+
+
+def checkpoint(repo: Repository) -> bool:
+    """Copy the SQLite write-ahead log into the database and truncate it to zero bytes (no erased row
+    stays in ``-wal``). True when done; False when a reader kept it busy (logged) or not SQLite."""
+    if repo.engine.url.get_backend_name() != "sqlite":
+        return False
+    with repo.engine.connect() as connection:
+        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        log.warning("write-ahead log not truncated after an erasure: a reader is still open")
+    return not busy
+
+
+def reapply(repo: Repository) -> int:
+    """Erase again everyone the journal says was erased but who is back (a restored backup), and put the
+    journal's lines back into the erasure log. Returns how many people were erased again."""
+    from .rgpd import _erase_rows
+
+    entries = read_journal(repo)
+    if not entries:
+        return 0
+    wanted = {str(e["subject_ref"]): e for e in entries}
+
+    def write(s: Session) -> tuple[int, list[str]]:
+        row = s.get(SecuritySetting, "pseudonym_key")
+        if row is None:
+            return 0, []
+        key = bytes.fromhex(row.value)
+        logged = set(s.scalars(select(ErasureEntry.subject_ref)))
+        for ref, entry in wanted.items():
+            if ref not in logged:
+                at = dt.datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else utcnow()
+                s.add(ErasureEntry(at=at, by_user_id=entry.get("by"), subject_ref=ref,
+                                   rows_deleted=int(entry.get("rows") or 0), files_deleted=int(entry.get("files") or 0)))
+        again, files = 0, []
+        for person_id in list(s.scalars(select(Person.id))):
+            if hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest() in wanted:
+                _rows, orphans = _erase_rows(s, person_id)
+                files += orphans
+                again += 1
+        return again, files
+
+    again, files = repo._run(write, write=True)
+    for sha in files:
+        repo.files.delete(sha)
+    if again:
+        log.warning("%d erased person(s) found again in the database (restored backup?): erased again", again)
+        checkpoint(repo)
+    return again
+
+
+# -- erasure requests: a second admin confirms ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingErasure:
+    person_id: str
+    structure_id: str
+    requested_by: str
+    requested_at: dt.datetime
+
+
+def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str) -> None:
+    """Record that ``by_user_id`` asks for the person's erasure (once per admin)."""
+    def write(s: Session) -> None:
+        exists = s.scalar(select(ErasureRequest.id).where(ErasureRequest.person_id == person_id,
+                                                           ErasureRequest.requested_by == by_user_id))
+        if exists is None:
+            s.add(ErasureRequest(person_id=person_id, structure_id=structure_id, requested_by=by_user_id,
+                                 requested_at=utcnow()))
+    repo._run(write, write=True)
+
+
+def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasure]:
+    def read(s: Session) -> list[PendingErasure]:
+        rows = s.scalars(select(ErasureRequest).where(ErasureRequest.structure_id.in_(structures))
+                         .order_by(ErasureRequest.requested_at))
+        return [PendingErasure(r.person_id, r.structure_id, r.requested_by, r.requested_at) for r in rows]
+    return repo._run(read, write=False)
+
+
+def cancel(repo: Repository, person_id: str) -> None:
+    def write(s: Session) -> None:
+        for row in s.scalars(select(ErasureRequest).where(ErasureRequest.person_id == person_id)):
+            s.delete(row)
+    repo._run(write, write=True)
+

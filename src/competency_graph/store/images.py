@@ -1,0 +1,71 @@
+"""Uploaded images are decoded with Pillow and re-encoded before they are stored.
+
+Magic bytes only say what a file claims to be: a 198-byte "PNG" passed that check and then broke every
+page showing it. Here an image is stored only when Pillow decodes all of it, its pixel count is checked
+from the header *before* decoding (a 12,000 × 12,000 PNG of a few kilobytes would need half a gigabyte),
+and what is stored is a fresh encoding: no EXIF (GPS position, camera serial), no comments, no trailing
+bytes, turned upright, at most :data:`MAX_SIDE` pixels on its longer side. The same upload always gives the
+same bytes, so identical proofs still share one file.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from .errors import StoreError
+
+__all__ = ["MAX_PIXELS", "MAX_SIDE", "DECODED_TYPES", "normalise_image"]
+
+#: refused above this many pixels (header checked before decoding): 50 MP, above any phone photo
+MAX_PIXELS = 50_000_000
+#: stored at most this many pixels on the longer side (enough to read a document on a photo)
+MAX_SIDE = 3200
+#: image types decoded and re-encoded; others (HEIC) are refused since neither Pillow nor browsers show them
+DECODED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "PNG", "image/webp": "WEBP"}
+_OUTPUT_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def _unreadable(detail: str = "") -> StoreError:
+    return StoreError("image_unreadable",
+                      "Image illisible ou abîmée : envoyez une photo JPEG, PNG, GIF ou WebP." + detail,
+                      "Unreadable or damaged image: send a JPEG, PNG, GIF or WebP photo.")
+
+
+def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
+    """The re-encoded image and its media type; :class:`StoreError` when it does not decode, is too large
+    in pixels, or is of a type that is not decoded here."""
+    from PIL import Image, ImageOps
+
+    target = DECODED_TYPES.get(media_type)
+    if target is None:
+        raise _unreadable(" Le format HEIC n'est pas accepté : réglez le téléphone sur « le plus compatible ».")
+    with warnings.catch_warnings():
+        # Our own pixel cap (below Pillow's) is checked right after the header is read.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS or image.width <= 0 or image.height <= 0:
+                    raise StoreError(
+                        "image_too_large",
+                        f"Image trop grande : {image.width} × {image.height} pixels "
+                        f"({MAX_PIXELS // 1_000_000} millions de pixels au plus).",
+                        "Image too large in pixels.")
+                image.load()  # decodes every byte: a truncated or forged file fails here, not on a page
+                upright = ImageOps.exif_transpose(image)
+                if target == "JPEG" or upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                    upright = upright.convert("RGBA" if target != "JPEG" and "A" in upright.mode else "RGB")
+                if max(upright.size) > MAX_SIDE:
+                    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85, "method": 4},
+                           "PNG": {"optimize": False}}[target]
+                upright.save(out, format=target, **options)  # no exif=, no pnginfo=: metadata dropped
+        except StoreError:
+            raise
+        except Image.DecompressionBombError:
+            raise StoreError("image_too_large", f"Image trop grande ({MAX_PIXELS // 1_000_000} millions de pixels "
+                             "au plus).", "Image too large in pixels.") from None
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+            raise _unreadable() from None
+    return out.getvalue(), _OUTPUT_TYPE[target]
