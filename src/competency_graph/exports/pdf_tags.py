@@ -282,8 +282,10 @@ class TaggedDoc(FPDF):
         self.ln(2)
 
     def signatures(self, roles: list[str]) -> None:
-        self.heading("Signatures", 1)
         height = 30
+        if self.room(height + 16) < 0:  # the heading stays with its boxes
+            self.add_page()
+        self.heading("Signatures", 1)
         if self.room(height) < 0:
             self.add_page()
         width = (self.w - self.l_margin - self.r_margin) / len(roles)
