@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 from .bundle import Bundle, Edge, Item
 from .ids import BASE_IRI, VOCAB_IRI, level_iri, mint_iri, scheme_iri, split_id
 from .problems import Location
+from .skos_publish import CONTEXT_URL, jsonld_context, scheme_graph, serialize, to_jsonld
 
 __all__ = ["CG", "build_graph", "publish", "KIND_CLASSES", "NOTATION_TYPES", "LICENCE_IRIS", "PUBLISHER_URLS",
            "notation_of", "scheme_of", "CONTEXT_URL", "jsonld_context", "to_jsonld", "serialize", "scheme_graph"]
@@ -273,6 +274,20 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
         for level in item.levels:
             _add_level(graph, item, level, scheme, where)
     elif item.kind in ("trade", "job"):
+        for context in getattr(model, "work_contexts", ()):
+            graph.add((node, CG.workContext, _fr(context)))
+        for appellation in getattr(model, "appellations", ()):  # ROME job titles: labels and concepts
+            graph.add((node, SKOS.altLabel, _fr(appellation.label)))
+            title = URIRef(mint_iri(f"rome-ogr:{appellation.code}"))
+            where[str(title)] = item.location
+            graph.add((title, RDF.type, SKOS.Concept))
+            graph.add((title, RDF.type, CG.Appellation))
+            graph.add((title, SKOS.inScheme, scheme))
+            graph.add((title, RDFS.isDefinedBy, scheme))
+            graph.add((title, SKOS.prefLabel, _fr(appellation.label)))
+            graph.add((title, SKOS.notation, Literal(appellation.code, datatype=CG.RomeOgrCode)))
+            graph.add((title, SKOS.broader, node))
+            graph.add((title, SKOS.definition, _fr(f"Appellation du métier « {item.label} ».")))
         if model.field:
             graph.add((node, CG.field, Literal(model.field)))
         if model.diploma:
@@ -408,50 +423,3 @@ def publish(bundle: Bundle) -> Graph:
     """The RDF graph alone."""
     return build_graph(bundle)[0]
 
-
-#: Where the JSON-LD context of the published graph is served (a copy ships as ``jsonld/context.jsonld``).
-CONTEXT_URL = "https://w3id.org/competency-graph/context.jsonld"
-
-
-def jsonld_context() -> dict:
-    """The published JSON-LD context (the ``@context`` object of ``jsonld/context.jsonld``)."""
-    import json
-    from importlib.resources import files
-
-    return json.loads(files("competency_graph").joinpath("jsonld/context.jsonld").read_text(encoding="utf-8"))["@context"]
-
-
-def to_jsonld(graph: Graph, *, inline_context: bool = False) -> str:
-    """Compact JSON-LD of ``graph`` whose ``@context`` is the published context URL (short terms, no
-    expanded IRIs for the common SKOS / dcterms properties), or the context itself when ``inline_context``."""
-    import json
-
-    context = jsonld_context()
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    data["@context"] = context if inline_context else CONTEXT_URL
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def serialize(graph: Graph, fmt: str, *, inline_context: bool = False) -> str:
-    """``turtle`` or compact ``json-ld`` text of a referential graph."""
-    return to_jsonld(graph, inline_context=inline_context) if fmt == "json-ld" else graph.serialize(format=fmt)
-
-
-def scheme_graph(graph: Graph, scheme: URIRef) -> Graph:
-    """One vocabulary alone, as SKOS publishing profiles want it (one scheme per file): the scheme, its
-    concepts, their blank nodes (sources) and the scheme's agents. Links to other schemes stay as IRIs."""
-    out = Graph()
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace)
-    todo: list = [scheme, *graph.subjects(SKOS.inScheme, scheme)]
-    seen: set = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in graph.predicate_objects(node):
-            out.add((node, p, o))
-            if isinstance(o, BNode) or (node == scheme and p in (DCTERMS.publisher, DCTERMS.creator)):
-                todo.append(o)
-    return out

@@ -136,3 +136,17 @@ def test_compact_jsonld_with_the_published_context(mini_dir):
     shipped = json.loads((Path(__file__).resolve().parents[2] / "src" / "competency_graph" / "jsonld"
                           / "context.jsonld").read_text(encoding="utf-8"))
     assert shipped["@context"] == jsonld_context()
+
+
+def test_rome_hierarchy_in_skos(imported_graph):
+    g = imported_graph
+    iri = lambda i: URIRef("https://w3id.org/competency-graph/id/" + i)  # noqa: E731
+    assert g.value(iri("rome/N1103"), SKOS.broader) == iri("rome/N11")  # job → domaine professionnel
+    assert g.value(iri("rome/N11"), SKOS.broader) == iri("rome/N")  # → grand domaine
+    rome = URIRef("https://w3id.org/competency-graph/id/scheme/rome")
+    assert (rome, SKOS.hasTopConcept, iri("rome/N")) in g
+    assert g.value(iri("rome-ogr/100101"), SKOS.broader) == iri("rome-ogr/300001")  # competence → macro
+    assert g.value(iri("rome-ogr/900004"), SKOS.broader) == iri("rome/N1103")  # appellation → job
+    assert Literal("Cariste (appellation fictive)", lang="fr") in set(g.objects(iri("rome/N1103"), SKOS.altLabel))
+    assert any("entrepôt" in str(o) for o in g.objects(iri("rome/N1103"), CG.workContext))
+    assert "Prépare les commandes" in str(g.value(iri("rome/N1103"), SKOS.definition))
