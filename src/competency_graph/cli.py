@@ -87,8 +87,9 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     format: Annotated[str, typer.Option("--format", "-f", help="turtle | json-ld | graphml")] = "turtle",
     referentials: RefsOption = None,
+    inline_context: Annotated[bool, typer.Option("--inline-context", help="JSON-LD: embed the @context instead of naming its published URL.")] = False,
 ) -> None:
-    """Export the referential graph (RDF Turtle / JSON-LD, or the networkx projection as GraphML)."""
+    """Export the referential graph (RDF Turtle / compact JSON-LD, or the networkx projection as GraphML)."""
     if format not in ("turtle", "json-ld", "graphml"):
         _fail(f"unknown format '{format}': choose turtle, json-ld or graphml")
     bundle = _bundle(referentials)
@@ -108,9 +109,9 @@ def export(
                     data[key] = " ".join(value)
         nx.write_graphml(graph, output)
     else:
-        from .rdf import publish
+        from .rdf import publish, serialize
 
-        publish(bundle).serialize(destination=output, format=format, encoding="utf-8")
+        output.write_text(serialize(publish(bundle), format, inline_context=inline_context), encoding="utf-8")
     typer.echo(f"written {output}")
 
 
@@ -728,6 +729,21 @@ def import_rncp_cmd(
         _print_json(counts)
     else:
         typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@app.command("import-esco")
+def import_esco_cmd(
+    path: Annotated[Path, typer.Argument(help="ROME ↔ ESCO correspondence CSV (code_rome / code_ogr, uri_esco).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Directory for esco-mapping.json (default: data dir).")] = None,
+) -> None:
+    """Import a ROME ↔ ESCO correspondence table as SKOS mapping links (docs/esco-mapping.md)."""
+    from .importers.esco import EscoImportError, import_esco_mapping
+
+    try:
+        counts = import_esco_mapping(path, output)
+    except EscoImportError as exc:
+        _fail(str(exc))
+    typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 from .cli_badges import badge_app  # noqa: E402  (sub-commands: badge issuer / rotate-key / verify)

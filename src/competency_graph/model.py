@@ -28,6 +28,7 @@ __all__ = [
     "LevelRef",
     "Activity",
     "EvaluationGrid",
+    "Appellation",
     "Occupation",
     "Bloc",
     "Certifier",
@@ -96,6 +97,8 @@ class _Item(_Strict):
     verified: bool = True
     sources: list[Source] = Field(default_factory=list)
     note: str | None = None
+    broader: Id | None = Field(None, description="Parent in the source's own hierarchy (3.1 for 3.1.2; a ROME "
+                                                 "macro-competence; a ROME domaine professionnel).")
 
 
 class Level(_Strict):
@@ -130,7 +133,7 @@ class Competency(_Item):
     close_match: list[Id] = Field(default_factory=list)
     category: str | None = Field(None, description="Kind of item, e.g. ROME 'savoir-faire', 'savoir-etre', 'savoir'.")
     notation: str | None = Field(None, description="Official numbering as printed in the source ('3.1.2').")
-    broader: Id | None = Field(None, description="Parent item in the source's own numbering (3.1 for 3.1.2).")
+    description: str | None = Field(None, description="Official definition (ROME 'definition').")
 
 
 class LevelRef(_Strict):
@@ -157,6 +160,13 @@ class EvaluationGrid(_Strict):
     jury: str | None = None
 
 
+class Appellation(_Strict):
+    """A ROME appellation (job title) of a fiche métier, with its OGR code."""
+
+    code: Annotated[str, Field(pattern=r"^[0-9]+$")]
+    label: Text
+
+
 class Occupation(_Item):
     """An RAE trade, an RSFP job, or a ROME job."""
 
@@ -169,6 +179,8 @@ class Occupation(_Item):
     activities: list[Activity] = Field(default_factory=list)
     evaluation: EvaluationGrid | None = None
     description: str | None = None
+    appellations: list[Appellation] = Field(default_factory=list, description="ROME appellations (job titles).")
+    work_contexts: list[Text] = Field(default_factory=list, description="ROME contextes de travail.")
 
 
 class Bloc(_Item):
