@@ -62,5 +62,5 @@ CODES = frozenset({
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
     # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
-    "image_unreadable", "image_too_large", "bad_value",
+    "image_unreadable", "image_too_large", "bad_value", "database_refused",
 })
