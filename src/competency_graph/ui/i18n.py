@@ -825,6 +825,7 @@ FR: dict[str, str] = {
     "contract_kind.other": "Autre",
     "held_outcome.total": "Validation totale",
     "held_outcome.partial": "Validation partielle (blocs)",
+    "file.show": "Voir et modifier son dossier (objectif, expérience, contrats, certifications)",
     "file.title": "Dossier de {name}",
     "file.tab.objective": "Objectif",
     "file.tab.experience": "Expérience",
