@@ -19,8 +19,15 @@ from .gaps import compute_gaps
 from .profile import WORK_CONTRACT_KINDS, Profile
 from .targets import Target, related_occupations
 
-__all__ = ["TargetFacts", "target_facts", "gather_facts", "months_between", "add_months", "held_blocs",
-           "WORKER_STATUSES"]
+__all__ = [
+    "WORKER_STATUSES",
+    "TargetFacts",
+    "add_months",
+    "gather_facts",
+    "held_blocs",
+    "months_between",
+    "target_facts",
+]
 
 #: statuses that are a work situation in themselves when no contract is recorded
 WORKER_STATUSES = frozenset({"esat", "ea", "siae", "pec", "employee"})

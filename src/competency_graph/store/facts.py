@@ -41,7 +41,14 @@ from sqlalchemy.orm import Session
 
 from ..ids import ID_PATTERN
 from .errors import StoreError
-from .facts_models import CONTRACT_KINDS, FACT_NETWORKS, HELD_OUTCOMES, BranchAgreement, HeldCertification, StructureNetwork
+from .facts_models import (
+    CONTRACT_KINDS,
+    FACT_NETWORKS,
+    HELD_OUTCOMES,
+    BranchAgreement,
+    HeldCertification,
+    StructureNetwork,
+)
 from .models import PRESCRIBERS, Contract, FollowUp, Person, Structure
 from .records import ContractRecord
 from .schedule import pec_schedule
@@ -49,10 +56,29 @@ from .schedule import pec_schedule
 if TYPE_CHECKING:
     from .repository import Repository
 
-__all__ = ["NetworkMembership", "BranchAgreementRecord", "StructureFacts", "HeldRecord", "PersonFacts", "UNSET",
-           "structure_facts", "set_network", "remove_network", "add_branch_agreement", "remove_branch_agreement",
-           "person_facts", "set_person_facts", "add_contract", "update_contract", "remove_contract", "add_held",
-           "remove_held", "CONTRACT_KINDS", "HELD_OUTCOMES", "FACT_NETWORKS"]
+__all__ = [
+    "CONTRACT_KINDS",
+    "FACT_NETWORKS",
+    "HELD_OUTCOMES",
+    "UNSET",
+    "BranchAgreementRecord",
+    "HeldRecord",
+    "NetworkMembership",
+    "PersonFacts",
+    "StructureFacts",
+    "add_branch_agreement",
+    "add_contract",
+    "add_held",
+    "person_facts",
+    "remove_branch_agreement",
+    "remove_contract",
+    "remove_held",
+    "remove_network",
+    "set_network",
+    "set_person_facts",
+    "structure_facts",
+    "update_contract",
+]
 
 UNSET: Any = object()
 
