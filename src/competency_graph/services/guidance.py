@@ -142,8 +142,7 @@ def guidance_page(ctx: Context, person_id: str, target_id: str | None, as_of: dt
     person = read.records[person_id]
     # The facts the rules read (contracts, certifications held, the structure's networks): without them the page
     # would not give the CLI's answer. The guarded read above already allowed and logged this person.
-    facts = store_facts.person_facts(ctx.repo, person_id)
-    structure = store_facts.structure_facts(ctx.repo, person.structure_id)
+    facts, structure = store_facts.rule_facts(ctx.repo, person_id)
     now = profile_from_record(ctx.bundle, person, read.views_at[None][person_id], facts=facts, structure=structure)
     then = profile_from_record(ctx.bundle, person, read.views_at[as_of][person_id], facts=facts,
                                structure=structure)

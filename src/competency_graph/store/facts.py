@@ -13,6 +13,7 @@ Structure facts
     ``remove_branch_agreement(repo, agreement_id) -> None``
 
 Person facts
+    ``rule_facts(repo, person_id) -> (PersonFacts, StructureFacts)`` (one read, for the rules)
     ``person_facts(repo, person_id) -> PersonFacts`` (contracts, certifications held, PEC enrolment,
     planned placement; goal/target/writing stay on the person, see ``Repository.update_person``)
     ``set_person_facts(repo, person_id, *, pec_enrolled_on=UNSET, placement_planned=UNSET) -> PersonFacts``
@@ -70,6 +71,7 @@ __all__ = [
     "add_contract",
     "add_held",
     "person_facts",
+    "rule_facts",
     "remove_branch_agreement",
     "remove_contract",
     "remove_held",
@@ -301,6 +303,23 @@ def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
 def person_facts(repo: Repository, person_id: str) -> PersonFacts:
     """The person's dated contracts, certifications held, Compétences PEC enrolment and planned placement."""
     return repo._run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
+
+
+def rule_facts(repo: Repository, person_id: str) -> tuple[PersonFacts, StructureFacts]:
+    """The person's facts and their structure's, in one transaction and six queries, as the recognition rules
+    read them (contracts without their planned follow-ups)."""
+    def read(s: Session) -> tuple[PersonFacts, StructureFacts]:
+        row = _person(s, person_id)
+        contracts = tuple(ContractRecord(c.id, c.person_id, c.employer_id, c.kind, c.start_date, c.end_date,
+                                         c.weekly_hours, c.prescriber, (), c.job)
+                          for c in s.scalars(select(Contract).where(Contract.person_id == person_id)
+                                             .order_by(Contract.start_date, Contract.id)))
+        held = tuple(_held_record(h) for h in s.scalars(
+            select(HeldCertification).where(HeldCertification.person_id == person_id)
+            .order_by(HeldCertification.awarded_on, HeldCertification.id)))
+        facts = PersonFacts(row.id, row.structure_id, row.pec_enrolled_on, row.placement_planned, contracts, held)
+        return facts, _structure_facts(s, _structure(s, row.structure_id))
+    return repo._run(read, write=False)
 
 
 def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any = UNSET,
