@@ -9,6 +9,7 @@ from coassess_helpers import ACC, worker
 from streamlit.testing.v1 import AppTest
 
 from competency_graph.services import evidence
+from competency_graph.store import StoreError
 
 
 def _open(page: str, person_id: str | None = None, identity=ACC) -> AppTest:
@@ -158,15 +159,23 @@ def test_dossier_survives_a_broken_file_and_lets_a_proof_be_withdrawn_or_replace
     colour = tuple(random.randrange(256) for _ in range(3))
     photo = evidence.add_proof(ctx, ACC, pid, "photo", "Palette (test)", item_id="rectec:C03",
                                content=_png(colour, (7, 9)), filename="palette-test.png")
+    # A decompression bomb is refused at upload (security round 2: images are decoded when they arrive) ...
+    with pytest.raises(StoreError):
+        evidence.add_proof(ctx, ACC, pid, "photo", "Image piégée test", item_id="rectec:C03", content=_bomb_png(),
+                           filename="piege.png")
+    # ... so here it is one stored by an older version, before that check.
     bomb = evidence.add_proof(ctx, ACC, pid, "photo", "Image piégée test", item_id="rectec:C03",
-                              content=_bomb_png(), filename="piege.png")
+                              content=_png(tuple(random.randrange(256) for _ in range(3)), (5, 11)),
+                              filename="piege.png")
+    ctx.repo.files.path(bomb.file_sha256).write_bytes(_bomb_png())
     duplicate = evidence.add_proof(ctx, ACC, pid, "observation", "Doublon test", item_id="rectec:C03",
                                    description="Même chose.")
     ctx.repo.files.path(photo.file_sha256).write_bytes(b"\x89PNG\r\n\x1a\n broken at rest")  # damaged on disk
     at = _open("accompanist_dossier", pid)
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "Fichier illisible : palette-test.png" in warnings and "Fichier illisible : piege.png" in warnings
+    # (file names are shown as text: Markdown-escaped)
+    assert "Fichier illisible : palette\\-test\\.png" in warnings and "Fichier illisible : piege\\.png" in warnings
     assert "Doublon test" in " ".join(m.value for m in at.markdown)
     # withdraw the duplicate: gone from the dossier, kept in the database
     at.text_input(key=f"fix-reason-{duplicate.id}").input("Doublon")
