@@ -104,7 +104,7 @@ with move_col, st.container(border=True):
         st.caption(t("interviews.none_planned"))
     else:
         names = {f.id: f"{fr_date(f.scheduled_on)} — {kind_label(f.milestone or f.kind)}" for f in mine}
-        with st.form("move_interview"):
+        with st.form("move_interview", clear_on_submit=True):
             chosen = st.selectbox(t("interviews.which"), list(names), format_func=names.__getitem__, key="m_id")
             new_day = st.date_input(t("interviews.new_day"), value=None, format="DD/MM/YYYY", key="m_day")
             # one under the other: side by side, the second label is cut at 200 % zoom

@@ -115,3 +115,9 @@ def referential_dirs() -> list[Path]:
     env = os.environ.get("COMPETENCY_GRAPH_REFERENTIALS")
     shipped = [Path(p) for p in env.split(os.pathsep)] if env else [shipped_referentials_dir()]
     return shipped + [imported_referentials_dir()]
+
+
+def sparql_url() -> str | None:
+    """The query URL of an external SPARQL server serving the published graph (``COMPETENCY_GRAPH_SPARQL_URL``,
+    e.g. ``http://127.0.0.1:7878/query`` for ``oxigraph serve-read-only``); None: the app's own store."""
+    return os.environ.get("COMPETENCY_GRAPH_SPARQL_URL") or None
