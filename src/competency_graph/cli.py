@@ -115,6 +115,19 @@ def export(
     typer.echo(f"written {output}")
 
 
+@app.command("publish-store")
+def publish_store(
+    location: Annotated[Path, typer.Argument(help="Directory of the Oxigraph store to (re)write.")],
+    referentials: RefsOption = None,
+) -> None:
+    """Write the published graph into an on-disk Oxigraph store, for ``oxigraph serve-read-only --location``
+    (then set COMPETENCY_GRAPH_SPARQL_URL to its /query URL)."""
+    from .rdf_store import save_store
+
+    count = save_store(_bundle(referentials), location)
+    typer.echo(f"{count} triples written to {location}")
+
+
 @app.command()
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL SELECT/ASK query (read-only).")],
@@ -217,16 +230,21 @@ def recommend(
     bundle = _bundle(referentials)
     recs = recommend_modalities(bundle, _profile(profile_path), _date(as_of))
     if as_json:
-        _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources")}
+        _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources",
+                                                  "variant", "eligible_from", "value", "tier", "goal_fit",
+                                                  "provenance", "duration_source")}
                      for r in recs])
         return
     for rank, rec in enumerate(recs, 1):
         flag = "oui" if rec.eligible else "non"
-        typer.echo(f"{rank}. {rec.label} [{rec.modality}] — éligible : {flag} — score {rec.score:.2f}")
+        variant = f" — {rec.variant_label}" if rec.variant_label else ""
+        typer.echo(f"{rank}. {rec.label} [{rec.modality}]{variant} — éligible : {flag} — score {rec.score:.2f}")
         for reason in rec.reasons:
             typer.echo(f"     + {reason}")
         for missing in rec.missing:
             typer.echo(f"     - {missing}")
+        for note in rec.provenance:
+            typer.echo(f"     ! {note}")
 
 
 @app.command()
@@ -238,7 +256,7 @@ def gaps(
 ) -> None:
     """Gaps to a target per item, per pole and overall, with bloc coverage for certifications."""
     from .analysis.coverage import acquired_items, bloc_coverage
-    from .analysis.gaps import compute_gaps
+    from .analysis.gaps import compute_gaps, gap_provenance
 
     bundle = _bundle(referentials)
     profile = _profile(profile_path)
@@ -248,10 +266,13 @@ def gaps(
     acquired = acquired_items(bundle, positions)
     coverage = [{"bloc": c.bloc, "label": c.label, "share": round(c.share, 3), "covered": list(c.covered),
                  "total": c.total} for cert in tgt.certifications for c in bloc_coverage(bundle, acquired, cert)]
+    provenance = gap_provenance(bundle, tgt)
     if as_json:
-        _print_json({**report.to_dict(), "bloc_coverage": coverage})
+        _print_json({**report.to_dict(), "bloc_coverage": coverage, "provenance": provenance})
         return
     typer.echo(f"Cible : {tgt.label} [{tgt.id}] — {report.met}/{report.total} attendus atteints, écart total {report.total_gap}")
+    for note in provenance:
+        typer.echo(f"  ! {note}")
     for row in report.rows:
         shown = lambda v: "–" if v is None else str(v)  # noqa: E731
         mark = "" if row.confirmed else " (non confirmé)"
@@ -285,10 +306,16 @@ def pathway(
         return
     typer.echo(f"Parcours vers {result.target_label} [{result.target}] — environ {result.total_months:g} mois")
     for i, step in enumerate(result.steps, 1):
-        blocs = f" — blocs : {', '.join(step.validates)}" if step.validates else ""
-        typer.echo(f"  {i}. {step.label} ({step.duration_months:g} mois){blocs}")
+        blocs = f" — blocs : {', '.join(step.blocs)}" if step.blocs else ""
+        source = "" if step.duration_source else ", durée non sourcée"
+        typer.echo(f"  {i}. {step.label} — à partir du {step.eligible_from:%d/%m/%Y} "
+                   f"({step.duration_months:g} mois{source}){blocs}")
         if step.note:
             typer.echo(f"       {step.note}")
+    if result.note:
+        typer.echo(f"  {result.note}")
+    for note in result.provenance:
+        typer.echo(f"  ! {note}")
 
 
 @app.command("course-links")

@@ -28,7 +28,7 @@ from .ids import BASE_IRI, VOCAB_IRI, level_iri, mint_iri, scheme_iri, split_id
 from .problems import Location
 from .skos_publish import CONTEXT_URL, jsonld_context, scheme_graph, serialize, to_jsonld
 
-__all__ = ["CG", "build_graph", "publish", "KIND_CLASSES", "NOTATION_TYPES", "LICENCE_IRIS", "PUBLISHER_URLS",
+__all__ = ["CG", "build_graph", "build_triples", "PREFIXES", "publish", "KIND_CLASSES", "NOTATION_TYPES", "LICENCE_IRIS", "PUBLISHER_URLS",
            "notation_of", "scheme_of", "CONTEXT_URL", "jsonld_context", "to_jsonld", "serialize", "scheme_graph"]
 
 CG = Namespace(VOCAB_IRI)
@@ -130,13 +130,15 @@ def _fr(text: str) -> Literal:
     return Literal(text, lang="fr")
 
 
+#: the prefixes of the published graph's serialisations
+PREFIXES = {"skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "cg": str(CG),
+            **{prefix.replace("-", "_"): mint_iri(f"{prefix}:x")[:-1] for prefix in (
+                "rectec", "rectec-plus", "rae", "rsfp", "rncp", "rome", "rome-ogr", "clea", "modality")}}
+
+
 def _bind(graph: Graph) -> None:
-    graph.bind("skos", SKOS)
-    graph.bind("dcterms", DCTERMS)
-    graph.bind("prov", PROV)
-    graph.bind("cg", CG)
-    for prefix in ("rectec", "rectec-plus", "rae", "rsfp", "rncp", "rome", "rome-ogr", "clea", "modality"):
-        graph.bind(prefix.replace("-", "_"), Namespace(mint_iri(f"{prefix}:x")[:-1]))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, Namespace(namespace))
 
 
 def _add_source(graph: _Triples, subject: URIRef | BNode, source: object, concept: bool = False) -> None:
@@ -154,7 +156,15 @@ def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
     """The RDF graph of the bundle and a map from subject IRI to the YAML location that minted it."""
     result = Graph()
     _bind(result)
-    graph = _Triples()  # collect first, then one batched addN (cheaper than Graph.add per triple)
+    graph, where = build_triples(bundle)  # collect first, then one batched addN (cheaper than Graph.add)
+    result.addN((s, p, o, result) for s, p, o in graph)
+    return result, where
+
+
+def build_triples(bundle: Bundle) -> tuple[list[tuple], dict[str, Location]]:
+    """The triples of :func:`build_graph` as a list (any store can load them: ``rdf_store`` puts them in
+    Oxigraph), and the map from subject IRI to YAML location."""
+    graph = _Triples()
     where: dict[str, Location] = {}
     schemes: dict[str, URIRef] = {}
 
@@ -202,8 +212,7 @@ def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
         source, target = bundle.items.get(edge.source), bundle.items.get(edge.target)
         across = source is None or target is None or source.referential != target.referential
         _add_edge(graph, edge, where, across)
-    result.addN((s, p, o, result) for s, p, o in graph)
-    return result, where
+    return graph, where
 
 
 _KIND_FR = {"pole": "Pôle", "competency": "Compétence", "trade": "Métier", "job": "Emploi", "activity": "Activité",

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..store.models import Evidence, FollowUp, Membership
+from ..store.models import Evidence, FollowUp
 from ..store.positions import Positioning
 from ..store.records import ContractRecord, EvidenceRecord, FollowUpRecord, PersonRecord, UserRecord
 from ..store.repository import Repository
@@ -56,17 +55,12 @@ class Guard:
             raise ValueError(f"unknown role: {role}")
         self.repo = repo
         self.role = role
-        self.user: UserRecord = repo.get_user(user_id)
+        self.user: UserRecord = repo.get_user(user_id)  # with its memberships, read in the same transaction
         if not self.user.active:
             raise AccessDenied("Compte désactivé.")
-
-        def read(s: Session) -> dict[str, set[str]]:
-            roles: dict[str, set[str]] = {}
-            for structure_id, role in s.execute(select(Membership.structure_id, Membership.role)
-                                                .where(Membership.user_id == user_id)):
-                roles.setdefault(structure_id, set()).add(role)
-            return roles
-        roles = repo._run(read, write=False)
+        roles: dict[str, set[str]] = {}
+        for structure_id, held in self.user.roles:
+            roles.setdefault(structure_id, set()).add(held)
         if role is not None:
             roles = {s: kept for s, held in roles.items() if (kept := held & ROLE_SCOPE[role])}
         self.roles = roles

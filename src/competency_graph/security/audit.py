@@ -1,7 +1,9 @@
 """The append-only audit log: who read, created, changed, erased or exported which record, and when.
 
 Entries never hold personal content. A person is named only by :func:`pseudonym` (an HMAC of their id with a
-per-database key), so the log survives an erasure without keeping the person's id.
+per-database key), so the log survives an erasure without keeping the person's id. The key is read once per
+repository and kept in memory (:func:`pseudonym_key`). A list read names its whole set in one entry
+(:func:`record_set`): one ``audit_log`` row and one ``audit_subjects`` row per person, written together.
 """
 
 from __future__ import annotations
@@ -11,17 +13,21 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from ..store.read_models import AuditSubject
 from ..store.models import Membership, utcnow
 from ..store.repository import Repository
 from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES, AuditEntry, SecuritySetting
 from .errors import AccessDenied
 
-__all__ = ["AuditRecord", "pseudonym", "record", "list_audit", "audit_csv", "setting", "set_setting"]
+__all__ = ["AuditRecord", "pseudonym", "pseudonym_key", "record", "record_set", "list_audit", "audit_csv",
+           "setting", "set_setting"]
 
 _CSV_FIELDS = ("at", "actor_id", "action", "outcome", "record_kind", "record_id", "subject_ref", "structure_id")
 
@@ -48,6 +54,9 @@ def setting(repo: Repository, key: str) -> str | None:
 
 
 def set_setting(repo: Repository, key: str, value: str) -> None:
+    if key == "pseudonym_key":
+        _KEYS.pop(repo, None)
+
     def write(s: Session) -> None:
         row = s.get(SecuritySetting, key)
         if row is None:
@@ -57,15 +66,28 @@ def set_setting(repo: Repository, key: str, value: str) -> None:
     repo._run(write, write=True)
 
 
+#: the pseudonym key of each open repository, read once (it was re-read at every audit entry: one SELECT and
+#: one transaction per person read). The key never changes in a database's life except when its row was lost.
+_KEYS: weakref.WeakKeyDictionary[Repository, bytes] = weakref.WeakKeyDictionary()
+
+
+def pseudonym_key(repo: Repository) -> bytes:
+    """The database's pseudonym key (created when its row was lost: old pseudonyms then no longer match)."""
+    key = _KEYS.get(repo)
+    if key is None:
+        text = setting(repo, "pseudonym_key")
+        if text is None:
+            import secrets
+
+            text = secrets.token_hex(32)
+            set_setting(repo, "pseudonym_key", text)
+        key = _KEYS[repo] = bytes.fromhex(text)
+    return key
+
+
 def pseudonym(repo: Repository, person_id: str) -> str:
     """A stable keyed pseudonym of a person id (hex); the key never leaves the database."""
-    key = setting(repo, "pseudonym_key")
-    if key is None:  # a database whose key row was lost: make a new one (old pseudonyms no longer match)
-        import secrets
-
-        key = secrets.token_hex(32)
-        set_setting(repo, "pseudonym_key", key)
-    return hmac.new(bytes.fromhex(key), person_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(pseudonym_key(repo), person_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(repo: Repository, actor_id: str | None, action: str, record_kind: str, *, outcome: str = "allowed",
@@ -81,6 +103,31 @@ def record(repo: Repository, actor_id: str | None, action: str, record_kind: str
                          record_kind=record_kind, record_id=record_id, subject_ref=subject,
                          structure_id=structure_id))
     repo._run(write, write=True)
+
+
+def record_set(repo: Repository, actor_id: str | None, action: str, record_kind: str, person_ids: Iterable[str],
+               *, outcome: str = "allowed", record_id: str | None = None, structure_id: str | None = None,
+               at: dt.datetime | None = None) -> int:
+    """Append ONE entry naming a set of people (a list or page read): its ``record_id`` is ``set:<count>``
+    unless given (it must not be personal),
+    its ``subject_ref`` the pseudonym when the set holds one person, and each person of the set gets an
+    ``audit_subjects`` row (pseudonym only) in the same transaction and one multi-row INSERT. Returns the
+    number of people named."""
+    if action not in AUDIT_ACTIONS or outcome not in AUDIT_OUTCOMES:
+        raise ValueError(f"bad audit action/outcome: {action}/{outcome}")
+    key = pseudonym_key(repo)
+    subjects = sorted({hmac.new(key, p.encode("utf-8"), hashlib.sha256).hexdigest() for p in person_ids})
+
+    def write(s: Session) -> None:
+        entry = AuditEntry(at=at or utcnow(), actor_id=actor_id, action=action, outcome=outcome,
+                           record_kind=record_kind, record_id=record_id or f"set:{len(subjects)}",
+                           subject_ref=subjects[0] if len(subjects) == 1 else None, structure_id=structure_id)
+        s.add(entry)
+        s.flush()
+        if len(subjects) > 1:
+            s.execute(insert(AuditSubject), [{"audit_id": entry.id, "subject_ref": ref} for ref in subjects])
+    repo._run(write, write=True)
+    return len(subjects)
 
 
 def _require_admin(repo: Repository, user_id: str) -> None:
@@ -104,8 +151,9 @@ def list_audit(repo: Repository, user_id: str, *, action: str | None = None, act
             query = query.where(AuditEntry.action == action)
         if actor_id is not None:
             query = query.where(AuditEntry.actor_id == actor_id)
-        if subject is not None:
-            query = query.where(AuditEntry.subject_ref == subject)
+        if subject is not None:  # named alone, or as one of a list read's set
+            in_sets = select(AuditSubject.audit_id).where(AuditSubject.subject_ref == subject)
+            query = query.where(or_(AuditEntry.subject_ref == subject, AuditEntry.id.in_(in_sets)))
         if since is not None:
             query = query.where(AuditEntry.at >= since)
         if until is not None:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session
 
 from .. import settings
+from . import bulk
 from .catalog import ItemCatalog
 from .engine import IMMEDIATE, make_engine, upgrade
 from .errors import StoreError
@@ -266,6 +267,9 @@ class Repository:
                 if isinstance(exc, DataError):  # e.g. a NUL byte PostgreSQL cannot store: a refusal, not a crash
                     raise StoreError("bad_value", "Valeur refusée par la base (caractère ou format invalide).",
                                      "Value refused by the database (invalid character or format).") from exc
+                if getattr(exc.orig, "sqlstate", None) == "42501":  # row-level security of a multi-site database
+                    raise StoreError("database_refused", "Écriture refusée par la base : ce dossier n'est pas "
+                                     "celui de votre structure.", "Refused by the database's row-level security.") from exc
                 if not _retryable(exc):
                     raise
                 attempt += 1
@@ -454,10 +458,8 @@ class Repository:
 
     def list_people(self, structure_id: str | None = None) -> list[PersonRecord]:
         def read(s: Session) -> list[PersonRecord]:
-            query = select(Person).order_by(Person.display_name, Person.id)
-            if structure_id is not None:
-                query = query.where(Person.structure_id == structure_id)
-            return [self._person_record(s, r) for r in s.scalars(query)]
+            query = select(Person.id) if structure_id is None else select(Person.id).where(Person.structure_id == structure_id)
+            return list(bulk.person_records(s, query, by_name=True).values())  # 2 queries, not 2 per person
 
         return self._run(read, write=False)
 
@@ -496,7 +498,8 @@ class Repository:
         return row
 
     def get_user(self, user_id: str) -> UserRecord:
-        return self._run(lambda s: self._user_record(s, self._user(s, user_id)), write=False)
+        found = self._run(lambda s: bulk.user_record(s, user_id), write=False)  # user and roles: one query
+        return found if found is not None else self._run(lambda s: self._user_record(s, self._user(s, user_id)), write=False)
 
     def find_user_by_login(self, login: str) -> UserRecord | None:
         def read(s: Session) -> UserRecord | None:
@@ -608,8 +611,7 @@ class Repository:
             ids = select(Assignment.person_id).where(
                 Assignment.accompanist_id == accompanist_id, Assignment.since <= day,
                 (Assignment.until.is_(None)) | (Assignment.until >= day))
-            rows = s.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.display_name, Person.id))
-            return [self._person_record(s, r) for r in rows]
+            return list(bulk.person_records(s, ids, by_name=True).values())
 
         return self._run(read, write=False)
 
