@@ -244,7 +244,7 @@ def test_admin_sparql_console_is_read_only():
     next(b for b in at.button if b.label == "Exécuter").click().run()
     assert not at.exception
     rows = at.dataframe[0].value
-    assert len(rows) == 12 and rows.iloc[0, 0] == "rectec:C01"
+    assert len(rows) == 12 and rows.iloc[0, 0] == "C01"  # the official code, typed cg:RectecCode
     at.text_area(key="query").input("DELETE WHERE { ?s ?p ?o }")
     next(b for b in at.button if b.label == "Exécuter").click().run()
     assert "Requête refusée" in texts(at)
