@@ -108,8 +108,8 @@ def read_people(ctx: Context, identity: Identity | None, person_ids: Sequence[st
     ids = list(dict.fromkeys(person_ids))
 
     def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], list[dict[str, PositionView]]]:
-        records = bulk.person_records(s, ids)
-        assigned = bulk.assigned_among(s, guard.user_id, ids) if _structures(guard, "accompanist") else set()
+        follower = guard.user_id if _structures(guard, "accompanist") else None
+        records, assigned = bulk.records_and_followed(s, ids, followed_by=follower)
         if any(p not in records for p in ids):
             return records, assigned, []
         views: list[dict[str, PositionView]] = []
@@ -162,10 +162,10 @@ def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequenc
     ids = list(dict.fromkeys(person_ids))
 
     def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], T | None]:
-        records = bulk.person_records(s, ids)
+        follower = guard.user_id if _structures(guard, "accompanist") else None
+        records, assigned = bulk.records_and_followed(s, ids, followed_by=follower)
         if any(p not in records for p in ids):
             return records, set(), None
-        assigned = bulk.assigned_among(s, guard.user_id, ids) if _structures(guard, "accompanist") else set()
         return records, assigned, fetch(s, ids)
 
     records, assigned, data = ctx.repo._run(read, write=False)
