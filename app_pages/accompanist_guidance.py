@@ -52,6 +52,8 @@ else:
     report = page.gaps
     st.subheader(t("guidance.gaps"))
     st.write(t("guidance.gaps_summary", met=report.met, total=report.total, gap=report.total_gap))
+    for note in guidance.gap_notes(ctx, target_id):
+        st.warning(f"{t('advice.provenance')} : {note}", icon="⚠️")
     frame = pd.DataFrame([{
         t("guidance.col.item"): f"{competency_picto(r.item)} {r.label}",
         t("guidance.col.self"): shown(r.self_level, r.graded),
@@ -75,8 +77,12 @@ else:
 st.subheader(t("guidance.modalities"))
 for rank, rec in enumerate(page.recommendations, 1):
     flag = t("guidance.eligible") if rec.eligible else t("guidance.not_eligible")
+    if not rec.eligible and rec.eligible_from is not None:
+        flag += " · " + t("advice.opens_on", date=f"{rec.eligible_from:%d/%m/%Y}")
     title = f"{rank}. {rec.label} — {flag} · {t('guidance.score', score=fr_number(rec.score, 2))}"
     with st.expander(title, expanded=rank == 1):
+        if rec.variant_label:
+            st.markdown(f"**{t('advice.variant', label=rec.variant_label)}**")
         st.caption(t("guidance.duration", months=fr_months(rec.duration_months)))
         if rec.reasons:
             st.markdown(f"**{t('guidance.reasons')}**")
@@ -88,6 +94,9 @@ for rank, rec in enumerate(page.recommendations, 1):
             st.markdown(f"**{t('guidance.sources')}**")
             for source in rec.sources:
                 st.caption(source)
+        if rec.provenance:
+            st.markdown(f"**{t('advice.provenance')}**")
+            st.markdown("\n".join(f"- {note}" for note in rec.provenance))
 
 if target_id is not None:
     st.subheader(t("guidance.pathway"))
@@ -95,11 +104,26 @@ if target_id is not None:
     if path is None:
         st.info(t("guidance.pathway_unavailable"))
     else:
+        if path.held:
+            st.caption(t("advice.held", blocs=", ".join(ctx.bundle.label(b) for b in path.held)))
+        if not path.steps:
+            st.info(path.note or t("advice.no_step"))
         for n, step in enumerate(path.steps, 1):
             with st.container(border=True):
-                st.markdown(f"**{t('guidance.step', n=n, label=step.label, months=fr_months(step.duration_months))}**")
-                if step.validates:
-                    st.caption(t("guidance.validates", blocs=", ".join(ctx.bundle.label(b) for b in step.validates)))
+                st.markdown(f"**{t('guidance.step', n=n, label=step.label, months=fr_months(step.duration_months))}**"
+                            f" · {t('advice.step_from', date=f'{step.eligible_from:%d/%m/%Y}')}")
+                if step.blocs:
+                    st.caption(t("guidance.validates", blocs=", ".join(ctx.bundle.label(b) for b in step.blocs)))
                 if step.note:
                     st.caption(step.note)
-        st.write(t("guidance.pathway_total", months=fr_months(path.total_months)))
+                st.caption(t("advice.duration_source", source=step.duration_source) if step.duration_source
+                           else t("advice.duration_unsourced"))
+        if path.steps:
+            st.write(t("guidance.pathway_total", months=fr_months(path.total_months)))
+            if path.note:
+                st.caption(path.note)
+        for note in path.provenance:
+            st.warning(f"{t('advice.provenance')} : {note}", icon="⚠️")
+
+st.download_button(t("advice.pdf"), lambda: guidance.advice_pdf(ctx, identity, person.id, target_id, as_of),
+                   file_name=f"objectif-parcours-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="advice_pdf")

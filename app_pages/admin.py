@@ -11,7 +11,7 @@ import streamlit as st
 from competency_graph.services import accounts, cache, referentials, validation_job
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_percent, fr_size
+from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_percent, fr_size, md_escape
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -144,7 +144,7 @@ with st.container(border=True):
     imported = referentials.imported_files()
     if imported:
         st.caption(t("admin.import.current", files=", ".join(
-            t("admin.import.file", name=f.name, size=fr_size(f.size), date=fr_date(f.modified))
+            t("admin.import.file", name=md_escape(f.name), size=fr_size(f.size), date=fr_date(f.modified))
             for f in imported)))
 
 with st.container(border=True):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from .bundle import Bundle
+from .ids import id_from_iri
 from .problems import Location, Problem
 from .rdf import build_graph
 from .settings import ShapesMissing, shape_files, shapes_dir
@@ -46,9 +47,7 @@ def shape_problems(data: Graph, where: dict[str, Location], shapes: Graph | None
         severity = report.value(result, SH.resultSeverity)
         name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent").lower() if component else "shape"
         focus_text = str(focus_node)
-        notation = (data.value(focus_node, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
-                    if focus_node else None)
-        subject = str(notation) if notation else focus_text
+        subject = (id_from_iri(focus_text) if focus_node is not None else None) or focus_text
         detail = f" ({str(path).rsplit('#', 1)[-1].rsplit('/', 1)[-1]})" if path is not None else ""
         problems.append(Problem(
             code=f"shacl-{name}",

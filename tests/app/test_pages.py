@@ -27,7 +27,8 @@ def test_sign_in_page_lists_demo_accounts_and_signs_in():
     at = open_page(None)
     assert at.title[0].value == "Bienvenue"
     radio = at.radio(key="account")
-    assert any("Léa (démo)" in o for o in radio.options)  # options are shown formatted
+    # options are shown formatted; names are Markdown-escaped (radio labels are Markdown)
+    assert any("Léa \\(démo\\)" in o for o in radio.options)
     radio.set_value("demo-user-lea|candidate")
     at.button[0].click().run()
     assert not at.exception
