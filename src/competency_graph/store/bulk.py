@@ -73,6 +73,9 @@ def records_and_followed(s: Session, people: People, *, followed_by: str | None 
         query = select(Person, Structure.networks, followed.label("followed")) \
             .outerjoin(Structure, Structure.id == Person.structure_id).where(Person.id.in_(chunk))
         rows += s.execute(query.order_by(Person.display_name, Person.id) if by_name else query).all()
+    # The identity map holds rows weakly: keep them for the rest of the transaction, so that a later
+    # ``session.get(Person, id)`` in it (e.g. the facts of the guidance page) needs no query.
+    s.info.setdefault("bulk_people", []).extend(r[0] for r in rows)
     lines: dict[str, list[ExperienceEntry]] = {}
     for chunk in _chunks([r[0].id for r in rows] if experience else []):
         for e in s.scalars(select(Experience).where(Experience.person_id.in_(chunk)).order_by(Experience.id)):
