@@ -163,7 +163,7 @@ def _sparql_problems(triples: list[tuple], own: frozenset[str], constraints: lis
             rows = list(solutions)
             if not rows:
                 continue
-            subject = id_from_iri(focus) or focus  # the id, as the whole-graph check names it (notations are codes)
+            subject = id_from_iri(focus) or focus  # named as ``shacl.shape_problems`` names it
             for row in rows:
                 def value(match: re.Match[str], row: object = row) -> str:
                     term = row[match.group(1)]  # type: ignore[index]
