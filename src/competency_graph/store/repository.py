@@ -449,12 +449,8 @@ class Repository:
         return self._run(lambda s: self._person_record(s, self._person(s, person_id)), write=False)
 
     def find_person(self, person_id: str) -> PersonRecord | None:
-        """Like :meth:`get_person` but None when absent."""
-        def read(s: Session) -> PersonRecord | None:
-            row = s.get(Person, person_id)
-            return self._person_record(s, row) if row else None
-
-        return self._run(read, write=False)
+        """Like :meth:`get_person` but None when absent (two queries: person with structure, experience)."""
+        return self._run(lambda s: bulk.person_records(s, [person_id]).get(person_id), write=False)
 
     def list_people(self, structure_id: str | None = None) -> list[PersonRecord]:
         def read(s: Session) -> list[PersonRecord]:
