@@ -15,13 +15,11 @@ from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_perc
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX cg: <https://w3id.org/competency-graph/vocab#>
-SELECT ?id ?label WHERE {
-  ?c a cg:Competency ; skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?label .
-  ?scheme dcterms:identifier "rectec" .
-  BIND(CONCAT("rectec:", STR(?code)) AS ?id)
-} ORDER BY ?id"""
+SELECT ?notation ?label WHERE {
+  ?c skos:notation ?notation ; skos:prefLabel ?label .
+  FILTER(DATATYPE(?notation) = cg:RectecCode && REGEX(STR(?notation), "^C[0-9]+$"))
+} ORDER BY STR(?notation)"""
 
 SUMMARY_KEY = "_admin_import_summary"
 

@@ -21,8 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Facts", "ConditionKind", "REGISTRY", "COMPOSITES", "condition", "holds", "STATUSES", "GOALS",
-           "WRITING", "NETWORKS", "PEC_SITUATIONS"]
+__all__ = [
+    "COMPOSITES",
+    "GOALS",
+    "NETWORKS",
+    "PEC_SITUATIONS",
+    "REGISTRY",
+    "STATUSES",
+    "WRITING",
+    "ConditionKind",
+    "Facts",
+    "condition",
+    "holds",
+]
 
 STATUSES = ("esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver")
 GOALS = ("certification", "recognition", "employment", "training")

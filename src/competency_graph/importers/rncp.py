@@ -53,6 +53,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

@@ -13,6 +13,7 @@ Structure facts
     ``remove_branch_agreement(repo, agreement_id) -> None``
 
 Person facts
+    ``rule_facts(repo, person_id) -> (PersonFacts, StructureFacts)`` (one read, for the rules)
     ``person_facts(repo, person_id) -> PersonFacts`` (contracts, certifications held, PEC enrolment,
     planned placement; goal/target/writing stay on the person, see ``Repository.update_person``)
     ``set_person_facts(repo, person_id, *, pec_enrolled_on=UNSET, placement_planned=UNSET) -> PersonFacts``
@@ -41,7 +42,14 @@ from sqlalchemy.orm import Session
 
 from ..ids import ID_PATTERN
 from .errors import StoreError
-from .facts_models import CONTRACT_KINDS, FACT_NETWORKS, HELD_OUTCOMES, BranchAgreement, HeldCertification, StructureNetwork
+from .facts_models import (
+    CONTRACT_KINDS,
+    FACT_NETWORKS,
+    HELD_OUTCOMES,
+    BranchAgreement,
+    HeldCertification,
+    StructureNetwork,
+)
 from .models import PRESCRIBERS, Contract, FollowUp, Person, Structure
 from .records import ContractRecord
 from .schedule import pec_schedule
@@ -49,10 +57,30 @@ from .schedule import pec_schedule
 if TYPE_CHECKING:
     from .repository import Repository
 
-__all__ = ["NetworkMembership", "BranchAgreementRecord", "StructureFacts", "HeldRecord", "PersonFacts", "UNSET",
-           "structure_facts", "set_network", "remove_network", "add_branch_agreement", "remove_branch_agreement",
-           "person_facts", "set_person_facts", "add_contract", "update_contract", "remove_contract", "add_held",
-           "remove_held", "CONTRACT_KINDS", "HELD_OUTCOMES", "FACT_NETWORKS"]
+__all__ = [
+    "CONTRACT_KINDS",
+    "FACT_NETWORKS",
+    "HELD_OUTCOMES",
+    "UNSET",
+    "BranchAgreementRecord",
+    "HeldRecord",
+    "NetworkMembership",
+    "PersonFacts",
+    "StructureFacts",
+    "add_branch_agreement",
+    "add_contract",
+    "add_held",
+    "person_facts",
+    "rule_facts",
+    "remove_branch_agreement",
+    "remove_contract",
+    "remove_held",
+    "remove_network",
+    "set_network",
+    "set_person_facts",
+    "structure_facts",
+    "update_contract",
+]
 
 UNSET: Any = object()
 
@@ -275,6 +303,23 @@ def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
 def person_facts(repo: Repository, person_id: str) -> PersonFacts:
     """The person's dated contracts, certifications held, Compétences PEC enrolment and planned placement."""
     return repo._run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
+
+
+def rule_facts(repo: Repository, person_id: str) -> tuple[PersonFacts, StructureFacts]:
+    """The person's facts and their structure's, in one transaction and six queries, as the recognition rules
+    read them (contracts without their planned follow-ups)."""
+    def read(s: Session) -> tuple[PersonFacts, StructureFacts]:
+        row = _person(s, person_id)
+        contracts = tuple(ContractRecord(c.id, c.person_id, c.employer_id, c.kind, c.start_date, c.end_date,
+                                         c.weekly_hours, c.prescriber, (), c.job)
+                          for c in s.scalars(select(Contract).where(Contract.person_id == person_id)
+                                             .order_by(Contract.start_date, Contract.id)))
+        held = tuple(_held_record(h) for h in s.scalars(
+            select(HeldCertification).where(HeldCertification.person_id == person_id)
+            .order_by(HeldCertification.awarded_on, HeldCertification.id)))
+        facts = PersonFacts(row.id, row.structure_id, row.pec_enrolled_on, row.placement_planned, contracts, held)
+        return facts, _structure_facts(s, _structure(s, row.structure_id))
+    return repo._run(read, write=False)
 
 
 def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any = UNSET,

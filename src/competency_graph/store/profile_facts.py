@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .profiles import Profile
     from .repository import Repository
 
-__all__ = ["ProfileContract", "ProfileHeld", "structure_data", "apply_facts"]
+__all__ = ["ProfileContract", "ProfileHeld", "apply_facts", "structure_data"]
 
 
 @dataclass(frozen=True)
