@@ -53,6 +53,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ from pydantic import ValidationError
 
 from ..model import Certification, Header, ReferentialFile, Source
 from .rncp_csv import CSV_TABLES, _CsvSource, iter_rncp_csv
-from .rncp_fields import (DATASET_URL, FICHE_URL, HEADER_ID, LICENCE, OUTPUT_NAME, Progress, RncpImportError,
+from .rncp_fields import (DATASET_URL, HEADER_ID, LICENCE, OUTPUT_NAME, Progress, RncpImportError,
                           _export_date, _source_title)
 from .rncp_text import split_competences, split_outline
 from .rncp_xml import iter_rncp_xml

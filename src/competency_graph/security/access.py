@@ -19,10 +19,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from ..store.models import Evidence, FollowUp, Membership
 from ..store.positions import Positioning
 from ..store.records import ContractRecord, EvidenceRecord, FollowUpRecord, PersonRecord, UserRecord
 from ..store.repository import Repository
@@ -60,13 +56,7 @@ class Guard:
         if not self.user.active:
             raise AccessDenied("Compte désactivé.")
 
-        def read(s: Session) -> dict[str, set[str]]:
-            roles: dict[str, set[str]] = {}
-            for structure_id, role in s.execute(select(Membership.structure_id, Membership.role)
-                                                .where(Membership.user_id == user_id)):
-                roles.setdefault(structure_id, set()).add(role)
-            return roles
-        roles = repo._run(read, write=False)
+        roles = repo.roles_by_structure(user_id)
         if role is not None:
             roles = {s: kept for s, held in roles.items() if (kept := held & ROLE_SCOPE[role])}
         self.roles = roles
@@ -172,8 +162,7 @@ class Guard:
 
     def evidence_file(self, evidence_id: str) -> tuple[bytes, str]:
         """The content and media type of a proof's file, when the user may read its owner's record."""
-        person_id = self.repo._run(lambda s: s.scalar(select(Evidence.person_id).where(Evidence.id == evidence_id)),
-                                   write=False)
+        person_id = self.repo.evidence_owner(evidence_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "read", "evidence_file", outcome="denied", record_id=None)
             raise AccessDenied(_DENIED_READ)
@@ -291,8 +280,7 @@ class Guard:
     def endorse(self, person_id: str, evidence_id: str, endorser_name: str, relation: str, **kwargs: Any) -> None:
         """A witness's word on one of the person's proofs (their accompanist records it)."""
         def write(_role: str) -> None:
-            owner = self.repo._run(lambda s: s.scalar(select(Evidence.person_id).where(Evidence.id == evidence_id)),
-                                   write=False)
+            owner = self.repo.evidence_owner(evidence_id)
             if owner != person_id:
                 raise SecurityError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
                                     "This proof is not in this person's dossier.")
@@ -306,8 +294,7 @@ class Guard:
 
     def hold_followup(self, followup_id: str, **kwargs: Any) -> FollowUpRecord:
         """Mark a planned interview as held (the person's accompanist)."""
-        person_id = self.repo._run(lambda s: s.scalar(select(FollowUp.person_id).where(FollowUp.id == followup_id)),
-                                   write=False)
+        person_id = self.repo.followup_owner(followup_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "change", "followup", outcome="denied")
             raise AccessDenied(_DENIED_WRITE)

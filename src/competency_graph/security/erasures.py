@@ -120,7 +120,7 @@ def reapply(repo: Repository) -> int:
                 again += 1
         return again, files
 
-    again, files = repo._run(write, write=True)
+    again, files = repo.run(write, write=True)
     for sha in files:
         repo.files.delete(sha)
     if again:
@@ -148,7 +148,7 @@ def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str
         if exists is None:
             s.add(ErasureRequest(person_id=person_id, structure_id=structure_id, requested_by=by_user_id,
                                  requested_at=utcnow()))
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasure]:
@@ -156,12 +156,12 @@ def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasur
         rows = s.scalars(select(ErasureRequest).where(ErasureRequest.structure_id.in_(structures))
                          .order_by(ErasureRequest.requested_at))
         return [PendingErasure(r.person_id, r.structure_id, r.requested_by, r.requested_at) for r in rows]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def cancel(repo: Repository, person_id: str) -> None:
     def write(s: Session) -> None:
         for row in s.scalars(select(ErasureRequest).where(ErasureRequest.person_id == person_id)):
             s.delete(row)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 

@@ -91,12 +91,14 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
             if shas else [],
             "contracts": [_row(r, ("person_id",)) for r in
                           s.scalars(select(Contract).where(Contract.person_id == person_id))],
+            "held_certifications": [_row(r, ("person_id",)) for r in s.scalars(
+                select(HeldCertification).where(HeldCertification.person_id == person_id))],
             "followups": [{**_row(f, ("person_id",)), "participants": [
                 _row(p, ("followup_id", "id")) for p in s.scalars(
                     select(FollowUpParticipant).where(FollowUpParticipant.followup_id == f.id))]}
                 for f in followups],
         }
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
@@ -179,7 +181,7 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
         audit.record(repo, by_user_id, "erase", "person", person_id=person_id, structure_id=structure_id, at=now)
         return rows, orphans
 
-    rows, orphans = repo._run(write, write=True)
+    rows, orphans = repo.run(write, write=True)
     record = ErasureRecord(subject, rows, len(orphans), now)
     erasures.journal(repo, record, by_user_id)
     for sha in orphans:
@@ -193,7 +195,7 @@ def list_erasures(repo: Repository, *, limit: int = 500) -> list[ErasureRecord]:
     def read(s: Session) -> list[ErasureRecord]:
         rows = s.scalars(select(ErasureEntry).order_by(ErasureEntry.id.desc()).limit(limit))
         return [ErasureRecord(r.subject_ref, r.rows_deleted, r.files_deleted, r.at) for r in rows]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def retention_days(repo: Repository) -> int:
@@ -228,4 +230,4 @@ def people_past_retention(repo: Repository, *, now: dt.datetime | None = None) -
             if last < limit:
                 result.append(person.id)
         return sorted(result)
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)

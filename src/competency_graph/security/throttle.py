@@ -76,7 +76,7 @@ def blocked(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> bool
             if row is not None and row.locked_until is not None and _aware(row.locked_until) > now:
                 return True
         return False
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> float:
@@ -86,7 +86,7 @@ def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> fl
         if row is None or _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) <= now:
             return 0
         return row.failures
-    excess = repo._run(read, write=False) - LOGIN_SLOW_AFTER
+    excess = repo.run(read, write=False) - LOGIN_SLOW_AFTER
     return 0.0 if excess < 0 else min(MAX_DELAY_S, 0.25 * (excess + 1))
 
 
@@ -98,7 +98,7 @@ def record_failure(repo: Repository, attempt: dict[str, str], now: dt.datetime) 
             row.failures += 1
             if limit is not None and row.failures >= limit:
                 row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def record_success(repo: Repository, attempt: dict[str, str]) -> None:
@@ -107,4 +107,4 @@ def record_success(repo: Repository, attempt: dict[str, str]) -> None:
         row = s.get(SignInThrottle, attempt["pair"])
         if row is not None:
             s.delete(row)
-    repo._run(write, write=True)
+    repo.run(write, write=True)

@@ -60,4 +60,7 @@ CODES = frozenset({
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
     # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
     "image_unreadable", "image_too_large", "bad_value",
+    # caseload: groups, interviews by milestone, preferences (store/groups.py, interviews.py, preferences.py)
+    "bad_group_name", "missing_group_name", "duplicate_group", "empty_group", "member_elsewhere", "unknown_group",
+    "bad_milestone", "bad_window", "bad_text_size",
 })

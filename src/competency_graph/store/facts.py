@@ -41,7 +41,15 @@ from sqlalchemy.orm import Session
 
 from ..ids import ID_PATTERN
 from .errors import StoreError
-from .facts_models import CONTRACT_KINDS, FACT_NETWORKS, HELD_OUTCOMES, BranchAgreement, HeldCertification, StructureNetwork
+from .facts_models import (
+    CONTRACT_KINDS,
+    FACT_NETWORKS,
+    HELD_OUTCOMES,
+    BranchAgreement,
+    HeldCertification,
+    StructureNetwork,
+)
+from .followup import contract_record
 from .models import PRESCRIBERS, Contract, FollowUp, Person, Structure
 from .records import ContractRecord
 from .schedule import pec_schedule
@@ -186,7 +194,7 @@ def _structure_facts(s: Session, row: Structure) -> StructureFacts:
 
 def structure_facts(repo: Repository, structure_id: str) -> StructureFacts:
     """The structure's networks (with their facts) and branch agreements."""
-    return repo._run(lambda s: _structure_facts(s, _structure(s, structure_id)), write=False)
+    return repo.run(lambda s: _structure_facts(s, _structure(s, structure_id)), write=False)
 
 
 def set_network(repo: Repository, structure_id: str, network: str, *, trained_staff: int | None = None,
@@ -212,7 +220,7 @@ def set_network(repo: Repository, structure_id: str, network: str, *, trained_st
         s.flush()
         return _structure_facts(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_network(repo: Repository, structure_id: str, network: str) -> StructureFacts:
@@ -226,7 +234,7 @@ def remove_network(repo: Repository, structure_id: str, network: str) -> Structu
         s.flush()
         return _structure_facts(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def add_branch_agreement(repo: Repository, structure_id: str, branch: str, cqps: Iterable[str], *,
@@ -243,7 +251,7 @@ def add_branch_agreement(repo: Repository, structure_id: str, branch: str, cqps:
         s.flush()
         return BranchAgreementRecord(row.id, structure_id, row.branch, tuple(ids), since)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_branch_agreement(repo: Repository, agreement_id: str) -> None:
@@ -253,7 +261,7 @@ def remove_branch_agreement(repo: Repository, agreement_id: str) -> None:
             raise StoreError("unknown_agreement", "Accord de branche introuvable.", "unknown agreement")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 # -- person facts ------------------------------------------------------------------------------------------
@@ -264,7 +272,7 @@ def _held_record(row: HeldCertification) -> HeldRecord:
 
 
 def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
-    contracts = tuple(repo._contract_record(s, c) for c in s.scalars(
+    contracts = tuple(contract_record(s, c) for c in s.scalars(
         select(Contract).where(Contract.person_id == row.id).order_by(Contract.start_date, Contract.id)))
     held = tuple(_held_record(h) for h in s.scalars(
         select(HeldCertification).where(HeldCertification.person_id == row.id)
@@ -274,7 +282,7 @@ def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
 
 def person_facts(repo: Repository, person_id: str) -> PersonFacts:
     """The person's dated contracts, certifications held, Compétences PEC enrolment and planned placement."""
-    return repo._run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
+    return repo.run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
 
 
 def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any = UNSET,
@@ -294,7 +302,7 @@ def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any =
         s.flush()
         return _person_facts(repo, s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def _check_contract(kind: Any, start: Any, end: Any, job: Any, weekly_hours: Any, prescriber: Any) -> None:
@@ -333,9 +341,9 @@ def add_contract(repo: Repository, person_id: str, kind: str, start: dt.date, en
                                status="planned", scheduled_on=m.scheduled_on, due_from=m.due_from,
                                due_until=m.due_until))
             s.flush()
-        return repo._contract_record(s, row)
+        return contract_record(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 _CONTRACT_FIELDS = {"kind": "kind", "start": "start_date", "end": "end_date", "job": "job",
@@ -361,9 +369,9 @@ def update_contract(repo: Repository, contract_id: str, **changes: Any) -> Contr
         for key, value in changes.items():
             setattr(row, _CONTRACT_FIELDS[key], value)
         s.flush()
-        return repo._contract_record(s, row)
+        return contract_record(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_contract(repo: Repository, contract_id: str) -> None:
@@ -374,7 +382,7 @@ def remove_contract(repo: Repository, contract_id: str) -> None:
             raise StoreError("unknown_contract", "Contrat introuvable.", "unknown contract")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def add_held(repo: Repository, person_id: str, certification: str, outcome: str, awarded_on: dt.date, *,
@@ -401,7 +409,7 @@ def add_held(repo: Repository, person_id: str, certification: str, outcome: str,
         s.flush()
         return _held_record(row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_held(repo: Repository, held_id: str) -> None:
@@ -411,4 +419,4 @@ def remove_held(repo: Repository, held_id: str) -> None:
             raise StoreError("unknown_held", "Certification détenue introuvable.", "unknown held certification")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)
