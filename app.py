@@ -27,6 +27,7 @@ def page(path: str, key: str, icon: str, url: str) -> st.Page:
 SIGN_IN = page("sign_in.py", "page.sign_in", "🔑", "connexion")
 REFERENTIALS = page("referentials.py", "page.referentials", "📚", "referentiels")
 PEOPLE = page("people.py", "page.people", "👤", "personnes")
+STRUCTURE = page("structure.py", "page.structure", "🏢", "ma-structure")
 NAVIGATION = {
     "candidate": {"nav.section.candidate": [
         page("candidate_position.py", "page.position", "✋", "me-positionner"),
@@ -38,6 +39,7 @@ NAVIGATION = {
         "nav.section.accompanist": [
             page("accompanist_candidates.py", "page.candidates", "👥", "mes-candidats"),
             PEOPLE,
+            STRUCTURE,
             page("accompanist_copositioning.py", "page.copositioning", "⚖️", "co-positionnement"),
             page("accompanist_grid.py", "page.grid", "🧮", "co-evaluation-grille"),
             page("accompanist_workshop.py", "page.workshop", "👫", "atelier-grille-groupe"),
@@ -57,7 +59,7 @@ NAVIGATION = {
     "admin": {
         "nav.section.admin": [page("admin.py", "page.admin", "🛠️", "administration"),
                               page("admin_users.py", "page.admin_users", "🔐", "utilisateurs"),
-                              PEOPLE,
+                              PEOPLE, STRUCTURE,
                               page("caseload_dashboard.py", "page.dashboard", "📊", "tableau-de-suivi")],
         "nav.section.referentials": [REFERENTIALS],
     },

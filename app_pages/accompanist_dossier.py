@@ -136,7 +136,7 @@ with left, st.container(border=True):
             except StoreError as error:
                 show_refusal(error)
             else:
-                st.session_state[FLASH] = t("evidence.added", title=title.strip())
+                st.session_state[FLASH] = t("evidence.added", title=md_escape(title.strip()))
                 st.rerun()
 
 with right, st.container(border=True):

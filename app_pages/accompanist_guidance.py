@@ -8,7 +8,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.analysis.targets import TargetError
 from competency_graph.services import cache, guidance, people
 from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto
@@ -45,12 +44,16 @@ def confirmation(row) -> str:
     return t("guidance.unconfirmed") if row.self_level is not None else t("guidance.unpositioned")
 
 
+# One guarded read (and one audit entry) for the whole page.
+page = guidance.guidance_page(ctx, person.id, target_id, as_of)
 if target_id is None:
     st.info(t("guidance.no_target"))
 else:
-    report = guidance.gaps(ctx, person.id, target_id)
+    report = page.gaps
     st.subheader(t("guidance.gaps"))
     st.write(t("guidance.gaps_summary", met=report.met, total=report.total, gap=report.total_gap))
+    for note in guidance.gap_notes(ctx, target_id):
+        st.warning(f"{t('advice.provenance')} : {note}", icon="⚠️")
     frame = pd.DataFrame([{
         t("guidance.col.item"): f"{competency_picto(r.item)} {r.label}",
         t("guidance.col.self"): shown(r.self_level, r.graded),
@@ -64,7 +67,7 @@ else:
                  hide_index=True, width="stretch", height=min(420, 40 + 35 * len(report.rows)))
 
     st.subheader(t("guidance.coverage"))
-    blocs = guidance.coverage(ctx, person.id, target_id)
+    blocs = page.coverage
     if not blocs:
         st.caption(t("guidance.no_coverage"))
     for bloc in blocs:
@@ -72,10 +75,14 @@ else:
                                      f" · {fr_percent(bloc.share)}")
 
 st.subheader(t("guidance.modalities"))
-for rank, rec in enumerate(guidance.recommendations(ctx, person.id, as_of, target_id), 1):
+for rank, rec in enumerate(page.recommendations, 1):
     flag = t("guidance.eligible") if rec.eligible else t("guidance.not_eligible")
+    if not rec.eligible and rec.eligible_from is not None:
+        flag += " · " + t("advice.opens_on", date=f"{rec.eligible_from:%d/%m/%Y}")
     title = f"{rank}. {rec.label} — {flag} · {t('guidance.score', score=fr_number(rec.score, 2))}"
     with st.expander(title, expanded=rank == 1):
+        if rec.variant_label:
+            st.markdown(f"**{t('advice.variant', label=rec.variant_label)}**")
         st.caption(t("guidance.duration", months=fr_months(rec.duration_months)))
         if rec.reasons:
             st.markdown(f"**{t('guidance.reasons')}**")
@@ -87,19 +94,36 @@ for rank, rec in enumerate(guidance.recommendations(ctx, person.id, as_of, targe
             st.markdown(f"**{t('guidance.sources')}**")
             for source in rec.sources:
                 st.caption(source)
+        if rec.provenance:
+            st.markdown(f"**{t('advice.provenance')}**")
+            st.markdown("\n".join(f"- {note}" for note in rec.provenance))
 
 if target_id is not None:
     st.subheader(t("guidance.pathway"))
-    try:
-        path = guidance.pathway(ctx, person.id, target_id, as_of)
-    except (TargetError, ValueError):
+    path = page.pathway
+    if path is None:
         st.info(t("guidance.pathway_unavailable"))
     else:
+        if path.held:
+            st.caption(t("advice.held", blocs=", ".join(ctx.bundle.label(b) for b in path.held)))
+        if not path.steps:
+            st.info(path.note or t("advice.no_step"))
         for n, step in enumerate(path.steps, 1):
             with st.container(border=True):
-                st.markdown(f"**{t('guidance.step', n=n, label=step.label, months=fr_months(step.duration_months))}**")
-                if step.validates:
-                    st.caption(t("guidance.validates", blocs=", ".join(ctx.bundle.label(b) for b in step.validates)))
+                st.markdown(f"**{t('guidance.step', n=n, label=step.label, months=fr_months(step.duration_months))}**"
+                            f" · {t('advice.step_from', date=f'{step.eligible_from:%d/%m/%Y}')}")
+                if step.blocs:
+                    st.caption(t("guidance.validates", blocs=", ".join(ctx.bundle.label(b) for b in step.blocs)))
                 if step.note:
                     st.caption(step.note)
-        st.write(t("guidance.pathway_total", months=fr_months(path.total_months)))
+                st.caption(t("advice.duration_source", source=step.duration_source) if step.duration_source
+                           else t("advice.duration_unsourced"))
+        if path.steps:
+            st.write(t("guidance.pathway_total", months=fr_months(path.total_months)))
+            if path.note:
+                st.caption(path.note)
+        for note in path.provenance:
+            st.warning(f"{t('advice.provenance')} : {note}", icon="⚠️")
+
+st.download_button(t("advice.pdf"), lambda: guidance.advice_pdf(ctx, identity, person.id, target_id, as_of),
+                   file_name=f"objectif-parcours-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="advice_pdf")

@@ -13,7 +13,7 @@ from competency_graph.store import StoreError
 from competency_graph.store.models import PRESCRIBERS
 from competency_graph.ui import session
 from competency_graph.ui.errors import show_refusal
-from competency_graph.ui.formats import fr_date
+from competency_graph.ui.formats import fr_date, md_escape
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.pickers import person_picker
 
@@ -58,7 +58,7 @@ else:
 
 st.divider()
 person = person_picker(ctx, identity)
-st.subheader(t("interviews.due", name=person.display_name))
+st.subheader(t("interviews.due", name=md_escape(person.display_name)))
 proposed = interviews.proposals(ctx, identity, person.id, today=today)
 if not proposed:
     st.caption(t("interviews.nothing_due"))
@@ -104,7 +104,7 @@ with move_col, st.container(border=True):
         st.caption(t("interviews.none_planned"))
     else:
         names = {f.id: f"{fr_date(f.scheduled_on)} — {kind_label(f.milestone or f.kind)}" for f in mine}
-        with st.form("move_interview"):
+        with st.form("move_interview", clear_on_submit=True):
             chosen = st.selectbox(t("interviews.which"), list(names), format_func=names.__getitem__, key="m_id")
             new_day = st.date_input(t("interviews.new_day"), value=None, format="DD/MM/YYYY", key="m_day")
             # one under the other: side by side, the second label is cut at 200 % zoom

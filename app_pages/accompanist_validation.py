@@ -73,7 +73,8 @@ with left, st.container(border=True):
             modality = st.radio(t("validation.modality"), list(RAE_MODALITIES), key="v_modality",
                                 format_func=lambda m: label("rae_modality", m))
             chosen = st.multiselect(t("validation.proofs"), list(proofs), default=list(proofs)[:1],
-                                    format_func=proofs.__getitem__, key="v_proofs")
+                                    format_func=proofs.__getitem__, key="v_proofs",
+                                    placeholder=t("grid.choose")) if proofs else []
             role = st.radio(t("validation.role"), list(VALIDATOR_ROLES), horizontal=True, key="v_role",
                             format_func=lambda r: t(f"validation.role.{r}"))
             who = st.text_input(t("validation.who"), max_chars=300, key="v_who")

@@ -9,11 +9,13 @@ import streamlit as st
 from competency_graph.services import accounts, cache, coassess
 from competency_graph.services.coassess import Change
 from competency_graph.ui import session
+from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import t
 
 FLASH = "workshop_flash"
 DIVERGENT_STYLE = "background-color: #FFE0B2; font-weight: 600"
 NOTE = "__note__"
+NONE = "–"  # an empty cell (no answer yet); the grid would otherwise say "None"
 
 
 def words(graded: bool, certification: bool) -> dict[int | str, str]:
@@ -36,14 +38,14 @@ if not people:
     st.stop()
 names = {p.id: p.display_name for p in people}
 chosen = st.multiselect(t("workshop.people"), list(names), default=list(names), format_func=names.__getitem__,
-                        key="ws_people")
+                        key="ws_people", placeholder=t("grid.choose"))
 sets = {s.id: s for s in coassess.item_sets(ctx, people[0])}
 set_id = st.selectbox(t("grid.set"), list(sets), format_func=lambda i: sets[i].label, key="ws_set")
 certification = sets[set_id].kind == "certification"
 items = coassess.set_items(ctx, people[0], set_id)
 labels = {i: f"{number}. {ctx.bundle.label(i)}" for i, number, _ in items}
 picked = st.multiselect(t("workshop.items"), list(labels), default=list(labels), format_func=labels.__getitem__,
-                        key=f"ws_items-{set_id}")
+                        key=f"ws_items-{set_id}", placeholder=t("grid.choose"))
 if not chosen or not picked:
     st.info(t("workshop.none"))
     st.stop()
@@ -54,18 +56,18 @@ back = {i: {v: k for k, v in shown[i].items()} for i in picked}
 cells = coassess.group_grid(ctx, identity, chosen, picked)
 person_col = t("workshop.person")
 columns = {i: labels[i] for i in picked}
-co = pd.DataFrame([{person_col: names[p], **{columns[i]: shown[i].get(cells[(p, i)].co_value) for i in picked},
+co = pd.DataFrame([{person_col: names[p], **{columns[i]: shown[i].get(cells[(p, i)].co_value, NONE) for i in picked},
                     NOTE: ""} for p in chosen], index=chosen)
-own = pd.DataFrame([{person_col: names[p], **{columns[i]: shown[i].get(cells[(p, i)].self_value) for i in picked}}
-                    for p in chosen], index=chosen)
+own = pd.DataFrame([{person_col: names[p], **{columns[i]: shown[i].get(cells[(p, i)].self_value, NONE)
+                                              for i in picked}} for p in chosen], index=chosen)
 config = {person_col: st.column_config.TextColumn(disabled=True, pinned=True),
           NOTE: st.column_config.TextColumn(t("workshop.note"), max_chars=2000, width="medium")}
 for i in picked:
     if graded[i]:
         low, high = ctx.bundle.level_range(i)
-        options = [shown[i][n] for n in range(low, high + 1)]
+        options = [NONE, *(shown[i][n] for n in range(low, high + 1))]
     else:
-        options = list(shown[i].values())
+        options = [NONE, *shown[i].values()]
     config[columns[i]] = st.column_config.SelectboxColumn(columns[i], options=options, width="small",
                                                           help=ctx.bundle.label(i))
 with st.form("workshop", border=False):
@@ -87,7 +89,7 @@ if submitted:
         note = str(edited.loc[p, NOTE] or "")
         for i in picked:
             value = edited.loc[p, columns[i]]
-            if value is None or (isinstance(value, float) and pd.isna(value)):
+            if value is None or value == NONE or (isinstance(value, float) and pd.isna(value)):
                 continue
             stored = back[i].get(value)
             if stored is not None and (stored != cells[(p, i)].co_value or note.strip()):
@@ -95,10 +97,10 @@ if submitted:
     messages = []
     for p, outcome in coassess.save_group(ctx, identity, answers).items():
         if isinstance(outcome, int):
-            messages.append(t("workshop.saved", person=names[p], count=outcome))
+            messages.append(t("workshop.saved", person=md_escape(names[p]), count=outcome))
         else:
             details = "; ".join(outcome.details)
-            messages.append("!" + t("workshop.refused", person=names[p], message=outcome.message_fr
+            messages.append("!" + t("workshop.refused", person=md_escape(names[p]), message=outcome.message_fr
                                     + (f" ({details})" if details else "")))
     st.session_state[FLASH] = messages or [t("grid.nothing")]
     st.rerun()

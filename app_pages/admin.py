@@ -3,13 +3,15 @@ bundle (progress bar, summary, French errors), and a read-only SPARQL console.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import accounts, cache, referentials
+from competency_graph.services import accounts, cache, referentials, validation_job
 from competency_graph.sparql import SparqlError
 from competency_graph.ui import session
-from competency_graph.ui.formats import fr_date, fr_number, fr_percent, fr_size
+from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_percent, fr_size, md_escape
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -26,19 +28,48 @@ st.title(t("admin.title"))
 st.caption(t("admin.summary", refs=len(ctx.bundle.referentials), items=fr_number(len(ctx.bundle.items)),
              edges=fr_number(len(ctx.bundle.edges)), hash=ctx.bundle.content_hash[:12]))
 
-with st.container(border=True):
-    st.subheader(t("admin.validate"))
-    st.caption(t("admin.validate_help"))
-    if st.button(t("admin.validate"), key="validate", type="primary"):
-        with st.spinner():
-            problems = referentials.validate_referentials()
-        errors = [p for p in problems if p.severity == "error"]
+def validation_panel() -> None:
+    """The background validation's progress (French), then its findings; polls while the job runs."""
+    job = validation_job.status()
+    running = job is not None and job.state == "running"
+
+    @st.fragment(run_every=1.0 if running else None)
+    def panel() -> None:
+        current = validation_job.status()
+        if current is None:
+            return
+        if current.state == "running":
+            st.progress(current.share, text=t("admin.validate.running", stage=t(f"admin.validate.stage.{current.stage}"),
+                                              done=fr_number(current.done), total=fr_number(current.total),
+                                              percent=fr_percent(current.share)))
+            st.caption(t("admin.validate.background"))
+            return
+        if running:  # it has just finished: rerun the page so that polling stops
+            st.rerun()
+        if current.state == "failed":
+            st.error(t("admin.validate.failed"))
+            return
+        problems = current.problems
+        errors = [p for p in problems if p["severity"] == "error"]
         if not problems:
             st.success(t("admin.valid"))
         else:
             (st.error if errors else st.warning)(t("admin.problems", errors=len(errors),
                                                    warnings=len(problems) - len(errors)))
-            st.code("\n".join(str(p) for p in problems), language=None)
+            st.code("\n".join(p["text"] for p in problems), language=None)
+        st.caption(t("admin.validate.finished", date=fr_datetime(dt.datetime.fromisoformat(current.finished_at)),
+                     seconds=fr_number(round(current.seconds or 0)), validated=fr_number(current.validated)))
+
+    panel()
+
+
+with st.container(border=True):
+    st.subheader(t("admin.validate"))
+    st.caption(t("admin.validate_help"))
+    if st.button(t("admin.validate"), key="validate", type="primary"):
+        if not validation_job.start(identity):
+            st.info(t("admin.validate.already"))
+    validation_panel()
 
 
 def summary_text(summary: referentials.ImportSummary) -> str:
@@ -113,7 +144,7 @@ with st.container(border=True):
     imported = referentials.imported_files()
     if imported:
         st.caption(t("admin.import.current", files=", ".join(
-            t("admin.import.file", name=f.name, size=fr_size(f.size), date=fr_date(f.modified))
+            t("admin.import.file", name=md_escape(f.name), size=fr_size(f.size), date=fr_date(f.modified))
             for f in imported)))
 
 with st.container(border=True):
@@ -124,7 +155,7 @@ with st.container(border=True):
         run = st.form_submit_button(t("admin.run"))
     if run:
         try:
-            columns, rows = referentials.sparql_select(cache.rdf_graph(), text)
+            columns, rows = referentials.sparql_select(cache.published_store(), text)
         except SparqlError as error:
             st.error(t("admin.sparql_error", message=str(error)))
         else:

@@ -7,7 +7,7 @@ import streamlit as st
 from competency_graph.services import accounts, cache, exports, guidance
 from competency_graph.ui import session
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
-from competency_graph.ui.i18n import t
+from competency_graph.ui.i18n import t, t_easy
 
 ctx = cache.context()
 identity = session.require_role("candidate")
@@ -30,10 +30,17 @@ with st.container(border=True):
             plain = rec.label
         st.markdown(f"### {plain}")
         spoken.append(plain)
+        if rec.variant_label:
+            st.markdown(t("next.variant", label=rec.variant_label))
+            spoken.append(t("next.variant", label=rec.variant_label))
         if not easy:
             st.caption(rec.label)
             if rec.reasons:
                 st.write(t("next.why", reason=rec.reasons[0]))
+    if step.upcoming is not None and step.upcoming.eligible_from is not None:
+        soon = t(f"modality_plain.{step.upcoming.modality.split(':', 1)[-1]}")
+        soon = step.upcoming.label if soon.startswith("modality_plain.") else soon
+        st.info(t("next.upcoming", label=soon, date=f"{step.upcoming.eligible_from:%d/%m/%Y}"))
 
 if step.competency_id and step.next_level:
     item = ctx.bundle.items[step.competency_id]
@@ -48,7 +55,7 @@ if step.competency_id and step.next_level:
             spoken.append(f"{item.label}. {statement}")
 
 if step.unpositioned:
-    st.info(t("next.unpositioned", count=len(step.unpositioned)))
+    st.info(t_easy("next.unpositioned", easy, count=len(step.unpositioned)))
     st.page_link("app_pages/candidate_position.py", label=t("next.go_position"), icon="✋")
 st.write(t("next.talk"))
 if session.read_aloud_on():

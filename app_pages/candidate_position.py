@@ -8,12 +8,14 @@ import streamlit as st
 
 from competency_graph.services import accounts, cache, people, positioning
 from competency_graph.ui import session
-from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
-from competency_graph.ui.i18n import t
+from competency_graph.ui.easyread import competency_picto, focus_on, level_picto, read_aloud
+from competency_graph.ui.i18n import t, t_easy
 
 STATE_PICTOS = {"acquired": "✅", "in_progress": "🔄", "not_yet": "⏳"}
 INDEX = "position_index"
 FLASH = "position_flash"
+MOVED = "position_moved"  # set when the question changed: the next question takes the keyboard focus
+QUESTION = '[data-testid="stMain"] h2.cg-question'
 
 ctx = cache.context()
 identity = session.require_role("candidate")
@@ -31,6 +33,8 @@ with tab_rectec:
     if index >= len(competencies):
         st.success(t("position.done"))
         st.page_link("app_pages/candidate_map.py", label=t("position.see_map"), icon="🎯")
+        if st.session_state.pop(MOVED, False):
+            focus_on('[data-testid="stMain"] [data-testid="stPageLink"] a', "done")
         if st.button(t("position.previous"), key="restart"):
             st.session_state[INDEX] = len(competencies) - 1
             st.rerun()
@@ -40,7 +44,7 @@ with tab_rectec:
         row = positioning.comparison(ctx, person.id, [item.id])[0]
         st.progress(index / len(competencies), text=t("position.progress", n=index + 1, total=len(competencies)))
         color = (pole.model.color if pole else None) or "#777777"
-        st.markdown(f'<h2><span class="cg-pole" style="background:{html.escape(color)}"></span>'
+        st.markdown(f'<h2 class="cg-question"><span class="cg-pole" style="background:{html.escape(color)}"></span>'
                     f'{competency_picto(item.id)} {html.escape(item.label)}</h2>', unsafe_allow_html=True)
         if not easy and pole is not None:
             st.caption(pole.label)
@@ -62,17 +66,22 @@ with tab_rectec:
                 positioning.record_self(ctx, identity, person.id, item.id, level=level.rank)
                 st.session_state[FLASH] = t("position.saved", level=level.rank, label=item.label)
                 st.session_state[INDEX] = index + 1
+                st.session_state[MOVED] = True
                 st.rerun()
         if session.read_aloud_on():
             read_aloud(". ".join([item.label, *statements]))
         back, skip = st.columns(2)
         if back.button(t("position.previous"), key="previous", disabled=index == 0, width="stretch"):
             st.session_state[INDEX] = index - 1
+            st.session_state[MOVED] = True
             st.rerun()
         if skip.button(t("position.skip") if row.self_value is None else t("position.next"), key="skip",
                        width="stretch"):
             st.session_state[INDEX] = index + 1
+            st.session_state[MOVED] = True
             st.rerun()
+        if st.session_state.pop(MOVED, False):
+            focus_on(QUESTION, f"{item.id}-{index}")
 
 with tab_activities:
     trades = people.candidate_trades(ctx.bundle, person)
@@ -103,6 +112,6 @@ with tab_activities:
             changed = [(a, s) for a, s in answers.items() if s is not None and s != current.get(a)]
             for activity_id, state in changed:
                 positioning.record_self(ctx, identity, person.id, activity_id, state=state)
-            st.session_state[FLASH] = (t("activities.saved", count=len(changed)) if changed
+            st.session_state[FLASH] = (t_easy("activities.saved", easy, count=len(changed)) if changed
                                        else t("activities.nothing"))
             st.rerun()

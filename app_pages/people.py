@@ -9,6 +9,7 @@ from competency_graph.store import StoreError
 from competency_graph.store.models import PERSON_STATUSES, WRITING_LEVELS
 from competency_graph.ui import session
 from competency_graph.ui.errors import show_refusal
+from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import label, t
 
 FLASH = "people_flash"
@@ -22,7 +23,7 @@ if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 if CODE in st.session_state:
     login, code = st.session_state.pop(CODE)
-    st.info(t("people.code_once", login=login, code=code))
+    st.info(t("people.code_once", login=md_escape(login), code=code))
 
 structures = onboarding.structures(ctx, identity)
 if not structures:
@@ -62,7 +63,7 @@ if added:
             with add_tab:
                 show_refusal(error)
         else:
-            st.session_state[FLASH] = t("people.added", name=result.person.display_name)
+            st.session_state[FLASH] = t("people.added", name=md_escape(result.person.display_name))
             if result.invitation_code and result.account:
                 st.session_state[CODE] = (result.account.login, result.invitation_code)
             st.rerun()
@@ -103,7 +104,7 @@ with edit_tab:
             except StoreError as error:
                 show_refusal(error)
             else:
-                st.session_state[FLASH] = t("people.saved", name=new_name.strip())
+                st.session_state[FLASH] = t("people.saved", name=md_escape(new_name.strip()))
                 st.rerun()
     st.caption(t("people.has_account") if row.has_account else t("people.no_account"))
     if not row.has_account:
@@ -116,15 +117,15 @@ with edit_tab:
             except StoreError as error:
                 show_refusal(error)
             else:
-                st.session_state[FLASH] = t("people.account_opened", name=person.display_name)
+                st.session_state[FLASH] = t("people.account_opened", name=md_escape(person.display_name))
                 st.session_state[CODE] = (user.login, code)
                 st.rerun()
     if row.archived:
         if st.button(t("people.restore"), key=f"restore_{person.id}"):
             onboarding.restore_person(ctx, identity, person.id)
-            st.session_state[FLASH] = t("people.restored", name=person.display_name)
+            st.session_state[FLASH] = t("people.restored", name=md_escape(person.display_name))
             st.rerun()
     elif st.button(t("people.archive"), key=f"archive_{person.id}", help=t("people.archive_help")):
         onboarding.archive_person(ctx, identity, person.id)
-        st.session_state[FLASH] = t("people.archived", name=person.display_name)
+        st.session_state[FLASH] = t("people.archived", name=md_escape(person.display_name))
         st.rerun()

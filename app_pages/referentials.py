@@ -11,7 +11,7 @@ from competency_graph.services import cache, referentials
 from competency_graph.ui import session
 from competency_graph.ui.charts import neighbour_network
 from competency_graph.ui.easyread import level_picto
-from competency_graph.ui.formats import fr_number
+from competency_graph.ui.formats import fr_number, md_escape
 from competency_graph.ui.i18n import label, t
 
 FIELDS = ("diploma", "abbrev", "level", "vae_open", "field", "rome", "rncp", "modalities", "public", "jury",
@@ -76,7 +76,7 @@ with left:
     if item.levels:
         st.markdown(f"**{t('ref.levels')}**")
         for level in item.levels:
-            st.markdown(t("ref.level_row", picto=level_picto(level.rank), rank=level.rank, title=level.title))
+            st.markdown(t("ref.level_row", picto=level_picto(level.rank), rank=level.rank, title=md_escape(level.title)))
             if level.easy_read:
                 st.caption(t("ref.easy_read", text=level.easy_read))
             if level.indicators:

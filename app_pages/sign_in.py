@@ -47,12 +47,16 @@ def finish(signed: accounts.SignedIn) -> None:
 
 
 def client_address() -> str | None:
-    """Where the attempt comes from, for throttling (the reverse proxy's address when there is one)."""
+    """Where the attempt comes from, for throttling (behind trusted proxies: from ``X-Forwarded-For``)."""
+    from competency_graph import settings
+    from competency_graph.security.throttle import client_from
+
     try:
-        address = st.context.ip_address
+        address, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     except Exception:  # noqa: BLE001 - no request context (tests)
         return None
-    return address if isinstance(address, str) and address else None
+    address = address if isinstance(address, str) and address else None
+    return client_from(address, forwarded if isinstance(forwarded, str) else None, settings.proxy_hops())
 
 
 def refusal(error: AuthError) -> str:
@@ -133,7 +137,7 @@ if oidc_configured():
     st.subheader(t("sign_in.oidc_title"))
     if st.user.is_logged_in:
         email = str(st.user.get("email") or "")
-        st.caption(t("sign_in.oidc_as", email=email))
+        st.caption(t("sign_in.oidc_as", email=md_escape(email)))
         go, other = st.columns(2)
         if go.button(t("sign_in.oidc_continue"), key="oidc_continue", type="primary"):
             try:

@@ -12,7 +12,7 @@ from competency_graph.store import StoreError
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui import session
 from competency_graph.ui.charts import gap_heatmap
-from competency_graph.ui.formats import fr_number
+from competency_graph.ui.formats import fr_number, md_escape
 from competency_graph.ui.i18n import t
 from competency_graph.ui.pickers import entry_profile_details, target_picker
 
@@ -63,7 +63,7 @@ if save_group:
         except StoreError as error:
             show_refusal(error)
         else:
-            st.session_state[FLASH] = t("links.group_saved", name=saved.name)
+            st.session_state[FLASH] = t("links.group_saved", name=md_escape(saved.name))
             st.session_state[PICK] = saved.id  # selected on the next run, before the box is drawn
             st.rerun()
 if any(labels[p.id].startswith("Personne ") for p in members):
@@ -124,6 +124,6 @@ elif right.button(t("links.save_version"), key="save_version", width="stretch"):
     except StoreError as error:
         show_refusal(error)
     else:
-        st.session_state[FLASH] = t("links.version_saved", version=version.version, name=chosen_group.name)
+        st.session_state[FLASH] = t("links.version_saved", version=version.version, name=md_escape(chosen_group.name))
         st.session_state.pop(f"l_version_{chosen_group.id}", None)
         st.rerun()

@@ -87,8 +87,9 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     format: Annotated[str, typer.Option("--format", "-f", help="turtle | json-ld | graphml")] = "turtle",
     referentials: RefsOption = None,
+    inline_context: Annotated[bool, typer.Option("--inline-context", help="JSON-LD: embed the @context instead of naming its published URL.")] = False,
 ) -> None:
-    """Export the referential graph (RDF Turtle / JSON-LD, or the networkx projection as GraphML)."""
+    """Export the referential graph (RDF Turtle / compact JSON-LD, or the networkx projection as GraphML)."""
     if format not in ("turtle", "json-ld", "graphml"):
         _fail(f"unknown format '{format}': choose turtle, json-ld or graphml")
     bundle = _bundle(referentials)
@@ -108,10 +109,23 @@ def export(
                     data[key] = " ".join(value)
         nx.write_graphml(graph, output)
     else:
-        from .rdf import publish
+        from .rdf import publish, serialize
 
-        publish(bundle).serialize(destination=output, format=format, encoding="utf-8")
+        output.write_text(serialize(publish(bundle), format, inline_context=inline_context), encoding="utf-8")
     typer.echo(f"written {output}")
+
+
+@app.command("publish-store")
+def publish_store(
+    location: Annotated[Path, typer.Argument(help="Directory of the Oxigraph store to (re)write.")],
+    referentials: RefsOption = None,
+) -> None:
+    """Write the published graph into an on-disk Oxigraph store, for ``oxigraph serve-read-only --location``
+    (then set COMPETENCY_GRAPH_SPARQL_URL to its /query URL)."""
+    from .rdf_store import save_store
+
+    count = save_store(_bundle(referentials), location)
+    typer.echo(f"{count} triples written to {location}")
 
 
 @app.command()
@@ -216,16 +230,21 @@ def recommend(
     bundle = _bundle(referentials)
     recs = recommend_modalities(bundle, _profile(profile_path), _date(as_of))
     if as_json:
-        _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources")}
+        _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources",
+                                                  "variant", "eligible_from", "value", "tier", "goal_fit",
+                                                  "provenance", "duration_source")}
                      for r in recs])
         return
     for rank, rec in enumerate(recs, 1):
         flag = "oui" if rec.eligible else "non"
-        typer.echo(f"{rank}. {rec.label} [{rec.modality}] — éligible : {flag} — score {rec.score:.2f}")
+        variant = f" — {rec.variant_label}" if rec.variant_label else ""
+        typer.echo(f"{rank}. {rec.label} [{rec.modality}]{variant} — éligible : {flag} — score {rec.score:.2f}")
         for reason in rec.reasons:
             typer.echo(f"     + {reason}")
         for missing in rec.missing:
             typer.echo(f"     - {missing}")
+        for note in rec.provenance:
+            typer.echo(f"     ! {note}")
 
 
 @app.command()
@@ -237,7 +256,7 @@ def gaps(
 ) -> None:
     """Gaps to a target per item, per pole and overall, with bloc coverage for certifications."""
     from .analysis.coverage import acquired_items, bloc_coverage
-    from .analysis.gaps import compute_gaps
+    from .analysis.gaps import compute_gaps, gap_provenance
 
     bundle = _bundle(referentials)
     profile = _profile(profile_path)
@@ -247,10 +266,13 @@ def gaps(
     acquired = acquired_items(bundle, positions)
     coverage = [{"bloc": c.bloc, "label": c.label, "share": round(c.share, 3), "covered": list(c.covered),
                  "total": c.total} for cert in tgt.certifications for c in bloc_coverage(bundle, acquired, cert)]
+    provenance = gap_provenance(bundle, tgt)
     if as_json:
-        _print_json({**report.to_dict(), "bloc_coverage": coverage})
+        _print_json({**report.to_dict(), "bloc_coverage": coverage, "provenance": provenance})
         return
     typer.echo(f"Cible : {tgt.label} [{tgt.id}] — {report.met}/{report.total} attendus atteints, écart total {report.total_gap}")
+    for note in provenance:
+        typer.echo(f"  ! {note}")
     for row in report.rows:
         shown = lambda v: "–" if v is None else str(v)  # noqa: E731
         mark = "" if row.confirmed else " (non confirmé)"
@@ -284,10 +306,16 @@ def pathway(
         return
     typer.echo(f"Parcours vers {result.target_label} [{result.target}] — environ {result.total_months:g} mois")
     for i, step in enumerate(result.steps, 1):
-        blocs = f" — blocs : {', '.join(step.validates)}" if step.validates else ""
-        typer.echo(f"  {i}. {step.label} ({step.duration_months:g} mois){blocs}")
+        blocs = f" — blocs : {', '.join(step.blocs)}" if step.blocs else ""
+        source = "" if step.duration_source else ", durée non sourcée"
+        typer.echo(f"  {i}. {step.label} — à partir du {step.eligible_from:%d/%m/%Y} "
+                   f"({step.duration_months:g} mois{source}){blocs}")
         if step.note:
             typer.echo(f"       {step.note}")
+    if result.note:
+        typer.echo(f"  {result.note}")
+    for note in result.provenance:
+        typer.echo(f"  ! {note}")
 
 
 @app.command("course-links")
@@ -701,6 +729,21 @@ def import_rncp_cmd(
         _print_json(counts)
     else:
         typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@app.command("import-esco")
+def import_esco_cmd(
+    path: Annotated[Path, typer.Argument(help="ROME ↔ ESCO correspondence CSV (code_rome / code_ogr, uri_esco).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Directory for esco-mapping.json (default: data dir).")] = None,
+) -> None:
+    """Import a ROME ↔ ESCO correspondence table as SKOS mapping links (docs/esco-mapping.md)."""
+    from .importers.esco import EscoImportError, import_esco_mapping
+
+    try:
+        counts = import_esco_mapping(path, output)
+    except EscoImportError as exc:
+        _fail(str(exc))
+    typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 from .cli_badges import badge_app  # noqa: E402  (sub-commands: badge issuer / rotate-key / verify)

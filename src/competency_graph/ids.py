@@ -18,7 +18,9 @@ ID_PATTERN = r"^[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9._/-]*$"
 _ID_RE = re.compile(ID_PATTERN)
 
 # Registries whose items may be referenced before they are imported (ROME bundle, RNCP export).
-EXTERNAL_PREFIXES = frozenset({"rome", "rome-ogr"})
+EXTERNAL_PREFIXES = frozenset({"rome", "rome-ogr", "esco"})
+# Registries whose own IRIs we link to (a mapping must name the consumer's concept, not a copy of ours).
+EXTERNAL_BASES = {"esco": "http://data.europa.eu/esco/"}
 
 
 def is_valid_id(value: str) -> bool:
@@ -41,6 +43,8 @@ def mint_iri(item_id: str) -> str:
     'https://w3id.org/competency-graph/id/rectec/C01'
     """
     prefix, local = split_id(item_id)
+    if prefix in EXTERNAL_BASES:  # esco:occupation/<uuid> -> http://data.europa.eu/esco/occupation/<uuid>
+        return f"{EXTERNAL_BASES[prefix]}{quote(local, safe='/._-')}"
     return f"{BASE_IRI}{prefix}/{quote(local, safe='/._-')}"
 
 
@@ -53,13 +57,23 @@ def level_iri(item_id: str, rank: int) -> str:
     return f"{mint_iri(item_id)}/level/{int(rank)}"
 
 
-def scheme_iri(referential_id: str, version: str) -> str:
-    """The IRI of one version of a referential (a ``skos:ConceptScheme``)."""
+def scheme_iri(referential_id: str, version: str | None) -> str:
+    """The IRI of one version of a referential (a ``skos:ConceptScheme``); without ``version``, the stable IRI
+    of a register that is re-imported in place (RNCP, ROME: the import date is ``owl:versionInfo`` only).
+
+    >>> scheme_iri("rncp-import", None)
+    'https://w3id.org/competency-graph/id/scheme/rncp-import'
+    """
+    if version is None:
+        return f"{BASE_IRI}scheme/{quote(referential_id, safe='-')}"
     return f"{BASE_IRI}scheme/{quote(referential_id, safe='-')}/{quote(str(version), safe='.-')}"
 
 
 def id_from_iri(iri: str) -> str | None:
     """Inverse of :func:`mint_iri` for item IRIs (levels and schemes give None)."""
+    for prefix, base in EXTERNAL_BASES.items():
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base):]}"
     if not iri.startswith(BASE_IRI):
         return None
     rest = iri[len(BASE_IRI):]

@@ -61,6 +61,9 @@ def _locate(positions: Positions, path: str, loc: tuple[Any, ...], key: bool = F
     return positions.get((), Location(path, 1, 1) if positions else Location(path))
 
 
+_CONDITION_KEYS = {"when", "applies_if", "any_of", "all_of", "none_of"}
+
+
 def _validation_problems(exc: ValidationError, positions: Positions, path: str) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -71,6 +74,10 @@ def _validation_problems(exc: ValidationError, positions: Positions, path: str) 
             field = loc[-1]
             problems.append(Problem("missing-field", f"missing field '{field}' in {dotted.rsplit('.', 1)[0] or 'document'}",
                                     _locate(positions, path, loc[:-1])))
+        elif kind == "extra_forbidden" and set(map(str, loc[:-1])) & _CONDITION_KEYS:
+            problems.append(Problem("unknown-condition", f"unknown condition kind '{loc[-1]}'",
+                                    _locate(positions, path, loc, key=True),
+                                    hint="the kinds are registered in analysis/conditions.py (docs/recommendation.md)"))
         elif kind == "extra_forbidden":
             problems.append(Problem("unknown-field", f"unknown field '{loc[-1]}'", _locate(positions, path, loc, key=True),
                                     hint="see docs/referential-format.md"))

@@ -8,10 +8,11 @@ generated schema (``competency-graph schema`` rewrites it).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from .analysis.conditions import COMPOSITES, GOALS, REGISTRY
 from .ids import ID_PATTERN
 
 __all__ = [
@@ -27,12 +28,14 @@ __all__ = [
     "LevelRef",
     "Activity",
     "EvaluationGrid",
+    "Appellation",
     "Occupation",
     "Bloc",
     "Certifier",
     "Certification",
     "Condition",
     "Rule",
+    "Variant",
     "Modality",
     "Link",
     "LINK_TYPES",
@@ -94,6 +97,8 @@ class _Item(_Strict):
     verified: bool = True
     sources: list[Source] = Field(default_factory=list)
     note: str | None = None
+    broader: Id | None = Field(None, description="Parent in the source's own hierarchy (3.1 for 3.1.2; a ROME "
+                                                 "macro-competence; a ROME domaine professionnel).")
 
 
 class Level(_Strict):
@@ -128,7 +133,7 @@ class Competency(_Item):
     close_match: list[Id] = Field(default_factory=list)
     category: str | None = Field(None, description="Kind of item, e.g. ROME 'savoir-faire', 'savoir-etre', 'savoir'.")
     notation: str | None = Field(None, description="Official numbering as printed in the source ('3.1.2').")
-    broader: Id | None = Field(None, description="Parent item in the source's own numbering (3.1 for 3.1.2).")
+    description: str | None = Field(None, description="Official definition (ROME 'definition').")
 
 
 class LevelRef(_Strict):
@@ -155,6 +160,13 @@ class EvaluationGrid(_Strict):
     jury: str | None = None
 
 
+class Appellation(_Strict):
+    """A ROME appellation (job title) of a fiche métier, with its OGR code."""
+
+    code: Annotated[str, Field(pattern=r"^[0-9]+$")]
+    label: Text
+
+
 class Occupation(_Item):
     """An RAE trade, an RSFP job, or a ROME job."""
 
@@ -167,6 +179,8 @@ class Occupation(_Item):
     activities: list[Activity] = Field(default_factory=list)
     evaluation: EvaluationGrid | None = None
     description: str | None = None
+    appellations: list[Appellation] = Field(default_factory=list, description="ROME appellations (job titles).")
+    work_contexts: list[Text] = Field(default_factory=list, description="ROME contextes de travail.")
 
 
 class Bloc(_Item):
@@ -222,49 +236,54 @@ class Certification(_Item):
     formacodes: list[str] = Field(default_factory=list, description="Formacode® codes (5 digits).")
 
 
-class Condition(_Strict):
-    """A condition on a person's profile, read by the recommendation engine. All set fields must hold.
+def _condition_model() -> type[BaseModel]:
+    """``Condition``: one optional field per registered condition kind (``analysis/conditions.py``), plus the
+    composites ``any_of`` / ``all_of`` / ``none_of``; unknown kinds are refused with their location."""
+    fields: dict[str, Any] = {
+        name: (kind.value_type | None, Field(None, description=kind.doc)) for name, kind in sorted(REGISTRY.items())
+    }
+    for name in COMPOSITES:
+        fields[name] = (list["Condition"] | None, Field(None, description=f"{name.replace('_', ' ')} these conditions"))
+    model = create_model("Condition", __base__=_Strict, __module__=__name__, **fields)
+    model.__doc__ = ("A condition on a person's facts, read by the recommendation engine: every kind set must hold. "
+                     "Kinds: the typed registry of analysis/conditions.py.")
+    return model
 
-    Months of experience are counted in the person's target job (or any job when no target).
-    """
 
-    status_in: list[str] | None = None
-    goal_in: list[str] | None = None
-    writing_in: list[str] | None = None
-    network_in: list[str] | None = Field(None, description="The person's structure belongs to one of these networks.")
-    min_network_peers: int | None = Field(None, description="Structures of the same field in the person's network.")
-    min_months: int | None = Field(None, description="Months of experience in the target job, any contract.")
-    min_months_outside_pec: int | None = None
-    min_months_in_pec: int | None = None
-    in_pec: bool | None = Field(None, description="The person is (or was) recruited in PEC in the target job.")
-    has_target: bool | None = None
-    target_vae_open: bool | None = None
-    target_has_referential_route: bool | None = Field(
-        None, description="An RAE trade or RSFP job covers the target's field."
-    )
-    min_bloc_coverage: float | None = Field(None, ge=0, le=1)
-    has_gap: bool | None = Field(None, description="At least one required competency is below its level.")
-    min_age: int | None = None
-    max_age: int | None = None
-    any_of: list[Condition] | None = None
-    none_of: list[Condition] | None = None
+Condition = _condition_model()
 
 
 class Rule(_Strict):
     """One eligibility rule of a modality, with its legal source and the dates it is in force."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    effect: Literal["require", "favour", "disfavour"] = Field(
-        description="require: not eligible when false; favour/disfavour: moves the score."
+    effect: Literal["require", "favour", "disfavour", "note", "serve", "tier"] = Field(
+        description="require: not eligible when false; favour/disfavour: moves the score; note: a reason shown "
+                    "when the condition holds; serve: the modality serves `goals` when it holds; tier: the "
+                    "modality ranks in `tier` when it holds (the highest holding tier counts)."
     )
-    applies_if: Condition | None = Field(None, description="The rule only applies to people matching this.")
-    when: Condition
+    applies_if: Condition | None = Field(None, description="The rule only applies to people matching this.")  # type: ignore[valid-type]
+    when: Condition  # type: ignore[valid-type]
     weight: float = Field(1.0, ge=0)
+    goals: list[Literal[GOALS]] = Field(default_factory=list, description="serve: goals served.")  # type: ignore[valid-type]
+    tier: int | None = Field(None, ge=0, le=9, description="tier: the rank group it gives.")
     reason: Text = Field(description="Plain French reason when the condition holds (may use {months}, {target}…).")
     missing: str | None = Field(None, description="Plain French explanation when a required condition fails.")
     source: Source
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+
+
+class Variant(_Strict):
+    """One way of going through a modality (RAE: je MONTRE / j'EXPLIQUE / je COMPARE), chosen by its condition:
+    the first variant whose condition holds is the one advised."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    label: Text
+    when: Condition  # type: ignore[valid-type]
+    reason: Text
+    jury: str | None = None
+    source: Source
 
 
 class Modality(_Item):
@@ -278,6 +297,13 @@ class Modality(_Item):
     certifying: bool
     duration_months: Annotated[float, Field(ge=0)]
     writing_required: bool = False
+    duration_source: Source | None = Field(None, description="Where the typical duration comes from.")
+    value: Literal["certification", "bloc", "attestation", "training", "accompaniment", "badge"] = Field(
+        "attestation", description="What the person holds at the end (ranking: certification > bloc > attestation "
+                                   "> training > accompaniment > badge).")
+    serves: list[Literal[GOALS]] = Field(default_factory=list, description="Goals the modality serves.")  # type: ignore[valid-type]
+    tier: int = Field(1, ge=0, le=9, description="Default rank group (see docs/recommendation.md).")
+    variants: list[Variant] = Field(default_factory=list)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     rules: list[Rule] = Field(default_factory=list)
@@ -312,6 +338,8 @@ class Link(_Strict):
     provenance: Provenance | None = None
     verified: bool = True
     core: bool | None = Field(None, description="ROME: the item is a core item of the job ('Principale').")
+    when: Condition | None = Field(None, description="leads-to: the passerelle only applies when this holds.")  # type: ignore[valid-type]
+    label: str | None = Field(None, description="leads-to: what the step is called on this passerelle.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

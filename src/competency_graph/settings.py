@@ -8,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["project_root", "data_dir", "database_url", "referential_dirs", "imported_referentials_dir", "mode",
            "check", "SettingsError", "MODES", "MODE_ENV", "shipped_referentials_dir", "shapes_dir",
-           "shape_files", "ShapesMissing"]
+           "shape_files", "ShapesMissing", "proxy_hops"]
 
 MODE_ENV = "COMPETENCY_GRAPH_MODE"
 #: ``demo``: the demonstration database and its passwordless accounts; ``production``: real records only
@@ -34,9 +34,22 @@ def mode() -> str:
     return value
 
 
+def proxy_hops() -> int:
+    """How many reverse proxies in front of the app to trust for the client's address
+    (``COMPETENCY_GRAPH_PROXY_HOPS``, default 0: the TCP peer is the client)."""
+    value = os.environ.get("COMPETENCY_GRAPH_PROXY_HOPS", "").strip()
+    if not value:
+        return 0
+    if not value.isdigit() or int(value) > 5:
+        raise SettingsError(f"COMPETENCY_GRAPH_PROXY_HOPS={value!r} : un nombre entier de 0 à 5 est attendu.")
+    return int(value)
+
+
 def check() -> None:
-    """Validate the settings at start (raises :class:`SettingsError`): the mode, the database URL's scheme."""
+    """Validate the settings at start (raises :class:`SettingsError`): the mode, the database URL's scheme,
+    the number of trusted proxies."""
     mode()
+    proxy_hops()
     url = database_url()
     if not url.startswith(("sqlite:", "postgresql", "postgres:")):
         raise SettingsError("COMPETENCY_GRAPH_DATABASE_URL : seules les bases SQLite et PostgreSQL sont prises "
@@ -102,3 +115,9 @@ def referential_dirs() -> list[Path]:
     env = os.environ.get("COMPETENCY_GRAPH_REFERENTIALS")
     shipped = [Path(p) for p in env.split(os.pathsep)] if env else [shipped_referentials_dir()]
     return shipped + [imported_referentials_dir()]
+
+
+def sparql_url() -> str | None:
+    """The query URL of an external SPARQL server serving the published graph (``COMPETENCY_GRAPH_SPARQL_URL``,
+    e.g. ``http://127.0.0.1:7878/query`` for ``oxigraph serve-read-only``); None: the app's own store."""
+    return os.environ.get("COMPETENCY_GRAPH_SPARQL_URL") or None

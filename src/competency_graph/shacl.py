@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from .bundle import Bundle
+from .ids import id_from_iri
 from .problems import Location, Problem
 from .rdf import build_graph
 from .settings import ShapesMissing, shape_files, shapes_dir
@@ -25,8 +26,10 @@ def load_shapes(directory: Path | None = None) -> Graph:
     return shapes
 
 
-def shape_problems(data: Graph, where: dict[str, Location], shapes: Graph | None = None) -> list[Problem]:
-    """Run pySHACL on ``data``; each violation becomes a Problem at the location of its focus node."""
+def shape_problems(data: Graph, where: dict[str, Location], shapes: Graph | None = None,
+                   focus: set[str] | None = None) -> list[Problem]:
+    """Run pySHACL on ``data``; each violation becomes a Problem at the location of its focus node (only the
+    focus nodes in ``focus`` when given: a subset's context nodes are not its to judge)."""
     from pyshacl import validate
 
     conforms, report, _ = validate(data, shacl_graph=shapes if shapes is not None else load_shapes(),
@@ -35,15 +38,16 @@ def shape_problems(data: Graph, where: dict[str, Location], shapes: Graph | None
         return []
     problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
+        focus_node = report.value(result, SH.focusNode)
+        if focus is not None and str(focus_node) not in focus:
+            continue
         component = report.value(result, SH.sourceConstraintComponent)
         message = report.value(result, SH.resultMessage)
         path = report.value(result, SH.resultPath)
         severity = report.value(result, SH.resultSeverity)
         name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent").lower() if component else "shape"
-        focus_text = str(focus)
-        notation = data.value(focus, URIRef("http://www.w3.org/2004/02/skos/core#notation")) if focus else None
-        subject = str(notation) if notation else focus_text
+        focus_text = str(focus_node)
+        subject = (id_from_iri(focus_text) if focus_node is not None else None) or focus_text
         detail = f" ({str(path).rsplit('#', 1)[-1].rsplit('/', 1)[-1]})" if path is not None else ""
         problems.append(Problem(
             code=f"shacl-{name}",

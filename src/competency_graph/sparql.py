@@ -5,6 +5,9 @@ the server from 253 MiB to 4.5 GiB and slowed every sign-in). Queries now run in
 (a fresh interpreter: it shares no lock nor memory with the app) that holds a copy of the graph, with an address-space
 limit (:data:`MEMORY_LIMIT_BYTES`: a runaway query fails there with ``MemoryError``) and a CPU-time limit as
 a backstop; at the deadline the app kills it (``SIGKILL``) and starts a fresh one for the next query.
+
+The worker's engine follows what it is given: an rdflib graph is queried with rdflib, the Oxigraph store of
+:mod:`.rdf_store` (the published graph at ROME scale, issue #19) with Oxigraph, from the same N-Triples.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 from rdflib import Graph
 
-__all__ = ["SparqlError", "run_query", "MEMORY_LIMIT_BYTES", "stop_worker"]
+__all__ = ["SparqlError", "run_query", "check_read_only", "MEMORY_LIMIT_BYTES", "stop_worker"]
 
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|SERVICE)\b", re.IGNORECASE)
 #: address space of the worker process (the graph of the shipped referentials needs about 200 MiB)
@@ -81,10 +84,18 @@ def _serve() -> None:
     import sys
 
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    memory_bytes, data = _receive(inp)
+    memory_bytes, data, engine = _receive(inp)
     _limit_resources(memory_bytes)
-    graph = Graph()
-    graph.parse(data=data, format="nt")
+    if engine == "oxigraph":
+        import pyoxigraph as ox
+
+        from .rdf_store import select as ox_select
+
+        store = ox.Store()
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        graph = Graph()
+        graph.parse(data=data, format="nt")
     del data
     _send(out, ("ready",))
     while True:
@@ -94,6 +105,10 @@ def _serve() -> None:
             return
         _cpu_deadline(timeout_s)
         try:
+            if engine == "oxigraph":
+                columns, found = ox_select(store, text, max_rows)
+                _send(out, ("ok", columns, [[v[:_MAX_CELL] for v in row] for row in found]))
+                continue
             result = graph.query(text)
             if result.type == "ASK":
                 answer: tuple[Any, ...] = ("ok", ["ask"], [[str(bool(result.askAnswer)).lower()]])
@@ -110,14 +125,24 @@ def _serve() -> None:
         _send(out, answer)
 
 
+def _engine_and_data(graph: Any) -> tuple[str, bytes]:
+    """The worker's engine for ``graph`` and the graph as N-Triples."""
+    if isinstance(graph, Graph):
+        return "rdflib", graph.serialize(format="nt", encoding="utf-8")
+    from .rdf_store import serialize
+
+    return "oxigraph", serialize(graph, "nt")
+
+
 class _Worker:
-    def __init__(self, graph: Graph, memory_bytes: int) -> None:
+    def __init__(self, graph: Any, memory_bytes: int) -> None:
         self.graph_id = (id(graph), len(graph))
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from competency_graph.sparql import _serve; _serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            _send(self.process.stdin, (memory_bytes, graph.serialize(format="nt", encoding="utf-8")))
+            engine, data = _engine_and_data(graph)
+            _send(self.process.stdin, (memory_bytes, data, engine))
             self._wait(START_TIMEOUT_S, "the query engine did not start in time")
             _receive(self.process.stdout)
         except (EOFError, OSError):
@@ -166,14 +191,20 @@ def stop_worker() -> None:
             _worker = None
 
 
-def run_query(graph: Graph, text: str, timeout_s: float = 10.0, max_rows: int = 10_000, *,
-              memory_bytes: int = MEMORY_LIMIT_BYTES) -> tuple[list[str], list[list[str]]]:
-    """Run a SELECT or ASK query in the worker process; returns column names and rows of strings. Raises
-    :class:`SparqlError` for an update query, a malformed one, or one stopped by its time or memory limit."""
-    global _worker
+def check_read_only(text: str) -> None:
+    """``SparqlError`` unless ``text`` is a read query (no update keyword, no SERVICE)."""
     stripped = re.sub(r"#[^\n]*", "", text)
     if _UPDATE.search(stripped):
         raise SparqlError("only read queries (SELECT, ASK) are allowed; no update, no SERVICE")
+
+
+def run_query(graph: Graph | Any, text: str, timeout_s: float = 10.0, max_rows: int = 10_000, *,
+              memory_bytes: int = MEMORY_LIMIT_BYTES) -> tuple[list[str], list[list[str]]]:
+    """Run a SELECT or ASK query in the worker process; returns column names and rows of strings. Raises
+    :class:`SparqlError` for an update query, a malformed one, or one stopped by its time or memory limit.
+    ``graph``: an rdflib graph, or the Oxigraph store of ``rdf_store`` (then Oxigraph answers)."""
+    global _worker
+    check_read_only(text)
     with _lock:
         if _worker is None or not _worker.alive() or _worker.graph_id != (id(graph), len(graph)):
             if _worker is not None:

@@ -106,7 +106,11 @@ positions:
     facts = gather_facts(shipped_bundle, profile, resolve_target(shipped_bundle, CUISINE))
     # no certification behind the target (no VAE flag, no bloc coverage), but a referential route (RAE cuisinier)
     assert facts.has_target and facts.target_vae_open is None and not facts.bloc_coverage
-    assert facts.target_has_referential_route and facts.has_gap
+    # C01 meets its circle 2; the other expectations are not positioned: unknown, not a gap to consolidate
+    # (changed in issue 14: an unpositioned item used to count as a gap and sent people to an AFEST)
+    assert facts.target_has_referential_route and facts.has_gap is False
+    below = profile.model_copy(update={"positions": [profile.positions[0].model_copy(update={"self": 1})]})
+    assert gather_facts(shipped_bundle, below, resolve_target(shipped_bundle, CUISINE)).has_gap is True
     recs = recommend_modalities(shipped_bundle, profile, dt.date(2025, 6, 1))
     assert {r.modality for r in recs} >= {"modality:rae", "modality:vae"}
     path = plan_pathway(shipped_bundle, profile, CUISINE, dt.date(2025, 6, 1))

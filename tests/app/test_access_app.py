@@ -15,9 +15,13 @@ from competency_graph.security import accounts as security_accounts
 from competency_graph.security import audit
 from competency_graph.services.accounts import Identity
 from competency_graph.store.demo import DEMO_STRUCTURE_ID
+from competency_graph.ui.formats import md_escape
 from competency_graph.store.models import utcnow
+from competency_graph.ui.i18n import t
 
 PASSWORD = "Tournesol-bleu-42!"
+REFUSED = ("Connexion refusée : identifiant ou mot de passe incorrect, ou trop d'essais récents (réessayez dans "
+           "quelques minutes).")
 DEMO_NAMES = ("Léa (démo)", "Julien (démo)", "Samir (démo)", "Aïcha (démo)")
 
 
@@ -49,10 +53,10 @@ def test_password_sign_in_opens_the_role_page_and_a_wrong_password_is_refused(ct
     user_id, login = _user(ctx, "accompanist")
     at = open_page(None)
     _password_sign_in(at, login, PASSWORD + "?")
-    assert "Identifiant ou mot de passe incorrect." in texts(at)
+    assert REFUSED in texts(at)
     assert "identity" not in at.session_state
     _password_sign_in(at, "personne.inconnue", PASSWORD)  # same message: never says which one was wrong
-    assert [e.value for e in at.error] == ["Identifiant ou mot de passe incorrect."]
+    assert [e.value for e in at.error] == [REFUSED]
     _password_sign_in(at, login, PASSWORD)
     assert at.session_state["identity"].user_id == user_id
     assert security_accounts.session_user(ctx.repo, at.session_state["session_token"]).id == user_id
@@ -70,7 +74,8 @@ def test_repeated_failures_lock_the_account_with_a_french_message(ctx):
     for _ in range(security_accounts.MAX_FAILURES):
         _password_sign_in(at, login, "mauvais-mot-de-passe")
     _password_sign_in(at, login, PASSWORD)  # even the right password waits for the lock to end
-    assert "compte est verrouillé" in at.error[0].value
+    # The same message as a wrong password: a lock must not tell that the login exists.
+    assert at.error[0].value == REFUSED and "trop d'essais" in REFUSED
     assert "identity" not in at.session_state
 
 
@@ -205,9 +210,17 @@ def test_admin_creates_an_account_that_can_sign_in(ctx):
     at.text_input(key="u_password").input(PASSWORD)
     next(b for b in at.button if b.label == "Créer le compte").click().run()
     assert not at.exception
-    assert f"Compte « {login} » créé." in texts(at)
+    assert f"Compte « {md_escape(login)} » créé." in texts(at)  # the login is shown as text, not Markdown
     assert login in set(at.dataframe[0].value["Identifiant"])
     signed = _password_sign_in(open_page(None), login, PASSWORD)
+    # The first password was chosen by the admin: its owner chooses a new one before any page opens.
+    assert "identity" not in signed.session_state
+    own = "Capucine-Orage-Lente-9"
+    signed.text_input(key="forced_password_current").input(PASSWORD)
+    signed.text_input(key="forced_password_new").input(own)
+    signed.text_input(key="forced_password_again").input(own)
+    next(b for b in signed.button if b.label == "Changer le mot de passe").click().run()
+    assert not signed.exception
     assert signed.session_state["identity"].role == "trainer"
 
 
@@ -236,6 +249,21 @@ def test_admin_exports_then_erases_a_person_after_confirmation(ctx):
     at.button(key="r_erase").click().run()
     assert "Rien n'a été effacé" in at.error[0].value
     assert ctx.repo.find_person(person.id) is not None
+    # One admin alone cannot erase: a second admin of the structure asks, this one confirms.
+    at.text_input(key="r_confirm").input("EFFACER")
+    at.button(key="r_erase").click().run()
+    assert "demandé par un autre administrateur" in at.error[0].value
+    assert ctx.repo.find_person(person.id) is not None
+    second = ctx.repo.find_user_by_login("test.second.admin") or ctx.repo.create_user("test.second.admin",
+                                                                                      "Second admin")
+    ctx.repo.grant_role(second.id, DEMO_STRUCTURE_ID, "admin")
+    other = open_page(None, "admin_users", identity=Identity(second.id, "Second admin", "admin",
+                                                             (DEMO_STRUCTURE_ID,)))
+    other.selectbox(key="r_person").set_value(person.id).run()
+    other.button(key="r_request").click().run()
+    assert not other.exception and "Effacement demandé" in texts(other)
+    at.run()
+    at.selectbox(key="r_person").set_value(person.id).run()
     at.text_input(key="r_confirm").input("EFFACER")
     at.button(key="r_erase").click().run()
     assert not at.exception
@@ -266,13 +294,17 @@ def test_single_sign_on_opens_a_known_account_and_refuses_an_unknown_one(ctx):
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
                           "client_id": "id", "client_secret": "secret",
                           "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
-    at.user = {"is_logged_in": True, "email": "inconnue@structure.example"}
+    at.user = {"is_logged_in": True, "email": "inconnue@structure.example", "email_verified": True}
     at.run()
     assert "Compte reconnu : inconnue@structure.example" in texts(at)
     at.button(key="oidc_continue").click().run()
     assert "Ce compte n'a pas accès à l'application" in at.error[0].value
     assert "identity" not in at.session_state
-    at.user = {"is_logged_in": True, "email": email.upper()}
+    at.user = {"is_logged_in": True, "email": email.upper()}  # the provider did not verify the address
+    at.run()
+    at.button(key="oidc_continue").click().run()
+    assert "identity" not in at.session_state
+    at.user = {"is_logged_in": True, "email": email.upper(), "email_verified": True}
     at.run()
     at.button(key="oidc_continue").click().run()
     assert not at.exception

@@ -133,6 +133,7 @@ def sign_in(page, url: str, account: str) -> None:
     settle(page, 60_000)
     page.get_by_text(account, exact=False).first.click()
     page.get_by_role("button", name="Entrer").click()
+    page.wait_for_selector(NAV_LINKS)  # signing in reruns twice: wait for the signed-in frame, then settle
     settle(page)
 
 

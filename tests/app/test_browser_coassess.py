@@ -12,6 +12,7 @@ import pytest
 from a11y import focus_ring, focused, horizontal_overflow, named, ring_visible, tab_to
 from test_browser import (  # noqa: F401 - fixtures are used by name
     NAV_LINKS,
+    SIDEBAR_CLOSED,
     axe_findings,
     browser,
     check_axe,
@@ -117,9 +118,34 @@ def test_candidate_pages_in_easy_read_pass_axe(server, browser, shots, axe_findi
         open_sidebar(page)
         page.locator(NAV_LINKS).nth(index).click()
         settle(page)
-        close_sidebar(page)
+        page.wait_for_function(SIDEBAR_CLOSED, timeout=5_000)  # folded back by the app, not by the test
         no_exception(page)
         assert horizontal_overflow(page) == [], name
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert not re.search(r"\(s\)|\w·\w", text), f"{name}: '(s)' or '·e' in easy-read"
+        assert page.locator('[data-testid="stMain"] [data-testid="stTooltipIcon"]').count() == 0, f"{name}: a tooltip in easy-read"
+        if name == "Mes preuves":
+            zone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+            expect(zone.locator("button")).to_contain_text(t("evidence.upload_button"))
+            expect(zone).to_contain_text(t("evidence.upload_limit"))
+            assert "Upload" not in zone.inner_text() and "per file" not in zone.inner_text()
         whole_page_screenshot(page, shots / f"{size}-easy-{index + 1}.png")
         check_axe(page, f"{size} facile à lire: {name}", axe_findings)
     context.close()
+
+
+def test_after_an_answer_the_next_question_has_the_focus(server, browser):
+    """Answering with the keyboard: the next question takes the focus (not the page body), and one Tab reaches
+    its first answer."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    sign_in(page, server, "Léa (démo) — candidat")
+    first = page.locator("h2.cg-question").inner_text()
+    page.locator('[class*="st-key-big-"] button:visible').nth(1).focus()
+    page.keyboard.press("Space")
+    settle(page)
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('h2.cg-question')",
+                           timeout=10_000)
+    assert page.evaluate("() => document.activeElement.innerText") != first
+    page.keyboard.press("Tab")
+    assert focused(page)["tag"] == "button" and t("grid.level", n=1).split()[0] in focused(page)["name"]
+    page.close()

@@ -1,6 +1,7 @@
 """The monitor's first morning, end to end in real Chromium (opt-in ``-m browser``): add two workers (one with a
-first password, one with an invitation code), give each a PEC contract and fix the day of the 1-month interview,
-then sign in as one worker, position, press F5 and still be on the same page, signed in, in easy-read mode."""
+first password, one with an invitation code), set the structure's RSFP network (3 structures of the field; an
+admin's write), give each worker an objective and a PEC contract and fix the day of the 1-month interview, then
+sign in as one worker, position, press F5 and still be on the same page, signed in, in easy-read mode."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from test_browser import (CHROMIUM, browser, no_exception, server, settle, shots
 from competency_graph.ui.i18n import t
 
 PASSWORD = "Tournesol-bleu-42!"
+NEW_PASSWORD = "Coquelicot-vert-97?"
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,6 +55,34 @@ def add_worker(page, name: str, login: str, *, password: str | None) -> str | No
     return page.locator("code").first.inner_text()
 
 
+def set_rsfp_network(page, server_url: str) -> None:
+    """As the structure's admin, on "Ma structure": RSFP, field, 3 structures of the field."""
+    sign_in(page, server_url, "Administratrice (démo)")
+    page.get_by_role("link", name=t("page.structure")).first.click()
+    settle(page)
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=t("structure.save_network")))
+    choose(page, form, t("structure.col.network"), t("network.rsfp"))
+    form.get_by_label(t("structure.col.field"), exact=True).fill("espaces verts")
+    form.get_by_label(t("structure.col.field_structures"), exact=True).fill("3")
+    form.get_by_role("button", name=t("structure.save_network")).click()
+    settle(page)
+    page.get_by_text(t("structure.network_saved", network=t("network.rsfp"))).wait_for()
+    no_exception(page)
+
+
+def give_objective(page, name: str) -> None:
+    """On "Mes candidats": open the worker's file and save a goal and a target."""
+    choose(page, page, t("candidates.open"), name)
+    settle(page)
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=t("file.save_objective")))
+    choose(page, form, t("file.goal"), t("goal.recognition"))
+    choose(page, form, t("file.target"), "Agent de propreté et d'hygiène (Métier RAE)")
+    form.get_by_role("button", name=t("file.save_objective")).click()
+    settle(page)
+    page.get_by_text(t("file.objective_saved")).wait_for()
+    no_exception(page)
+
+
 def pec_contract_and_first_interview(page, name: str, start: dt.date) -> dt.date:
     """On "Entretiens": record the PEC contract of ``name`` and move its 1-month interview to a chosen day."""
     choose(page, page, t("picker.person"), f"{name} · Travailleur d'ESAT")
@@ -80,7 +110,7 @@ def test_monitor_first_morning_then_a_worker_survives_f5(server, browser, shots)
     tag = uuid.uuid4().hex[:5]
     names = [f"Inès {tag}", f"Marc {tag}"]
     logins = [f"ines.{tag}", f"marc.{tag}"]
-    page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="fr-FR")
+    page = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="fr-FR").new_page()
     sign_in(page, server, "Moniteur d'atelier (démo)")
     page.get_by_role("link", name=t("page.people")).first.click()
     settle(page)
@@ -88,6 +118,11 @@ def test_monitor_first_morning_then_a_worker_survives_f5(server, browser, shots)
     code = add_worker(page, names[1], logins[1], password=None)
     assert code and len(code) == 19  # XXXX-XXXX-XXXX-XXXX, shown once
     page.screenshot(path=shots / "morning-people.png", full_page=True)
+    page.get_by_role("link", name=t("page.candidates")).first.click()
+    settle(page)
+    for name in names:
+        give_objective(page, name)
+    page.screenshot(path=shots / "morning-objective.png", full_page=True)
     page.get_by_role("link", name=t("page.interviews")).first.click()
     settle(page)
     start = dt.date.today() - dt.timedelta(days=20)
@@ -96,12 +131,24 @@ def test_monitor_first_morning_then_a_worker_survives_f5(server, browser, shots)
     page.screenshot(path=shots / "morning-interviews.png", full_page=True)
     page.close()
 
+    admin = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="fr-FR").new_page()
+    set_rsfp_network(admin, server)
+    admin.screenshot(path=shots / "morning-structure.png", full_page=True)
+    admin.context.close()
+
     worker = browser.new_context(viewport={"width": 1280, "height": 1200}, locale="fr-FR").new_page()
     worker.goto(server)
     settle(worker, 60_000)
     worker.get_by_label(t("sign_in.login"), exact=True).fill(logins[0])
     worker.get_by_label(t("sign_in.password"), exact=True).fill(PASSWORD)
     worker.get_by_role("button", name=t("sign_in.password_button")).click()
+    settle(worker)
+    # a first password chosen by the monitor must be changed before anything opens (branch security)
+    worker.get_by_text(t("password.forced")).wait_for()
+    worker.get_by_label(t("password.current"), exact=True).fill(PASSWORD)
+    worker.get_by_label(t("password.new"), exact=True).fill(NEW_PASSWORD)
+    worker.get_by_label(t("password.again"), exact=True).fill(NEW_PASSWORD)
+    worker.get_by_role("button", name=t("password.button")).click()
     settle(worker)
     worker.get_by_role("button", name="Cercle 2").first.click()
     settle(worker)

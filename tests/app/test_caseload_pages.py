@@ -8,6 +8,7 @@ import io
 import uuid
 
 from apphelpers import IDENTITIES, open_page, texts
+from caseload_helpers import own_structure
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -53,9 +54,10 @@ def test_admin_dashboard_per_structure_and_accompanist():
 
 
 def test_interviews_page_plans_moves_cancels_and_exports_ics(ctx):
-    person = onboarding.add_person(ctx, IDENTITIES["accompanist"], "demo-esat-canal", f"Test {uuid.uuid4().hex[:6]}",
+    own = own_structure(ctx)
+    person = onboarding.add_person(ctx, own.accompanist, own.structure_id, f"Test {uuid.uuid4().hex[:6]}",
                                    "pec").person
-    at = open_page("accompanist", "accompanist_interviews", person_id=person.id)
+    at = open_page(None, "accompanist_interviews", identity=own.accompanist, person_id=person.id)
     assert at.title[0].value == "Entretiens"
     # refusals: missing dates, then a contract ending before it starts
     _button(at, "Enregistrer le contrat").click().run()
@@ -93,7 +95,7 @@ def test_interviews_page_plans_moves_cancels_and_exports_ics(ctx):
     ics = next(d for d in at.get("download_button") if d.proto.label.startswith("📅"))
     assert ics is not None
     from competency_graph.services import interviews
-    data = interviews.schedule_ics(ctx, IDENTITIES["accompanist"], lambda k: k)
+    data = interviews.schedule_ics(ctx, own.accompanist, lambda k: k)
     calendar = Calendar.from_ical(data)
     events = [c for c in calendar.walk("VEVENT") if person.display_name in str(c["summary"])]
     assert len(events) == 4 and {str(e["dtstart"].dt) for e in events} >= {day.isoformat()}

@@ -158,8 +158,11 @@ def test_dossier_survives_a_broken_file_and_lets_a_proof_be_withdrawn_or_replace
     colour = tuple(random.randrange(256) for _ in range(3))
     photo = evidence.add_proof(ctx, ACC, pid, "photo", "Palette (test)", item_id="rectec:C03",
                                content=_png(colour, (7, 9)), filename="palette-test.png")
+    other = tuple((c + 128) % 256 for c in colour)
     bomb = evidence.add_proof(ctx, ACC, pid, "photo", "Image piégée test", item_id="rectec:C03",
-                              content=_bomb_png(), filename="piege.png")
+                              content=_png(other, (9, 7)), filename="piege.png")
+    # uploads are checked and re-encoded; these files turn hostile at rest (an old store, a restored backup)
+    ctx.repo.files.path(bomb.file_sha256).write_bytes(_bomb_png())
     duplicate = evidence.add_proof(ctx, ACC, pid, "observation", "Doublon test", item_id="rectec:C03",
                                    description="Même chose.")
     ctx.repo.files.path(photo.file_sha256).write_bytes(b"\x89PNG\r\n\x1a\n broken at rest")  # damaged on disk

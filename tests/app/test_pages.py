@@ -27,7 +27,8 @@ def test_sign_in_page_lists_demo_accounts_and_signs_in():
     at = open_page(None)
     assert at.title[0].value == "Bienvenue"
     radio = at.radio(key="account")
-    assert any("Léa (démo)" in o for o in radio.options)  # options are shown formatted
+    # options are shown formatted; names are Markdown-escaped (radio labels are Markdown)
+    assert any("Léa \\(démo\\)" in o for o in radio.options)
     radio.set_value("demo-user-lea|candidate")
     at.button[0].click().run()
     assert not at.exception
@@ -264,20 +265,44 @@ def test_pages_refuse_the_wrong_role():
 
 
 def test_admin_validate_button_lists_problems_with_their_location(monkeypatch):
-    # the real check (structure + SHACL) takes ~20 s: the page is tested with the service patched
-    from competency_graph.problems import Location, Problem
-    from competency_graph.services import referentials
+    # the check runs as a background job (services.validation_job): the page is tested with its status patched
+    from competency_graph.services import validation_job
 
-    problem = Problem("level-order", "les cercles doivent se suivre", Location("referentials/rectec/rectec.yaml", 42, 7))
-    monkeypatch.setattr(referentials, "validate_referentials", lambda: [problem])
+    started = []
+    monkeypatch.setattr(validation_job, "start", lambda identity: started.append(identity.role) or True)
+    monkeypatch.setattr(validation_job, "status", lambda: validation_job.JobStatus(
+        "done", "shapes", 1, 1, [{"text": "referentials/rectec/rectec.yaml:42:7: error [level-order] les cercles "
+                                          "doivent se suivre", "severity": "error"}], 3,
+        started_at="2026-12-02T10:00:00+00:00", finished_at="2026-12-02T10:00:09+00:00"))
     at = open_page("admin", "admin")
     at.button(key="validate").click().run()
     assert not at.exception
+    assert started == ["admin"]
     assert "1 erreur(s), 0 avertissement(s)." in texts(at)
     assert "referentials/rectec/rectec.yaml:42:7: error [level-order]" in at.code[0].value
-    monkeypatch.setattr(referentials, "validate_referentials", lambda: [])
-    at.button(key="validate").click().run()
+    assert "en 9 s (3 lot(s) vérifié(s)" in texts(at)
+    monkeypatch.setattr(validation_job, "status", lambda: validation_job.JobStatus(
+        "done", "shapes", 1, 1, [], 0, started_at="2026-12-02T10:00:00+00:00",
+        finished_at="2026-12-02T10:00:01+00:00"))
+    at.run()
     assert "Aucun problème" in texts(at)
+
+
+def test_admin_validation_shows_a_french_progress_bar_while_it_runs(monkeypatch):
+    import os
+
+    from competency_graph.services import validation_job
+
+    monkeypatch.setattr(validation_job, "status", lambda: validation_job.JobStatus(
+        "running", "shapes", 12, 93, pid=os.getpid(), started_at="2026-12-02T10:00:00+00:00"))
+    monkeypatch.setattr(validation_job, "start", lambda identity: False)
+    at = open_page("admin", "admin")
+    at.button(key="validate").click().run()
+    assert not at.exception
+    assert "Une validation est déjà en cours" in texts(at)
+    bar = at.get("progress")[0]
+    assert "Vérification des formes SHACL : 12 / 93 lots" in bar.proto.text
+    assert "arrière-plan" in texts(at)
 
 
 def test_unexpected_error_shows_a_french_message_and_logs_no_personal_data(monkeypatch, caplog):

@@ -87,7 +87,10 @@ def test_modality_rules_carry_sources_and_dates(shipped_bundle):
     vae = shipped_bundle.items["modality:vae"].model
     assert any(r.valid_until and r.valid_until.isoformat() == "2023-12-31" for r in vae.rules)
     pec = shipped_bundle.items["modality:competences-pec"].model
-    assert pec.valid_until.isoformat() == "2022-12-31"
+    # closed to new entries after 31/12/2022 but continued for people enrolled before (seed 000): a dated rule,
+    # not an end date of the whole modality (changed in issue 14)
+    closing = next(r for r in pec.rules if r.id == "pec-closed-to-new-entries")
+    assert closing.valid_from.isoformat() == "2023-01-01" and closing.when.pec_enrolled_by.isoformat() == "2022-12-31"
     for modality in shipped_bundle.of_kind("modality"):
         assert modality.model.rules and all(r.source.title for r in modality.model.rules)
 

@@ -50,9 +50,13 @@ def test_stats_json(mini_dir):
 def test_export_formats(tmp_path, mini_dir):
     for fmt, parse_as in (("turtle", "turtle"), ("json-ld", "json-ld")):
         out = tmp_path / f"g.{fmt}"
-        result = runner.invoke(app, ["export", "--format", fmt, "--output", str(out), "-r", str(mini_dir)])
+        extra = ["--inline-context"] if fmt == "json-ld" else []
+        result = runner.invoke(app, ["export", "--format", fmt, "--output", str(out), "-r", str(mini_dir), *extra])
         assert result.exit_code == 0, result.output
         assert len(Graph().parse(out, format=parse_as)) > 50
+    out = tmp_path / "g.jsonld"
+    assert runner.invoke(app, ["export", "-f", "json-ld", "-o", str(out), "-r", str(mini_dir)]).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["@context"] == "https://w3id.org/competency-graph/context.jsonld"
     out = tmp_path / "g.graphml"
     assert runner.invoke(app, ["export", "-f", "graphml", "-o", str(out), "-r", str(mini_dir)]).exit_code == 0
     import networkx as nx
@@ -66,7 +70,11 @@ def test_query_table_and_json(mini_dir):
     q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?n WHERE { ?c skos:notation ?n } ORDER BY ?n LIMIT 2"
     result = runner.invoke(app, ["query", q, "--json", "-r", str(mini_dir)])
     assert result.exit_code == 0, result.output
-    assert [row["n"] for row in json.loads(result.stdout)] == ["tr:jardinier", "tr:jardinier/A1"]
+    assert not any(":" in row["n"] for row in json.loads(result.stdout))  # official codes, no tool prefix
+    q = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?n WHERE { ?c skos:notation ?n "
+         "FILTER(STRSTARTS(STR(?n), 'jardinier')) } ORDER BY ?n LIMIT 2")
+    result = runner.invoke(app, ["query", q, "--json", "-r", str(mini_dir)])
+    assert [row["n"] for row in json.loads(result.stdout)] == ["jardinier", "jardinier/A1"]  # no "tr:" prefix
     update = runner.invoke(app, ["query", "DELETE WHERE { ?s ?p ?o }", "-r", str(mini_dir)])
     assert update.exit_code == 1 and "only read queries" in update.output
 

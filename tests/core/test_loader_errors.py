@@ -40,6 +40,29 @@ def only(problems, code):
     return found[0]
 
 
+MODALITY = """\
+referential:
+  id: modality
+  version: "1"
+  kind: modalities
+  title: Test
+  publisher: Tests
+  licence: EUPL-1.2
+  provenance: seed
+  sources: [{title: Fixture}]
+modalities:
+  - id: modality:vae
+    label: VAE
+    public: [Tous]
+    jury: Jury
+    outcome: Certification
+    certifying: true
+    duration_months: 7
+    rules:
+      - id: r1
+        effect: require
+"""
+
 CASES = [
     # (id, body, code, line, column)
     ("yaml-syntax", HEADER + "competencies: [\n  {id: tx:C01, label: x\n", "yaml-syntax", 13, 1),
@@ -59,6 +82,13 @@ CASES = [
     ("requires-level-out-of-range", HEADER + "competencies:\n  - id: tx:C01\n    label: A\n    levels:\n"
      "      - {rank: 1, title: T}\nlinks:\n  - {from: tx:C01, type: requires-level, to: tx:C01, level: 3}\n",
      "level-out-of-range", 17, 5),
+    # a misspelt condition kind is a located error, never a condition that silently never holds
+    ("unknown-condition", MODALITY + "        when: {min_month: 12}\n        reason: R\n        source: {title: S}\n",
+     "unknown-condition", 21, 16),
+    ("unknown-nested-condition", MODALITY + "        when:\n          any_of:\n            - {status_in: [esat], minmonths: 3}\n"
+     "        reason: R\n        source: {title: S}\n", "unknown-condition", 23, 35),
+    ("condition-value-outside-vocabulary", MODALITY + "        when: {status_in: [esta]}\n        reason: R\n"
+     "        source: {title: S}\n", "invalid-value", 21, 28),
 ]
 
 

@@ -84,7 +84,7 @@ def test_baked_png_and_svg_carry_the_signed_credential(repo, person, shipped_bun
 
 
 def test_only_recognised_items_are_issued(repo, person, shipped_bundle, tmp_path):
-    with pytest.raises(NotMastered, match="auto-positionnement"):  # C04: the person's own word only
+    with pytest.raises(NotMastered, match="pas validée"):  # C04: the person's own word only, never validated
         _issue(repo, shipped_bundle, person, tmp_path, item="rectec:C04")
     with pytest.raises(NotMastered):
         _issue(repo, shipped_bundle, person, tmp_path, item="rae:agent-de-restauration/A2")

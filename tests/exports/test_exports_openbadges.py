@@ -106,7 +106,7 @@ def test_not_mastered_gives_no_badge(repo, person, shipped_bundle):
         _cred(repo, shipped_bundle, person, "rectec:C01", level=3)
     with pytest.raises(NotMastered):
         _cred(repo, shipped_bundle, person, "rectec:C05")
-    with pytest.raises(NotMastered, match="auto-positionnement"):  # self-assessed only: not recognised
+    with pytest.raises(NotMastered, match="pas validée"):  # self-assessed only: not recognised
         _cred(repo, shipped_bundle, person, "rectec:C04")
 
 

@@ -28,19 +28,33 @@ def _xlsx_values(data: bytes) -> list[list]:
     return [[c.value for c in row] for row in ws.iter_rows()], ws
 
 
-def test_positionings_csv_and_xlsx_neutralise_formulas(repo, person):
+def test_positionings_csv_and_xlsx_neutralise_formulas(repo, person, shipped_bundle):
     _hostile(repo, person)
     text = positionings_csv(repo).decode("utf-8")
     assert text.startswith("\ufeff") and "uid;person_id;item" in text
-    rows, ws = _xlsx_values(positionings_xlsx(repo))
-    comments = [r[rows[0].index("comment")] for r in rows[1:]]
+    parsed = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    csv_comments = [r[parsed[0].index("comment")] for r in parsed[1:]]
     for hostile in HOSTILE:
-        assert "'" + hostile in comments
+        assert "'" + hostile in csv_comments  # CSV: neutralised for spreadsheets that would run it
+    rows, ws = _xlsx_values(positionings_xlsx(repo, bundle=shipped_bundle))
+    assert rows[0][:6] == ["Identifiant", "Personne (identifiant)", "Code de l'élément", "Élément",
+                           "Positionné par", "Niveau"]
+    assert "Commentaire" in rows[0] and "Date (heure de Paris)" in rows[0]
+    comments = [r[rows[0].index("Commentaire")] for r in rows[1:]]
+    for hostile in HOSTILE:
+        assert hostile in comments  # XLSX: shown exactly as typed, no visible "'"
     for row in ws.iter_rows():
         for c in row:
-            assert c.data_type != "f"
-            if isinstance(c.value, str):
-                assert not c.value.startswith(("=", "+", "-", "@"))
+            assert c.data_type != "f"  # never a formula
+    first = rows[1]
+    assert first[rows[0].index("Positionné par")] in ("la personne", "l'accompagnateur")
+    assert first[rows[0].index("Élément")] == shipped_bundle.items[first[2]].label
+    when = first[rows[0].index("Date (heure de Paris)")]
+    assert isinstance(when, dt.datetime) and when.tzinfo is None  # a real date-time cell
+    c01 = next(r for r in rows[1:] if r[2] == "rectec:C01" and r[4] == "l'accompagnateur")
+    assert c01[rows[0].index("Date (heure de Paris)")] == dt.datetime(2025, 3, 10, 10, 0)  # 09:00 UTC in March
+    date_cell = ws.cell(2, rows[0].index("Date (heure de Paris)") + 1)
+    assert date_cell.number_format == "dd/mm/yyyy hh:mm"
 
 
 def test_xlsx_round_trip_goes_through_validation(repo, person):
@@ -83,9 +97,11 @@ def test_gaps_to_csv_and_xlsx():
     gaps = cohort_gaps(positions, {"rectec:C01": 3, "rectec:C02": 2})
     rows = list(csv.reader(io.StringIO(gaps_csv(gaps, labels={"rectec:C01": "@Organiser"}).decode("utf-8-sig")),
                            delimiter=";"))
-    assert rows[0] == ["person", "'@Organiser", "rectec:C02", "total_gap", "met"]
+    assert rows[0] == ["Personne", "'@Organiser", "rectec:C02", "Écart total", "Compétences atteintes"]
     assert rows[1] == ["'=evil", "2", "2", "4", "0"]
     assert rows[2] == ["p2", "0", "0", "0", "2"]
-    values, ws = _xlsx_values(gaps_xlsx(gaps))
-    assert values[1] == ["'=evil", 2, 2, 4, 0]
+    values, ws = _xlsx_values(gaps_xlsx(gaps, labels={"rectec:C01": "Organiser son activité"}))
+    assert values[0] == ["Personne", "Organiser son activité", "rectec:C02", "Écart total", "Compétences atteintes"]
+    assert values[1] == ["=evil", 2, 2, 4, 0]  # shown as typed; a string cell, not a formula
+    assert ws.cell(2, 1).data_type == "s"
     assert ws.title == "écarts"

@@ -90,12 +90,13 @@ def test_only_the_validated_competency_is_recognised_anywhere(repo, shipped_bund
 
     # badges: none for anything but the validated item, at most at its validated circle
     for item in not_recognised:
-        with pytest.raises(NotMastered):
+        why = "co-positionnement" if item in ("rectec:C02", "rectec:C03") else "auto-positionnement seulement"
+        with pytest.raises(NotMastered, match=why):
             credential_for(repo, shipped_bundle, p, item, valid_from=dt.datetime(2025, 6, 1, tzinfo=UTC))
     with pytest.raises(NotMastered):
         credential_for(repo, shipped_bundle, p, "rectec:C01", level=4, valid_from=dt.datetime(2025, 6, 1, tzinfo=UTC))
     badge = credential_for(repo, shipped_bundle, p, "rectec:C01", valid_from=dt.datetime(2025, 6, 1, tzinfo=UTC))
-    assert badge["credentialSubject"]["result"][0]["value"] == "2"
+    assert badge["credentialSubject"]["result"][0]["value"] == "cercle 2"
     assert "modalité RAE « je MONTRE »" in badge["description"]
     with pytest.raises(NotMastered):  # before the validation date, nothing was recognised
         credential_for(repo, shipped_bundle, p, "rectec:C01", valid_from=dt.datetime(2025, 2, 1, tzinfo=UTC))

@@ -108,7 +108,8 @@ def test_import_writes_validated_json(tmp_path: Path):
     model = ReferentialFile.model_validate(written)
     assert written == dump(model)  # the exact model_dump(mode=json, by_alias, exclude_defaults)
     assert written == dump(read_rome(FIXTURES))
-    assert "poles" not in written and "verified" not in json.dumps(written)
+    assert [p["id"] for p in written["poles"]] == ["rome:G", "rome:K", "rome:N", "rome:G16", "rome:K22", "rome:N11"]
+    assert "verified" not in json.dumps(written)
 
 
 def test_rome_data_is_the_model_dump():
@@ -271,6 +272,39 @@ def test_real_bundle(tmp_path: Path):
     for code in ("K2204", "N1103", "G1602", "A1203", "K2201"):
         assert f"rome:{code}" in jobs
     assert sum(1 for l in model.links if l.type == "rome") == 90556
+    _assert_enrichment_matches_the_csv(model, counts)
+
+
+def _assert_enrichment_matches_the_csv(model, counts) -> None:
+    """Appellations, macro-competences, domains, work contexts and definitions: every one of the bundle's."""
+    import csv
+
+    def rows(table):
+        return list(csv.DictReader(open(REAL_BUNDLE / f"unix_{table}_v460_utf8.csv", encoding="utf-8", newline="")))
+
+    appellations = rows("referentiel_appellation")
+    assert counts["appellations"] == len(appellations) == sum(len(j.appellations) for j in model.jobs) == 13120
+    competences = rows("referentiel_competence")
+    with_macro = [r for r in competences if r["code_ogr_macro_comp"]]
+    assert counts["macro_links"] == len(with_macro) == 17810
+    by_id = {c.id: c for c in model.competencies}
+    macros = {c.id for c in model.competencies if c.note and c.note.startswith("Macro")}
+    assert len(macros) == sum(1 for r in competences if r["nature"] == "Macro-compétence") == 507
+    assert all(by_id["rome-ogr:" + r["code_ogr"]].broader == "rome-ogr:" + r["code_ogr_macro_comp"]
+               for r in with_macro)
+    assert {c.broader for c in model.competencies if c.broader} <= macros  # competence → macro-competence
+    poles = {p.id: p for p in model.poles}
+    assert counts["grand_domaines"] == len(rows("grand_domaine")) == 14
+    assert counts["domaines"] == len(rows("domaine_professionnel")) == 110 == len(poles) - 14
+    jobs = {j.id: j for j in model.jobs}
+    assert jobs["rome:N1103"].broader == "rome:N11" and poles["rome:N11"].broader == "rome:N"
+    contexts = [r for r in rows("liens_rome_referentiels") if r["code_compo_bloc"] == "6"]
+    assert counts["work_contexts"] == len(contexts) == sum(len(j.work_contexts) for j in model.jobs) == 13663
+    assert counts["definitions"] == len({r["code_rome"] for r in rows("texte")
+                                         if r["libelle_type_texte"] == "definition"}) == 1584
+    assert all(j.description for j in model.jobs)
+    assert counts["competency_definitions"] == sum(1 for r in competences if r["definition"]) == 633
+    assert counts["skipped_extra"] == 0
 
 
 def test_invalid_output_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):

@@ -127,3 +127,20 @@ def test_erasing_a_person_removes_validations_and_withdrawals(repo, people, proo
     withdraw_evidence(repo, a, proof, author_id=None, replaced_by_id=second)
     erase_person(repo, a, admin.id)
     assert _count(repo, ValidationEvent) == 0 and _count(repo, EvidenceWithdrawal) == 0
+
+
+def test_the_person_export_holds_validations_and_withdrawals(repo, people, proof):
+    import json
+
+    from competency_graph.security.rgpd import export_person
+
+    a = people["a"]
+    repo.record_positioning(a, "rectec:C01", role="accompanist", level=2, author_id=people["acc"])
+    v = record_validation(repo, a, "rectec:C01", modality="comparer", evidence_ids=[proof], author_id=people["acc"])
+    withdraw_validation(repo, a, v.id, author_id=None, reason="Erreur")
+    withdraw_evidence(repo, a, proof, author_id=None, reason="Doublon")
+    data = export_person(repo, a)
+    json.dumps(data)
+    assert [e["action"] for e in data["validations"]] == ["validate", "withdraw"]
+    assert data["validations"][0]["modality"] == "comparer" and data["validations"][0]["evidence_ids"] == [proof]
+    assert [w["evidence_id"] for w in data["evidence_withdrawals"]] == [proof]

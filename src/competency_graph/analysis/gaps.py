@@ -16,7 +16,7 @@ from ..bundle import Bundle
 from .profile import Position
 from .targets import Requirement, Target
 
-__all__ = ["GapRow", "GapReport", "compute_gaps", "cohort_gaps", "cohort_gaps_naive", "pole_of"]
+__all__ = ["GapRow", "GapReport", "compute_gaps", "gap_provenance", "cohort_gaps", "cohort_gaps_naive", "pole_of"]
 
 
 @dataclass(frozen=True)
@@ -138,3 +138,19 @@ def cohort_gaps_naive(positions: pd.DataFrame, requirements: Mapping[str, int]) 
     result = pd.DataFrame.from_dict(rows, orient="index")
     result.index.name = "person"
     return result
+
+
+def gap_provenance(bundle: Bundle, target: Target) -> list[str]:
+    """What a gap table toward ``target`` rests on that is not verified: reconstructed requirements (trade
+    referentials, entry profiles, RECTEC levels expected by a certification) or unverified RNCP data."""
+    notes: list[str] = []
+    sources = {target.id, *target.certifications, *(r.why for r in target.requirements)}
+    items = [bundle.items[i] for i in sources if i in bundle.items]
+    if any(i.provenance in ("reconstructed", "provisional") for i in items if i.kind != "certification"):
+        notes.append("Attendus reconstitués : le référentiel du métier ou de la formation visée n'est pas public ; "
+                     "les niveaux attendus sont notre reconstitution.")
+    certs = [bundle.items[c] for c in target.certifications if c in bundle.items]
+    if any(not c.model.verified or c.provenance == "reconstructed" for c in certs):
+        notes.append("Données RNCP non vérifiées (numéro, blocs ou niveaux attendus reconstitués) : à contrôler sur "
+                     "la fiche officielle.")
+    return notes

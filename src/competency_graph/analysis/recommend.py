@@ -1,9 +1,18 @@
-"""Rank the recognition modalities for a person, as of a date, with reasons in plain French.
+"""Rank the recognition modalities for a person, as of a date, with reasons in plain French and their sources.
 
-The rules are data (``referentials/modalities/*.yaml``): this module only gathers the facts about the
-person (:class:`Facts`) and interprets each rule's condition. A rule applies on a date when that date lies
-within its ``valid_from``/``valid_until``; a ``require`` rule that fails makes the modality ineligible and
-says what is missing; ``favour``/``disfavour`` rules move the score.
+The rules are data (``referentials/modalities/*.yaml``), their condition kinds a typed registry
+(:mod:`.conditions`); this module interprets them. A rule applies on a date within its ``valid_from`` /
+``valid_until``. ``require`` rules decide eligibility (and say what is missing), ``note`` rules add a reason,
+``serve`` / ``tier`` rules place the modality, ``favour`` / ``disfavour`` move a score used last.
+
+Ranking (docs/recommendation.md): eligible first; then the modalities that serve the person's goal; then
+routes toward the person's target (tier ≥ 3) before generic steps; among them, those the person can do
+without writing when writing is hard for them first; then the rank group (tier 5: a recognition of the
+target, ready; 4: consolidating before a jury; 3: a recognition of the target with gaps, or an
+accompaniment toward it; 2: training toward the target; 1: a generic first step; 0: the rest); then value (certification > bloc > attestation >
+training > accompaniment > badge); then the score. An open badge comes first only when no referential route
+fits. An ineligible modality says when it will become eligible if the facts on record get it there within
+three years ("VAE possible à partir du 15/09/2022").
 """
 
 from __future__ import annotations
@@ -12,137 +21,44 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from ..bundle import Bundle
-from ..model import Condition, Modality, Rule
-from .coverage import acquired_items, bloc_coverage, mean_coverage
-from .gaps import compute_gaps
+from ..model import Modality, Rule, Source
+from .conditions import Facts, holds
+from .facts import TargetFacts, add_months, target_facts
+from .facts import gather_facts as _gather
 from .profile import Profile
-from .targets import Target, TargetError, related_occupations, resolve_target
+from .targets import Target, TargetError, resolve_target
 
-__all__ = ["Facts", "Recommendation", "gather_facts", "holds", "recommend_modalities"]
+__all__ = ["gather_facts", "Recommendation", "recommend_modalities", "evaluate", "rank_key", "resolve_profile_target",
+           "provenance_notes", "VALUE_RANK", "HORIZON_MONTHS", "fr_date"]
 
-
-@dataclass(frozen=True)
-class Facts:
-    """What the rules can ask about a person (None: unknown, and a condition on it does not hold)."""
-
-    status: str
-    goal: str
-    writing: str
-    networks: tuple[str, ...]
-    network_peers: int | None
-    age: int | None
-    months: int
-    months_outside_pec: int
-    months_in_pec: int
-    in_pec: bool
-    has_target: bool
-    target_label: str | None
-    target_vae_open: bool | None
-    target_has_referential_route: bool
-    bloc_coverage: float | None
-    has_gap: bool | None
+VALUE_RANK = {"certification": 5, "bloc": 4, "attestation": 3, "training": 2, "accompaniment": 1, "badge": 0}
+#: tiers from this one up are routes toward the person's target (feasibility only reorders among them)
+TARGET_TIER = 3
+#: how far ahead an ineligible modality is tried again, month by month, to say when it opens
+HORIZON_MONTHS = 36
 
 
-def _matching_experience(bundle: Bundle, profile: Profile, target: Target | None) -> list:
-    if target is None:
-        return list(profile.experience)
-    related = {target.id, *target.occupations, *target.rome, *target.certifications}
-    matched = []
-    for exp in profile.experience:
-        if exp.job in related:
-            matched.append(exp)
-            continue
-        # an experience in a trade/job counts for the target when they share a ROME code or a field
-        exp_related = set(related_occupations(bundle, exp.job)) | {e.target for e in bundle.edges_from(exp.job, "rome")}
-        if exp_related & related:
-            matched.append(exp)
-    return matched
-
-
-def gather_facts(bundle: Bundle, profile: Profile, target: Target | None) -> Facts:
-    """The facts the rules read, computed from the profile and the graph."""
-    person = profile.person
-    matched = _matching_experience(bundle, profile, target)
-    months = sum(e.months for e in matched)
-    outside = sum(e.months for e in matched if not e.in_pec)
-    inside = sum(e.months for e in matched if e.in_pec)
-    vae_open = None
-    coverage = None
-    has_gap = None
-    if target is not None:
-        flags = [bundle.items[c].model.vae_open for c in target.certifications if c in bundle.items]
-        vae_open = any(f for f in flags if f is not None) if any(f is not None for f in flags) else None
-        positions = profile.positions_by_item()
-        if target.certifications:
-            acquired = acquired_items(bundle, positions)
-            coverage = max(mean_coverage(bloc_coverage(bundle, acquired, c)) for c in target.certifications)
-        graded = [r for r in target.requirements if r.graded]
-        if positions and graded:
-            report = compute_gaps(bundle, positions, Target(target.id, target.label, target.kind, tuple(graded)))
-            has_gap = report.total_gap > 0
-    route = bool(target and (target.occupations or target.id.split(":")[0] in ("rae", "rsfp")))
-    if not route:
-        route = any(e.job.split(":")[0] in ("rae", "rsfp") for e in profile.experience)
-    return Facts(
-        status=person.status, goal=person.goal, writing=person.writing, networks=tuple(person.networks),
-        network_peers=person.network_peers, age=person.age, months=months, months_outside_pec=outside,
-        months_in_pec=inside, in_pec=any(e.in_pec for e in matched) or (person.status == "pec" and inside > 0),
-        has_target=target is not None, target_label=target.label if target else None,
-        target_vae_open=vae_open, target_has_referential_route=route, bloc_coverage=coverage, has_gap=has_gap,
-    )
-
-
-def holds(cond: Condition, facts: Facts) -> bool:
-    """True when every field set in ``cond`` holds for ``facts`` (unknown facts never hold)."""
-    checks = []
-    if cond.status_in is not None:
-        checks.append(facts.status in cond.status_in)
-    if cond.goal_in is not None:
-        checks.append(facts.goal in cond.goal_in)
-    if cond.writing_in is not None:
-        checks.append(facts.writing in cond.writing_in)
-    if cond.network_in is not None:
-        checks.append(bool(set(facts.networks) & set(cond.network_in)))
-    if cond.min_network_peers is not None:
-        checks.append(facts.network_peers is not None and facts.network_peers >= cond.min_network_peers)
-    if cond.min_months is not None:
-        checks.append(facts.months >= cond.min_months)
-    if cond.min_months_outside_pec is not None:
-        checks.append(facts.months_outside_pec >= cond.min_months_outside_pec)
-    if cond.min_months_in_pec is not None:
-        checks.append(facts.months_in_pec >= cond.min_months_in_pec)
-    if cond.in_pec is not None:
-        checks.append(facts.in_pec == cond.in_pec)
-    if cond.has_target is not None:
-        checks.append(facts.has_target == cond.has_target)
-    if cond.target_vae_open is not None:
-        checks.append(facts.target_vae_open is not None and facts.target_vae_open == cond.target_vae_open)
-    if cond.target_has_referential_route is not None:
-        checks.append(facts.target_has_referential_route == cond.target_has_referential_route)
-    if cond.min_bloc_coverage is not None:
-        checks.append(facts.bloc_coverage is not None and facts.bloc_coverage >= cond.min_bloc_coverage)
-    if cond.has_gap is not None:
-        checks.append(facts.has_gap is not None and facts.has_gap == cond.has_gap)
-    if cond.min_age is not None:
-        checks.append(facts.age is None or facts.age >= cond.min_age)  # age is optional: do not exclude
-    if cond.max_age is not None:
-        checks.append(facts.age is not None and facts.age <= cond.max_age)
-    if cond.any_of is not None:
-        checks.append(any(holds(c, facts) for c in cond.any_of))
-    if cond.none_of is not None:
-        checks.append(not any(holds(c, facts) for c in cond.none_of))
-    return all(checks)
+def fr_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _in_force(obj: Modality | Rule, as_of: dt.date) -> bool:
     return (obj.valid_from is None or obj.valid_from <= as_of) and (obj.valid_until is None or as_of <= obj.valid_until)
 
 
-def _fill(text: str, facts: Facts) -> str:
+def _fill(text: str, facts: Facts, bundle: Bundle | None = None) -> str:
+    successors = ", ".join(f"« {bundle.label(s) if bundle else s} » ({s})" for s in facts.target_successors)
     values = {
         "months": facts.months, "months_outside_pec": facts.months_outside_pec, "months_in_pec": facts.months_in_pec,
-        "pec_same_job": " et vous êtes recruté en PEC sur ce même métier" if facts.in_pec else "",
+        "pec_same_job": " et vous êtes recruté en PEC sur ce même métier" if facts.pec_same_job else "",
         "coverage": f"{round((facts.bloc_coverage or 0) * 100)} %", "target": facts.target_label or "votre objectif",
+        "target_end": fr_date(facts.target_end),
+        "successor": (f"la certification qui lui succède : {successors}" if successors
+                      else "aucune certification qui lui succède n'est connue"),
+        "pec_enrolled_on": fr_date(facts.pec_enrolled_on), "rsfp_field": facts.rsfp_field or "votre domaine",
+        "rsfp_structures": facts.rsfp_structures if facts.rsfp_structures is not None else "?",
+        "trained_staff": facts.rae_trained_staff if facts.rae_trained_staff is not None else "?",
+        "as_of": fr_date(facts.as_of),
     }
     try:
         return text.format(**values)
@@ -150,8 +66,8 @@ def _fill(text: str, facts: Facts) -> str:
         return text
 
 
-def _source_text(rule: Rule) -> str:
-    return f"{rule.source.title} — {rule.source.url}" if rule.source.url else rule.source.title
+def _source_text(source: Source) -> str:
+    return f"{source.title} — {source.url}" if source.url else source.title
 
 
 @dataclass
@@ -165,55 +81,165 @@ class Recommendation:
     sources: list[str] = field(default_factory=list)
     duration_months: float = 0.0
     certifying: bool = False
+    value: str = "attestation"
+    tier: int = 1
+    goal_fit: bool = False
+    feasible: bool = True
+    variant: str | None = None
+    variant_label: str | None = None
+    eligible_from: dt.date | None = None
+    """For an ineligible modality: the first date it becomes eligible on the facts on record (None: not
+    within three years); for an eligible one: the date asked."""
+    provenance: list[str] = field(default_factory=list)
+    duration_source: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["eligible_from"] = self.eligible_from.isoformat() if self.eligible_from else None
+        return data
 
 
-def _evaluate(modality: Modality, facts: Facts, as_of: dt.date) -> Recommendation:
+def provenance_notes(bundle: Bundle, target: Target | None, modality: Modality) -> list[str]:
+    """Where the advice rests on unverified or reconstructed data, or an unsourced duration."""
+    notes: list[str] = []
+    if target is not None:
+        certs = [bundle.items[c] for c in target.certifications if c in bundle.items]
+        if modality.id in ("modality:vae", "modality:formation", "modality:cqp") and any(
+                not c.model.verified or c.provenance == "reconstructed" for c in certs):
+            notes.append("Les données RNCP de la certification visée ne sont pas vérifiées (numéro ou blocs "
+                         "reconstitués) : à contrôler sur la fiche officielle.")
+        occupations = [bundle.items[o] for o in (target.id, *target.occupations) if o in bundle.items
+                       and bundle.items[o].kind in ("trade", "job")]
+        if modality.id in ("modality:rae", "modality:rsfp") and any(
+                o.provenance in ("reconstructed", "provisional") for o in occupations):
+            notes.append("Les attendus du métier visé sont reconstitués (référentiel officiel non public).")
+    if modality.duration_source is None:
+        notes.append("Durée indicative, sans source.")
+    return notes
+
+
+def evaluate(modality: Modality, facts: Facts, bundle: Bundle | None = None) -> Recommendation:
+    """One modality on the facts of one date: eligibility, reasons, what is missing, sources, rank fields."""
+    as_of = facts.as_of
     rec = Recommendation(modality.id, modality.label, True, 0.0, duration_months=modality.duration_months,
-                         certifying=modality.certifying)
+                         certifying=modality.certifying, value=modality.value, tier=modality.tier,
+                         goal_fit=facts.goal in modality.serves,
+                         duration_source=_source_text(modality.duration_source) if modality.duration_source else None)
     if not _in_force(modality, as_of):
         rec.eligible = False
-        when = modality.valid_until.strftime("%d/%m/%Y") if modality.valid_until and as_of > modality.valid_until \
-            else (modality.valid_from.strftime("%d/%m/%Y") if modality.valid_from else "")
-        rec.missing.append(f"Ce dispositif n'est pas ouvert à cette date (fermé depuis le {when})."
-                           if modality.valid_until and as_of > modality.valid_until
-                           else f"Ce dispositif n'est ouvert qu'à partir du {when}.")
+        if modality.valid_until and as_of > modality.valid_until:
+            rec.missing.append(f"Ce dispositif est fermé depuis le {fr_date(modality.valid_until)}.")
+        else:
+            rec.missing.append(f"Ce dispositif n'ouvre que le {fr_date(modality.valid_from)}.")
     balance = 0.0
+    tiers: list[int] = []
     for rule in modality.rules:
         if not _in_force(rule, as_of) or (rule.applies_if is not None and not holds(rule.applies_if, facts)):
             continue
         ok = holds(rule.when, facts)
         if rule.effect == "require":
             if ok:
-                rec.reasons.append(_fill(rule.reason, facts))
+                rec.reasons.append(_fill(rule.reason, facts, bundle))
             else:
                 rec.eligible = False
-                rec.missing.append(_fill(rule.missing or rule.reason, facts))
-            rec.sources.append(_source_text(rule))
-        elif ok:
-            balance += rule.weight if rule.effect == "favour" else -rule.weight
-            prefix = "" if rule.effect == "favour" else "À noter : "
-            rec.reasons.append(prefix + _fill(rule.reason, facts))
-            rec.sources.append(_source_text(rule))
+                rec.missing.append(_fill(rule.missing or rule.reason, facts, bundle))
+            rec.sources.append(_source_text(rule.source))
+        elif not ok:
+            continue
+        elif rule.effect == "serve":
+            rec.goal_fit = rec.goal_fit or facts.goal in rule.goals
+        elif rule.effect == "tier":
+            tiers.append(rule.tier or 0)
+        else:
+            if rule.effect in ("favour", "disfavour"):
+                balance += rule.weight if rule.effect == "favour" else -rule.weight
+            prefix = "À noter : " if rule.effect == "disfavour" else ""
+            rec.reasons.append(prefix + _fill(rule.reason, facts, bundle))
+            rec.sources.append(_source_text(rule.source))
+    if tiers:
+        rec.tier = max(tiers)
+    rec.feasible = not (modality.writing_required and facts.writing in ("none", "limited"))
+    if rec.eligible:
+        for variant in modality.variants:
+            if holds(variant.when, facts):
+                rec.variant, rec.variant_label = variant.id, variant.label
+                rec.reasons.append(_fill(variant.reason, facts, bundle))
+                rec.sources.append(_source_text(variant.source))
+                break
     score = min(1.0, max(0.0, 0.5 + balance / 10))
     rec.score = round(score if rec.eligible else score * 0.3, 2)
     rec.reasons = [r for r in rec.reasons if r]
+    rec.missing = list(dict.fromkeys(m for m in rec.missing if m))
     rec.sources = list(dict.fromkeys(rec.sources))
+    rec.eligible_from = as_of if rec.eligible else None
     return rec
 
 
-def recommend_modalities(bundle: Bundle, profile: Profile, as_of: dt.date | None = None) -> list[Recommendation]:
-    """All modalities, best first: eligible ones by score (then shorter first), then the others."""
+def gather_facts(bundle: Bundle, profile: Profile, target: Target | None, as_of: dt.date | None = None) -> Facts:
+    """The facts the rules read about ``profile`` on ``as_of`` (default: today), toward ``target``."""
+    return _gather(bundle, profile, target_facts(bundle, profile, target), as_of or dt.date.today())
+
+
+def rank_key(rec: Recommendation) -> tuple:
+    return (not rec.eligible, not rec.goal_fit, rec.tier < TARGET_TIER, not rec.feasible, -rec.tier,
+            -VALUE_RANK.get(rec.value, 0), -rec.score, rec.duration_months, rec.modality)
+
+
+def resolve_profile_target(bundle: Bundle, profile: Profile) -> Target | None:
+    if profile.target is None:
+        return None
+    try:
+        return resolve_target(bundle, profile.target)
+    except TargetError:
+        return None
+
+
+def _first_eligible(bundle: Bundle, profile: Profile, tfacts: TargetFacts, modality: Modality, as_of: dt.date,
+                    extra_held: frozenset[str], consolidated: bool) -> dt.date | None:
+    """The first day after ``as_of`` the modality is eligible on the facts on record (month by month, then
+    day by day within the month found), or None within the horizon."""
+    def ok(day: dt.date) -> bool:
+        return evaluate(modality, _gather(bundle, profile, tfacts, day, extra_held, consolidated)).eligible
+
+    previous = as_of
+    for step in range(1, HORIZON_MONTHS + 1):
+        day = add_months(as_of, step)
+        if ok(day):
+            low, high = previous, day  # not eligible on low, eligible on high
+            while (high - low).days > 1:
+                middle = low + (high - low) // 2
+                low, high = (low, middle) if ok(middle) else (middle, high)
+            return high
+        previous = day
+    return None
+
+
+def recommend_modalities(bundle: Bundle, profile: Profile, as_of: dt.date | None = None, *,
+                         extra_held: frozenset[str] = frozenset(), consolidated: bool = False,
+                         when_ineligible: bool = True) -> list[Recommendation]:
+    """All modalities, best first (see the module docstring), with reasons, missing conditions, sources,
+    provenance notes, and for ineligible ones the date they open when it is within three years."""
     as_of = as_of or dt.date.today()
-    target = None
-    if profile.target is not None:
-        try:
-            target = resolve_target(bundle, profile.target)
-        except TargetError:
-            target = None
-    facts = gather_facts(bundle, profile, target)
-    recs = [_evaluate(item.model, facts, as_of) for item in bundle.of_kind("modality")]
-    recs.sort(key=lambda r: (not r.eligible, -r.score, r.duration_months, r.modality))
+    target = resolve_profile_target(bundle, profile)
+    tfacts = target_facts(bundle, profile, target)
+    facts = _gather(bundle, profile, tfacts, as_of, extra_held, consolidated)
+    recs = []
+    for item in bundle.of_kind("modality"):
+        rec = evaluate(item.model, facts, bundle)
+        rec.provenance = provenance_notes(bundle, target, item.model)
+        if not rec.eligible and when_ineligible:
+            rec.eligible_from = _first_eligible(bundle, profile, tfacts, item.model, as_of, extra_held, consolidated)
+            if rec.eligible_from is not None:
+                rec.missing.append(f"{_short(rec.label)} possible à partir du {fr_date(rec.eligible_from)} "
+                                   "si la situation enregistrée se poursuit.")
+        recs.append(rec)
+    recs.sort(key=rank_key)
     return recs
+
+
+def _short(label: str) -> str:
+    """'Validation des acquis de l'expérience (VAE)' -> 'VAE'."""
+    if label.endswith(")") and "(" in label:
+        inner = label[label.rindex("(") + 1:-1]
+        return inner.split(",")[0].strip()
+    return label

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ids import level_iri, mint_iri
-from ..store.validations import active_evidence, validations
+from ..store.validations import active_evidence, status_of, validations
 from .common import label_of, referential_of
 
 __all__ = ["OB_CONTEXT_URL", "VC_CONTEXT_URL", "OB_SCHEMA_URL", "OB_SCHEMA_PURL", "result_value_fr", "VENDOR", "vendored_contexts", "ob_schema",
@@ -211,7 +211,10 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
     # Only a validated competency is recognised: a self-positioning or a co-positioning never makes a badge.
     validation = validations(repo, person_id, as_of=valid_from).get(item_id)
     if validation is None:
-        raise NotMastered(f"{item_id} n'est pas validée : pas de badge.")
+        entry = repo.current_view(person_id, as_of=valid_from).items.get(item_id)
+        why = {"self_positioned": "auto-positionnement seulement",
+               "co_positioned": "co-positionnement pas encore validé"}.get(status_of(entry, None) or "", "non positionné")
+        raise NotMastered(f"{item_id} n'est pas validée ({why}) : pas de badge.")
     if validation.level is not None:
         if level is None:
             level = validation.level

@@ -1,18 +1,24 @@
 """Positionings and cohort gaps as spreadsheets: CSV for Excel (UTF-8 with BOM, ``;``) and XLSX (openpyxl).
 
-Every text cell starting with ``= + - @`` (or tab / CR) is prefixed with ``'`` (see ``store.csvio.neutralise``),
-so that no spreadsheet runs it as a formula; XLSX cells are also written as plain strings, never formulas.
-Reading positionings back from XLSX converts the rows into the store's CSV and reuses its validating import.
+CSV: every text cell starting with ``= + - @`` (or tab / CR) is prefixed with ``'`` (``store.csvio.neutralise``)
+so that no spreadsheet runs it as a formula. XLSX is written for people: French headers, French labels for
+roles and states, the item's label beside its code, dates as real date-times in Paris time
+(``JJ/MM/AAAA HH:MM``), and text cells typed as strings (never formulas), so no ``'`` is needed or shown.
+Reading positionings back from XLSX maps the French headers and labels to the store's CSV and reuses its
+validating import.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from ..store.csvio import COLUMNS, neutralise
 
@@ -20,6 +26,17 @@ __all__ = ["positionings_csv", "positionings_xlsx", "gaps_csv", "gaps_xlsx", "xl
            "import_positionings_xlsx", "rows_csv", "rows_xlsx", "MAX_XLSX_BYTES"]
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
+PARIS = ZoneInfo("Europe/Paris")
+#: store column → French header of the XLSX sheet (``item_label`` is for people only, ignored on import)
+XLSX_HEADERS = {
+    "uid": "Identifiant", "person_id": "Personne (identifiant)", "item": "Code de l'élément",
+    "item_label": "Élément", "role": "Positionné par", "level": "Niveau", "state": "État",
+    "positioned_at": "Date (heure de Paris)", "referential_version": "Version du référentiel",
+    "author_id": "Auteur (identifiant)", "comment": "Commentaire",
+}
+ROLE_FR = {"self": "la personne", "accompanist": "l'accompagnateur", "tutor": "le tuteur", "jury": "le jury"}
+STATE_FR = {"acquired": "acquis", "in_progress": "en cours", "not_yet": "pas encore"}
+_DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 
 def _cell(value: Any) -> Any:
@@ -40,7 +57,7 @@ def positionings_csv(repo: Any, *, person_ids: list[str] | None = None, structur
     return repo.export_positionings_csv(person_ids=person_ids, structure_id=structure_id)
 
 
-def _xlsx(rows: list[list[Any]], title: str) -> bytes:
+def _xlsx(rows: list[list[Any]], title: str, widths: list[int] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title
@@ -49,26 +66,61 @@ def _xlsx(rows: list[list[Any]], title: str) -> bytes:
     for cell_row in ws.iter_rows():
         for cell in cell_row:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # a string, even if it looks like a formula
+                cell.data_type = "s"  # a string, even if it looks like a formula: shown as typed, never run
+            elif isinstance(cell.value, dt.datetime):
+                cell.number_format = _DATE_FORMAT
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for n, width in enumerate(widths or [], 1):
+        ws.column_dimensions[ws.cell(1, n).column_letter].width = width
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def positionings_xlsx(repo: Any, *, person_ids: list[str] | None = None, structure_id: str | None = None) -> bytes:
-    """Same columns as the CSV, as an XLSX sheet named ``positionnements`` (cells neutralised as in the CSV)."""
+def _paris(value: str) -> Any:
+    """ISO instant → naive date-time in Paris time (spreadsheets have no time zones), else the text."""
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.timezone.utc)
+    return instant.astimezone(PARIS).replace(tzinfo=None)
+
+
+def positionings_xlsx(repo: Any, *, person_ids: list[str] | None = None, structure_id: str | None = None,
+                      bundle: Any = None) -> bytes:
+    """The positionings as a French XLSX sheet ``positionnements`` (see the module docstring)."""
+    from ..store.csvio import unneutralise
+
     rows = _read_csv(positionings_csv(repo, person_ids=person_ids, structure_id=structure_id))
-    typed: list[list[Any]] = [rows[0]] if rows else [list(COLUMNS)]
-    level = typed[0].index("level") if "level" in typed[0] else -1
+    columns = rows[0] if rows else list(COLUMNS)
+    out_columns = [c for c in columns]
+    if "item" in out_columns:
+        out_columns.insert(out_columns.index("item") + 1, "item_label")
+    table: list[list[Any]] = [[XLSX_HEADERS.get(c, c) for c in out_columns]]
     for row in rows[1:]:
-        typed.append([int(v) if i == level and v.isdigit() else v for i, v in enumerate(row)])
-    return _xlsx(typed, "positionnements")
+        cells = dict(zip(columns, (unneutralise(v) for v in row)))
+        item = cells.get("item", "")
+        found = bundle.items.get(item) if bundle is not None else None
+        cells["item_label"] = found.label if found is not None else ""
+        cells["role"] = ROLE_FR.get(cells.get("role", ""), cells.get("role", ""))
+        cells["state"] = STATE_FR.get(cells.get("state", ""), cells.get("state", ""))
+        level = cells.get("level", "")
+        cells["level"] = int(level) if level.isdigit() else level
+        cells["positioned_at"] = _paris(cells.get("positioned_at", ""))
+        table.append([cells.get(c, "") for c in out_columns])
+    return _xlsx(table, "positionnements", [14, 16, 26, 40, 16, 8, 12, 20, 12, 16, 40])
+
+
+_GAP_HEADERS = {"person": "Personne", "total_gap": "Écart total", "met": "Compétences atteintes"}
 
 
 def _gap_rows(gaps: pd.DataFrame, labels: dict[str, str] | None) -> list[list[Any]]:
-    index_name = gaps.index.name or "person"
-    header = [index_name, *[labels.get(c, c) if labels else c for c in map(str, gaps.columns)]]
+    index_name = _GAP_HEADERS.get(gaps.index.name or "person", gaps.index.name or "Personne")
+    header = [index_name, *[(labels or {}).get(c, _GAP_HEADERS.get(c, c)) for c in map(str, gaps.columns)]]
     rows: list[list[Any]] = [[_cell(h) for h in header]]
     for person, values in zip(gaps.index, gaps.itertuples(index=False)):
         rows.append([_cell(str(person)), *[_cell(v.item() if hasattr(v, "item") else v) for v in values]])
@@ -99,7 +151,16 @@ def gaps_csv(gaps: pd.DataFrame, *, labels: dict[str, str] | None = None) -> byt
 
 
 def gaps_xlsx(gaps: pd.DataFrame, *, labels: dict[str, str] | None = None) -> bytes:
-    return _xlsx(_gap_rows(gaps, labels), "écarts")
+    """The same table as XLSX, text shown as typed (no ``'``), numbers as numbers."""
+    from ..store.csvio import unneutralise
+
+    rows = [[unneutralise(c) if isinstance(c, str) else c for c in row] for row in _gap_rows(gaps, labels)]
+    return _xlsx(rows, "écarts")
+
+
+_FROM_FRENCH = {v: k for k, v in XLSX_HEADERS.items()}
+_ROLE_BACK = {v: k for k, v in ROLE_FR.items()}
+_STATE_BACK = {v: k for k, v in STATE_FR.items()}
 
 
 def xlsx_to_csv(data: bytes) -> bytes:
@@ -119,21 +180,37 @@ def xlsx_to_csv(data: bytes) -> bytes:
         ws = wb.worksheets[0]
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        header: list[str] | None = None
+        keep: list[int] = []
         for row in ws.iter_rows(values_only=True):
             if row is None or all(v is None or v == "" for v in row):
                 continue
+            if header is None:  # French headers (our own export) or the store's column names
+                names = [_FROM_FRENCH.get(str(v or "").strip(), str(v or "").strip()) for v in row]
+                keep = [i for i, name in enumerate(names) if name != "item_label"]
+                header = [names[i] for i in keep]
+                writer.writerow(header)
+                continue
             cells = []
-            for v in row:
+            for i in keep:
+                v = row[i] if i < len(row) else None
+                column = header[len(cells)]
                 if v is None:
                     cells.append("")
                 elif isinstance(v, float) and v.is_integer():
                     cells.append(str(int(v)))
+                elif isinstance(v, dt.datetime):  # our sheets hold Paris time
+                    at = v if v.tzinfo is not None else v.replace(tzinfo=PARIS)
+                    cells.append(at.astimezone(dt.timezone.utc).isoformat())
                 elif hasattr(v, "isoformat"):
                     cells.append(v.isoformat())
                 else:
                     text = str(v)
-                    # a live formula typed in the sheet: keep it as inert text
-                    cells.append(neutralise(text) if text.startswith("=") else text)
+                    if column == "role":
+                        text = _ROLE_BACK.get(text, text)
+                    elif column == "state":
+                        text = _STATE_BACK.get(text, text)
+                    cells.append(neutralise(text))  # a formula-looking text stays inert text
             writer.writerow(cells)
     finally:
         wb.close()

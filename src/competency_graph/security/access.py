@@ -52,11 +52,12 @@ class Guard:
             raise ValueError(f"unknown role: {role}")
         self.repo = repo
         self.role = role
-        self.user: UserRecord = repo.get_user(user_id)
+        self.user: UserRecord = repo.get_user(user_id)  # with its memberships, read in the same transaction
         if not self.user.active:
             raise AccessDenied("Compte désactivé.")
-
-        roles = repo.roles_by_structure(user_id)
+        roles: dict[str, set[str]] = {}
+        for structure_id, held in self.user.roles:
+            roles.setdefault(structure_id, set()).add(held)
         if role is not None:
             roles = {s: kept for s, held in roles.items() if (kept := held & ROLE_SCOPE[role])}
         self.roles = roles

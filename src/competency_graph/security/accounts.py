@@ -253,7 +253,7 @@ def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = 
     e-mail, matched to a login without regard to case). Roles still come from this database: an unknown or
     deactivated login is refused, and the attempt is logged without the address. The provider must say the
     address is verified (``email_verified``): otherwise anyone could register someone else's address there."""
-    wanted = login.strip().casefold() if email_verified else ""
+    wanted = login.strip().casefold() if email_verified and "\x00" not in login else ""
 
     def read(s: Session) -> tuple[str, bool] | None:
         for user in s.scalars(select(User).where(User.login.ilike(login.strip()))):

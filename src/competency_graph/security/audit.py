@@ -1,7 +1,9 @@
 """The append-only audit log: who read, created, changed, erased or exported which record, and when.
 
 Entries never hold personal content. A person is named only by :func:`pseudonym` (an HMAC of their id with a
-per-database key), so the log survives an erasure without keeping the person's id.
+per-database key), so the log survives an erasure without keeping the person's id. The key is read once per
+repository and kept in memory (:func:`pseudonym_key`). A list read names its whole set in one entry
+(:func:`record_set`): one ``audit_log`` row and one ``audit_subjects`` row per person, written together.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import weakref
+from collections.abc import Iterable
 
 from ..store import audit as store_audit
 from ..store.audit import AuditRecord
@@ -18,7 +22,8 @@ from ..store.repository import Repository
 from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES
 from .errors import AccessDenied
 
-__all__ = ["AuditRecord", "pseudonym", "record", "list_audit", "audit_csv", "setting", "set_setting"]
+__all__ = ["AuditRecord", "pseudonym", "pseudonym_key", "record", "record_set", "list_audit", "audit_csv",
+           "setting", "set_setting"]
 
 _CSV_FIELDS = ("at", "actor_id", "action", "outcome", "record_kind", "record_id", "subject_ref", "structure_id")
 
@@ -29,18 +34,33 @@ def setting(repo: Repository, key: str) -> str | None:
 
 
 def set_setting(repo: Repository, key: str, value: str) -> None:
+    if key == "pseudonym_key":
+        _KEYS.pop(repo, None)
     store_audit.put_setting(repo, key, value)
+
+
+#: the pseudonym key of each open repository, read once (it was re-read at every audit entry: one SELECT and
+#: one transaction per person read). The key never changes in a database's life except when its row was lost.
+_KEYS: weakref.WeakKeyDictionary[Repository, bytes] = weakref.WeakKeyDictionary()
+
+
+def pseudonym_key(repo: Repository) -> bytes:
+    """The database's pseudonym key (created when its row was lost: old pseudonyms then no longer match)."""
+    key = _KEYS.get(repo)
+    if key is None:
+        text = setting(repo, "pseudonym_key")
+        if text is None:
+            import secrets
+
+            text = secrets.token_hex(32)
+            set_setting(repo, "pseudonym_key", text)
+        key = _KEYS[repo] = bytes.fromhex(text)
+    return key
 
 
 def pseudonym(repo: Repository, person_id: str) -> str:
     """A stable keyed pseudonym of a person id (hex); the key never leaves the database."""
-    key = setting(repo, "pseudonym_key")
-    if key is None:  # a database whose key row was lost: make a new one (old pseudonyms no longer match)
-        import secrets
-
-        key = secrets.token_hex(32)
-        set_setting(repo, "pseudonym_key", key)
-    return hmac.new(bytes.fromhex(key), person_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(pseudonym_key(repo), person_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(repo: Repository, actor_id: str | None, action: str, record_kind: str, *, outcome: str = "allowed",
@@ -53,6 +73,25 @@ def record(repo: Repository, actor_id: str | None, action: str, record_kind: str
 
     store_audit.append_entry(repo, actor_id=actor_id, action=action, outcome=outcome, record_kind=record_kind,
                              record_id=record_id, subject_ref=subject, structure_id=structure_id, at=at)
+
+
+def record_set(repo: Repository, actor_id: str | None, action: str, record_kind: str, person_ids: Iterable[str],
+               *, outcome: str = "allowed", record_id: str | None = None, structure_id: str | None = None,
+               at: dt.datetime | None = None) -> int:
+    """Append ONE entry naming a set of people (a list or page read): its ``record_id`` is ``set:<count>``
+    unless given (it must not be personal),
+    its ``subject_ref`` the pseudonym when the set holds one person, and each person of the set gets an
+    ``audit_subjects`` row (pseudonym only) in the same transaction and one multi-row INSERT. Returns the
+    number of people named."""
+    if action not in AUDIT_ACTIONS or outcome not in AUDIT_OUTCOMES:
+        raise ValueError(f"bad audit action/outcome: {action}/{outcome}")
+    key = pseudonym_key(repo)
+    subjects = sorted({hmac.new(key, p.encode("utf-8"), hashlib.sha256).hexdigest() for p in person_ids})
+
+    store_audit.append_set_entry(repo, actor_id=actor_id, action=action, outcome=outcome, record_kind=record_kind,
+                                 record_id=record_id or f"set:{len(subjects)}", subject_refs=subjects,
+                                 structure_id=structure_id, at=at)
+    return len(subjects)
 
 
 def _require_admin(repo: Repository, user_id: str) -> None:

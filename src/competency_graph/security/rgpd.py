@@ -85,6 +85,12 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
                 select(PositioningEvent).where(PositioningEvent.person_id == person_id)
                 .order_by(PositioningEvent.id))],
             "evidence": [_row(e, ("person_id",)) for e in evidence],
+            # recognition (branch coassess): validations and withdrawn proofs, append-only
+            "validations": [_row(r, ("person_id",)) for r in s.scalars(
+                select(ValidationEvent).where(ValidationEvent.person_id == person_id).order_by(ValidationEvent.id))],
+            "evidence_withdrawals": [_row(r) for r in s.scalars(
+                select(EvidenceWithdrawal).where(EvidenceWithdrawal.evidence_id.in_(evidence_ids)))]
+            if evidence_ids else [],
             "endorsements": [_row(r) for r in s.scalars(
                 select(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)))] if evidence_ids else [],
             "files": [_row(f) for f in s.scalars(select(StoredFile).where(StoredFile.sha256.in_(shas)))]

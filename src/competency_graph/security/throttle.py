@@ -4,11 +4,15 @@ Failures are counted under three keys (keyed hashes: no login nor address is sto
 
 - the pair (login, client): :data:`PAIR_MAX_FAILURES` failures lock *that client* out of *that login*
   for :data:`LOCK_MINUTES` minutes; the real user, signing in from elsewhere, is not affected;
-- the client: :data:`CLIENT_MAX_FAILURES` failures within :data:`WINDOW_MINUTES`, whatever the logins,
-  lock the client out of every login (one address trying many logins or passwords);
-- the login, from every client: never locked (that would let anyone lock anyone out), but past
-  :data:`LOGIN_SLOW_AFTER` failures each attempt on that login waits a little longer (at most
-  :data:`MAX_DELAY_S`), which slows a distributed guessing attack down.
+- the client, whatever the logins: past :data:`CLIENT_SLOW_AFTER` failures within :data:`WINDOW_MINUTES`
+  each attempt from that client waits a little longer (one address spraying a password over many logins);
+- the login, from every client: past :data:`LOGIN_SLOW_AFTER` failures each attempt on that login waits a
+  little longer (a guessing attack spread over many addresses).
+
+Only the pair is ever locked: locking a login for everyone, or an address shared by a whole structure
+(one public address behind its router), would let an attacker lock real users out. The waits are at most
+:data:`MAX_DELAY_S`. Behind a reverse proxy the client is read from ``X-Forwarded-For`` when
+``COMPETENCY_GRAPH_PROXY_HOPS`` says how many proxies to trust (:func:`client_from`).
 
 Unknown logins are counted exactly like known ones, so a lock or a delay says nothing about whether an
 account exists.
@@ -28,11 +32,12 @@ from ..store.repository import Repository
 from ..store.security_models import SignInThrottle
 from . import audit
 
-__all__ = ["PAIR_MAX_FAILURES", "CLIENT_MAX_FAILURES", "LOGIN_SLOW_AFTER", "LOCK_MINUTES", "WINDOW_MINUTES",
-           "MAX_DELAY_S", "keys", "blocked", "record_failure", "record_success", "delay_for", "sleep"]
+__all__ = ["PAIR_MAX_FAILURES", "CLIENT_SLOW_AFTER", "LOGIN_SLOW_AFTER", "LOCK_MINUTES", "WINDOW_MINUTES",
+           "MAX_DELAY_S", "keys", "blocked", "record_failure", "record_success", "delay_for", "sleep",
+           "client_from"]
 
 PAIR_MAX_FAILURES = 5
-CLIENT_MAX_FAILURES = 30
+CLIENT_SLOW_AFTER = 20
 LOGIN_SLOW_AFTER = 10
 LOCK_MINUTES = 15
 WINDOW_MINUTES = 15
@@ -69,34 +74,34 @@ def _row(s: Session, key: str, now: dt.datetime) -> SignInThrottle:
 
 
 def blocked(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> bool:
-    """Whether this client is locked out, for this login or for all."""
+    """Whether this client is locked out of this login."""
     def read(s: Session) -> bool:
-        for name in ("pair", "client"):
-            row = s.get(SignInThrottle, attempt[name])
-            if row is not None and row.locked_until is not None and _aware(row.locked_until) > now:
-                return True
-        return False
+        row = s.get(SignInThrottle, attempt["pair"])
+        return row is not None and row.locked_until is not None and _aware(row.locked_until) > now
     return repo.run(read, write=False)
 
 
 def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> float:
-    """Seconds to wait before answering an attempt on this login (0 below :data:`LOGIN_SLOW_AFTER`)."""
+    """Seconds to wait before answering an attempt (0 while the login and the client are below their
+    thresholds), at most :data:`MAX_DELAY_S`."""
     def read(s: Session) -> int:
-        row = s.get(SignInThrottle, attempt["login"])
-        if row is None or _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) <= now:
-            return 0
-        return row.failures
-    excess = repo.run(read, write=False) - LOGIN_SLOW_AFTER
+        excess = -1
+        for name, after in (("login", LOGIN_SLOW_AFTER), ("client", CLIENT_SLOW_AFTER)):
+            row = s.get(SignInThrottle, attempt[name])
+            if row is not None and _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) > now:
+                excess = max(excess, row.failures - after)
+        return excess
+    excess = repo.run(read, write=False)
     return 0.0 if excess < 0 else min(MAX_DELAY_S, 0.25 * (excess + 1))
 
 
 def record_failure(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> None:
-    """Count a failed attempt under its three keys; lock the pair or the client past their limits."""
+    """Count a failed attempt under its three keys; lock the pair past :data:`PAIR_MAX_FAILURES`."""
     def write(s: Session) -> None:
-        for name, limit in (("pair", PAIR_MAX_FAILURES), ("client", CLIENT_MAX_FAILURES), ("login", None)):
+        for name in ("pair", "client", "login"):
             row = _row(s, attempt[name], now)
             row.failures += 1
-            if limit is not None and row.failures >= limit:
+            if name == "pair" and row.failures >= PAIR_MAX_FAILURES:
                 row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
     repo.run(write, write=True)
 
@@ -108,3 +113,13 @@ def record_success(repo: Repository, attempt: dict[str, str]) -> None:
         if row is not None:
             s.delete(row)
     repo.run(write, write=True)
+
+
+def client_from(remote: str | None, forwarded_for: str | None, hops: int) -> str | None:
+    """The client's address: ``remote`` (the TCP peer), or with ``hops`` trusted reverse proxies in front,
+    the address the outermost trusted proxy saw (``X-Forwarded-For`` read from the right: what is left of
+    it was written by the client and proves nothing)."""
+    if hops <= 0 or not forwarded_for:
+        return remote
+    chain = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+    return chain[-hops] if len(chain) >= hops else (chain[0] if chain else remote)

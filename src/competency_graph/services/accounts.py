@@ -11,6 +11,7 @@ checked and written to the audit log whatever the page shows or hides.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -180,11 +181,18 @@ def sign_out(ctx: Context, token: str | None) -> None:
 # -- the actor of the current run ------------------------------------------------------------------------
 
 _ACTOR: contextvars.ContextVar[Identity | None] = contextvars.ContextVar("competency_graph_actor", default=None)
+# The actor's guard, built at most once per run (a guard reads the user and their memberships: a page that
+# called ``guard_for`` four times read them four times). Forgotten at each ``set_actor`` (the app checks the
+# session and sets the actor at every run) and after a few seconds in any case.
+_RUN_GUARD: contextvars.ContextVar[tuple[Identity, object, Guard, float] | None] = contextvars.ContextVar(
+    "competency_graph_run_guard", default=None)
+_RUN_GUARD_SECONDS = 5.0
 
 
 def set_actor(identity: Identity | None) -> None:
     """The signed-in identity the services act for in this thread (the app sets it at each run)."""
     _ACTOR.set(identity)
+    _RUN_GUARD.set(None)
 
 
 def current_actor() -> Identity | None:
@@ -194,11 +202,12 @@ def current_actor() -> Identity | None:
 @contextmanager
 def acting_as(identity: Identity | None) -> Iterator[None]:
     """Run a block as ``identity`` (tests, commands), restoring the previous actor afterwards."""
-    token = _ACTOR.set(identity)
+    token, memo = _ACTOR.set(identity), _RUN_GUARD.set(None)
     try:
         yield
     finally:
         _ACTOR.reset(token)
+        _RUN_GUARD.reset(memo)
 
 
 def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
@@ -207,7 +216,15 @@ def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
     who = identity if identity is not None else _ACTOR.get()
     if who is None:
         raise AccessDenied("Connectez-vous pour ouvrir un dossier.", code="not_signed_in")
-    return Guard(ctx.repo, who.user_id, who.role)
+    actor = who == _ACTOR.get()
+    memo = _RUN_GUARD.get() if actor else None
+    if memo is not None and memo[0] == who and memo[1] is ctx.repo \
+            and time.monotonic() - memo[3] < _RUN_GUARD_SECONDS:
+        return memo[2]
+    guard = Guard(ctx.repo, who.user_id, who.role)
+    if actor:
+        _RUN_GUARD.set((who, ctx.repo, guard, time.monotonic()))
+    return guard
 
 
 def visible_people(ctx: Context, identity: Identity) -> list[PersonRecord]:

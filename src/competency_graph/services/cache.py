@@ -28,7 +28,7 @@ from .context import Context
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["bundle", "repository", "context", "rdf_graph"]
+__all__ = ["bundle", "repository", "context", "rdf_graph", "published_store"]
 
 _frozen: set[str] = set()
 _freeze_lock = threading.Lock()
@@ -49,6 +49,13 @@ def _graph_for(content_hash: str, _bundle: Bundle) -> Graph:
     from ..rdf import publish
 
     return publish(_bundle)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _store_for(content_hash: str, _bundle: Bundle) -> object:
+    from ..rdf_store import build_store
+
+    return build_store(_bundle)
 
 
 def _freeze_long_lived(key: str) -> None:
@@ -80,3 +87,9 @@ def context() -> Context:
 def rdf_graph() -> Graph:
     b = bundle()
     return _graph_for(b.content_hash, b)
+
+
+def published_store() -> object:
+    """The published graph in Oxigraph (``rdf_store``): what the SPARQL console queries (ROME scale)."""
+    b = bundle()
+    return _store_for(b.content_hash, b)

@@ -72,8 +72,9 @@ def caseload(ctx: Context, identity: Identity, *, today: dt.date | None = None,
     structures = scope_structures(ctx, identity)
     data = load_caseload(ctx.repo, structures, accompanist_id=identity.user_id if identity.role != "admin" else None,
                          today=today)
-    audit.record(ctx.repo, identity.user_id, "read", "caseload",
-                 structure_id=structures[0] if len(structures) == 1 else None)
+    # one entry naming every person of the list (``audit_subjects``): the admin's filter on a person finds it
+    audit.record_set(ctx.repo, identity.user_id, "read", "caseload", [p.id for p in data.people],
+                     structure_id=structures[0] if len(structures) == 1 else None)
     names = {s.id: s.name for s in ctx.repo.list_structures() if s.id in structures}
     rectec = {i.id for i in rectec_competencies(ctx.bundle)}
     modality_labels = {i.id: i.label for i in ctx.bundle.of_kind("modality")}

@@ -15,8 +15,9 @@ from ..analysis.gaps import cohort_gaps
 from ..analysis.targets import Target
 from ..store.csvio import neutralise
 from ..security.access import pseudonymised
-from ..store import PersonRecord
-from .accounts import Identity, guard_for
+from ..store import PersonRecord, bulk
+from .accounts import Identity
+from .batch import read_group, read_group_with
 from .context import Context
 from .guidance import resolve
 from .people import profile_from_record
@@ -26,8 +27,10 @@ __all__ = ["group_records", "member_labels", "gap_matrix", "course_links", "link
 
 def group_records(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, tuple[PersonRecord, object]]:
     """Each member's record (pseudonymised unless the user is their accompanist) and current positions,
-    through the access guard: every person must be in one of the user's groups; the read is logged."""
-    return guard_for(ctx, identity).group_records(list(person_ids))
+    under the access rules of group work: every person must be in one of the user's groups; the read is
+    logged once per structure, naming its members. A few set-based queries whatever the size of the group
+    (``services.batch.read_group``)."""
+    return read_group(ctx, identity, person_ids)  # type: ignore[return-value]
 
 
 def member_labels(ctx: Context, identity: Identity, person_ids: Sequence[str]) -> dict[str, str]:
@@ -65,8 +68,17 @@ def gap_matrix(ctx: Context, identity: Identity, person_ids: Sequence[str], targ
     requirements = {r.item: r.level for r in target.requirements if r.graded}
     if not person_ids or not requirements:
         return pd.DataFrame(columns=[*requirements, "total_gap", "met"])
-    result = cohort_gaps(_long_positions(group_records(ctx, identity, person_ids), person_ids), requirements)
-    return result.reindex(list(person_ids))
+    # The group read of ``group_records`` (access, audit), fetching only the latest levels on the target's items.
+    _, rows = read_group_with(ctx, identity, person_ids, lambda s, ids: bulk.latest_levels(s, ids, list(requirements)))
+    frame = pd.DataFrame(rows, columns=["person", "item", "role", "level"])
+    frame["level"] = frame["level"].astype(float)
+    own = frame[frame["role"] == "self"].set_index(["person", "item"])["level"]
+    co = frame[frame["role"] == "accompanist"].set_index(["person", "item"])["level"]
+    both = pd.concat({"self": own, "co": co}, axis=1).reset_index()
+    people = pd.DataFrame({"person": list(dict.fromkeys(person_ids)), "item": "", "self": float("nan"),
+                           "co": float("nan")})  # every member has a row, positioned or not
+    long = pd.concat([both.reindex(columns=["person", "item", "self", "co"]), people], ignore_index=True)
+    return cohort_gaps(long, requirements).reindex(list(person_ids))
 
 
 def course_links(ctx: Context, identity: Identity, person_ids: Sequence[str], target_id: str

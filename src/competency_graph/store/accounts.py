@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import bulk
 from .checks import check_text, not_found
 from .errors import StoreError
 from .models import Membership, User, new_id
@@ -53,7 +54,8 @@ def user_row(s: Session, user_id: str) -> User:
 
 
 def get_user(uow: UnitOfWork, user_id: str) -> UserRecord:
-    return uow.run(lambda s: user_record(s, user_row(s, user_id)), write=False)
+    found = uow.run(lambda s: bulk.user_record(s, user_id), write=False)  # user and roles: one query
+    return found if found is not None else uow.run(lambda s: user_record(s, user_row(s, user_id)), write=False)
 
 
 def find_user_by_login(uow: UnitOfWork, login: str) -> UserRecord | None:

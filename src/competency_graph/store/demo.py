@@ -11,6 +11,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
+from . import facts
 from .catalog import ItemCatalog, demo_catalog
 from .records import ExperienceEntry, Participant
 from .repository import Repository
@@ -109,6 +110,9 @@ def create_demo(repo: Repository, *, today: dt.date | None = None, catalog: Item
                            field="conditionnement et espaces verts", structure_id=DEMO_STRUCTURE_ID)
         r.create_structure("Association Jardins Partagés (fictive)", "pec-employer", networks=[],
                            field="espaces verts", structure_id=DEMO_PEC_EMPLOYER_ID)
+        # facts the recognition rules read: RAE staff trained, RSFP structures of the field (store/facts.py)
+        facts.set_network(r, DEMO_STRUCTURE_ID, "rae", trained_staff=2)
+        facts.set_network(r, DEMO_STRUCTURE_ID, "rsfp", field="espaces verts", field_structures=3)
         for role, (uid, login, name) in _USERS.items():
             r.create_user(login, name, user_id=uid)
             if role == "prescriber":

@@ -56,11 +56,11 @@ CODES = frozenset({
     # recognition: validations and proof withdrawals (branch coassess)
     "bad_validator_role", "evidence_required", "not_co_positioned", "above_co_positioning", "not_acquired",
     "withdrawn_evidence", "unknown_validation", "already_withdrawn", "bad_replacement",
+    # caseload: interviews, preferences, trainer groups (branch caseload)
+    "bad_milestone", "bad_window", "bad_text_size", "missing_group_name", "bad_group_name", "empty_group",
+    "member_elsewhere", "duplicate_group", "unknown_group",
     # database
     "constraint_violated", "database_busy", "database_unavailable", "database_commit_unknown",
     # security round 2: images decoded at upload, values the database refuses (NUL on PostgreSQL)
-    "image_unreadable", "image_too_large", "bad_value",
-    # caseload: groups, interviews by milestone, preferences (store/groups.py, interviews.py, preferences.py)
-    "bad_group_name", "missing_group_name", "duplicate_group", "empty_group", "member_elsewhere", "unknown_group",
-    "bad_milestone", "bad_window", "bad_text_size",
+    "image_unreadable", "image_too_large", "bad_value", "database_refused",
 })

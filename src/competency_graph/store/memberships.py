@@ -8,11 +8,12 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import bulk
 from .accounts import user_record, user_row
 from .checks import check_choice, not_found
 from .errors import StoreError
-from .models import USER_ROLES, Assignment, Membership, Person, Structure, User
-from .people import person_record, person_row
+from .models import USER_ROLES, Assignment, Membership, Structure, User
+from .people import person_row
 from .records import PersonRecord, UserRecord
 from .unit import UnitOfWork
 
@@ -120,8 +121,7 @@ def candidates_of(uow: UnitOfWork, accompanist_id: str, *, on: dt.date | None = 
         ids = select(Assignment.person_id).where(
             Assignment.accompanist_id == accompanist_id, Assignment.since <= day,
             (Assignment.until.is_(None)) | (Assignment.until >= day))
-        rows = s.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.display_name, Person.id))
-        return [person_record(s, r) for r in rows]
+        return list(bulk.person_records(s, ids, by_name=True).values())
 
     return uow.run(read, write=False)
 

@@ -177,6 +177,9 @@ class UnitOfWork:
                 if isinstance(exc, DataError):  # e.g. a NUL byte PostgreSQL cannot store: a refusal, not a crash
                     raise StoreError("bad_value", "Valeur refusée par la base (caractère ou format invalide).",
                                      "Value refused by the database (invalid character or format).") from exc
+                if getattr(exc.orig, "sqlstate", None) == "42501":  # row-level security of a multi-site database
+                    raise StoreError("database_refused", "Écriture refusée par la base : ce dossier n'est pas "
+                                     "celui de votre structure.", "Refused by the database's row-level security.") from exc
                 if not is_retryable(exc):
                     raise
                 attempt += 1

@@ -48,13 +48,16 @@ CIRCLE_PICTOS = {1: "🌱", 2: "🌿", 3: "🌳", 4: "⭐"}
 
 
 def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_name: str | None = None,
-                   height: int = 620, big: bool = False, compact: bool = False) -> go.Figure:
+                   height: int = 620, big: bool = False, compact: bool = False, narrow: bool = False) -> go.Figure:
     """The RECTEC map of one person: 12 sectors, circles 1–4, self as coloured bars, accompanist as diamonds.
-    ``compact``: for a half-width column (shorter labels, wider side margins, the legend in two rows)."""
+    ``compact``: for a half-width column (shorter labels, wider side margins, the legend in two rows).
+    ``narrow``: for a phone, the sectors carry their numbers only (whole labels do not fit around a circle
+    390 px wide); the page lists the numbered labels right under the chart."""
     self_name = self_name or t("map.self")
     co_name = co_name or t("map.co")
     # numbered, whole labels (wrapped, never cut): the number ties each sector to the list in words
-    thetas = [wrapped_label(f"{r.number}. {r.label}", 14 if compact else 16 if big else 18) for r in rows]
+    thetas = [str(r.number) if narrow else wrapped_label(f"{r.number}. {r.label}", 14 if compact else 16 if big else 18)
+              for r in rows]
     # numeric angles, one sector per competency: with a categorical angular axis plotly shifts the bars of
     # traces holding a few of the categories by half a sector, so labels sat on sector edges
     sector = 360 / max(len(rows), 1)
@@ -78,23 +81,27 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
         fig.add_trace(go.Scatterpolar(
             r=[c[1] for c in co], theta=[c[0] for c in co], mode="markers", name=co_name,
             legendgroup="co", legendgrouptitle_text=" ",
-            marker=dict(symbol="diamond", size=16 if big else 13, color="#111111",
+            marker=dict(symbol="diamond", size=11 if narrow else 16 if big else 13, color="#111111",
                         line=dict(color="#FFFFFF", width=2)),
             customdata=[[c[2], c[1]] for c in co],
             hovertemplate="%{customdata[0]}<br>" + co_name + " : cercle %{customdata[1]}<extra></extra>",
         ))
-    side = 130 if compact else 150 if big else 120
+    side = 30 if narrow else 130 if compact else 150 if big else 120
     fig.update_layout(
-        height=height + (160 if big else 60), font={**_FONT, "size": 18 if big else 13},
+        height=(540 if big else 500) if narrow else height + (160 if big else 60),
+        font={**_FONT, "size": 18 if big else 13},
         # room for the whole wrapped labels (up to 4 lines) on every side, the legend below the lowest one
-        margin=dict(l=side, r=side, t=90 if big else 70, b=230 if big else 190), paper_bgcolor="#FFFFFF",
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.27 if big else -0.22, yanchor="top",
+        margin=dict(l=side, r=side, t=40 if narrow else 90 if big else 70,
+                    b=190 if narrow else 230 if big else 190), paper_bgcolor="#FFFFFF",
+        legend=dict(orientation="h", x=0.5, xanchor="center",
+                    y=-0.1 if narrow else -0.27 if big else -0.22, yanchor="top",
                     font=dict(size=17 if big else 12 if compact else 13)),
         polar=dict(
             bgcolor="#FAFAFA", hole=0.06,
             # the radial axis runs along the border between sectors 12 and 1, so its labels cover no bar
             radialaxis=dict(range=[0, 4.2], tickvals=[1, 2, 3, 4],
-                            ticktext=[f"{CIRCLE_PICTOS[n]} {t('map.circle_tick', n=n)}" for n in range(1, 5)],
+                            ticktext=[f"{CIRCLE_PICTOS[n]}{n}" if narrow else f"{CIRCLE_PICTOS[n]} {t('map.circle_tick', n=n)}"
+                                      for n in range(1, 5)],
                             angle=105, side="counterclockwise",
                             tickfont=dict(size=15 if big else 11, color="#333333"), gridcolor="#9E9E9E",
                             gridwidth=1.5,

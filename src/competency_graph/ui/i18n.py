@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-__all__ = ["t", "label", "FR", "LANGUAGE"]
+__all__ = ["t", "t_easy", "label", "FR", "LANGUAGE"]
 
 log = logging.getLogger("competency_graph.app")
 LANGUAGE = "fr"
@@ -865,6 +865,46 @@ FR: dict[str, str] = {
     "file.add_held": "Ajouter la certification",
     "file.missing_held": "Indiquez la certification et sa date d'obtention.",
     "file.held_added": "Certification ajoutée au dossier.",
+    "page.structure": "Ma structure",
+    "structure.title": "Réseaux et accords de la structure",
+    "structure.intro": "Ce que les règles de reconnaissance lisent : réseaux (RAE, RSFP…) avec leurs faits, et "
+                       "accords de branche ouvrant des CQP.",
+    "structure.networks": "Réseaux",
+    "structure.col.network": "Réseau",
+    "structure.col.trained": "Personnes formées (RAE)",
+    "structure.col.field": "Domaine (RSFP)",
+    "structure.col.field_structures": "Structures du domaine (RSFP)",
+    "structure.col.since": "Depuis",
+    "structure.trained_help": "RAE : correspondant·e, accompagnateur·rice et direction formés par Différent et "
+                              "Compétent.",
+    "structure.field_help": "RSFP : le domaine d'activité (ex. espaces verts, logistique).",
+    "structure.peers_help": "RSFP : structures de ce domaine engagées dans le réseau, la vôtre comprise "
+                            "(au moins 2 : le jury associe un·e référent·e d'une autre structure).",
+    "structure.rsfp_needs_two": "RSFP : il faut au moins 2 structures du même domaine pour organiser un jury.",
+    "structure.no_network": "Aucun réseau enregistré.",
+    "structure.read_only": "Seul·e un·e administrateur·rice de la structure modifie ses réseaux et accords.",
+    "structure.save_network": "Enregistrer le réseau",
+    "structure.missing_network": "Choisissez un réseau.",
+    "structure.network_saved": "Réseau {network} enregistré.",
+    "structure.leave": "Quitter un réseau",
+    "structure.leave_button": "Quitter",
+    "structure.network_left": "La structure ne fait plus partie du réseau {network}.",
+    "structure.agreements": "Accords de branche (CQP)",
+    "structure.col.branch": "Branche",
+    "structure.col.cqps": "CQP ouverts",
+    "structure.branch_help": "La branche professionnelle signataire (ex. UIMM).",
+    "structure.cqps_help": "Identifiants des CQP, séparés par des virgules (rncp:RNCP…).",
+    "structure.no_agreement": "Aucun accord de branche enregistré.",
+    "structure.add_agreement": "Ajouter l'accord",
+    "structure.missing_agreement": "Indiquez la branche et au moins un CQP.",
+    "structure.agreement_added": "Accord de branche ajouté.",
+    "structure.remove_agreement": "Retirer un accord",
+    "network.rae": "RAE (Différent et Compétent)",
+    "network.rae-rectec": "RAE RECTEC",
+    "network.rsfp": "RSFP",
+    "network.clea": "CléA",
+    "network.afest": "AFEST",
+    "network.open-badge": "Open Badges",
     # -- end of branch caseload --
     # -- branch coassess (issue 16): grid co-assessment, workshop grid, validation, proofs you can correct --------
     "page.grid": "Co-évaluation en grille",
@@ -889,6 +929,7 @@ FR: dict[str, str] = {
     "grid.divergent": "⚠️ avis différents",
     "grid.no_sets": "Aucun référentiel à évaluer.",
     "grid.coverage": "Couverture des blocs de cette certification",
+    "grid.choose": "Choisir",
     "grid.coverage_row": "{label} : {share}",
     "workshop.title": "Atelier : grille de groupe",
     "workshop.intro": "Une ligne par personne, une colonne par élément : choisissez dans chaque case, puis un "
@@ -948,6 +989,14 @@ FR: dict[str, str] = {
     "proof.replaced": "Preuve remplacée ; l'ancienne reste dans l'historique.",
     "proof.unreadable": "⚠️ Fichier illisible : {name}",
     "proof.withdrawn_count": "{count} preuve(s) retirée(s) du dossier, gardée(s) dans l'historique.",
+    # easy-read variants (t_easy): no "(s)", no "·e", short sentences
+    "sidebar.signed_in_as.easy": "Bonjour **{name}**",
+    "activities.saved.easy": "C'est noté.",
+    "map.empty.easy": "Ma carte est vide. Je commence par « Me positionner ».",
+    "next.unpositioned.easy": "Compétences à remplir : {count}.",
+    "evidence.upload_button": "Choisir un fichier",
+    "evidence.upload_drop": "ou le déposer ici",
+    "evidence.upload_limit": "20 Mo au plus par fichier",
     # -- branch security (issue 17): passwords, erasure confirmed by a second admin, refusals ------------
     "page.password": "Mon mot de passe",
     "nav.section.account": "Mon compte",
@@ -973,6 +1022,30 @@ FR: dict[str, str] = {
     "error.file_unreadable_image": "Image illisible ou abîmée : envoyez une photo JPEG, PNG, GIF ou WebP.",
     # -- branch interop (issue 18): signed badges ----------------------------------------------------------
     "exports.download_badge_png": "Télécharger l'image du badge (PNG avec le badge signé)",
+    # perf (issue #19): the referential validation as a background job
+    "admin.validate.running": "{stage} : {done} / {total} lots ({percent})",
+    "admin.validate.stage.starting": "Démarrage de la validation",
+    "admin.validate.stage.structure": "Lecture des fichiers et des références",
+    "admin.validate.stage.shapes": "Vérification des formes SHACL",
+    "admin.validate.background": "La validation tourne en arrière-plan : vous pouvez quitter cette page et "
+                                 "revenir plus tard, les autres utilisateurs ne sont pas ralentis.",
+    "admin.validate.already": "Une validation est déjà en cours : sa progression s'affiche ci-dessous.",
+    "admin.validate.failed": "La validation s'est arrêtée avant la fin. Relancez-la ; si le problème "
+                             "persiste, consultez le journal du serveur.",
+    "admin.validate.finished": "Dernière validation le {date}, en {seconds} s ({validated} lot(s) vérifié(s), "
+                               "les autres repris des validations précédentes).",
+    # --- branch advice (issue 14): recognition advice, variants, dates, provenance -------------------------
+    "advice.variant": "Comment : {label}",
+    "advice.opens_on": "⏳ possible à partir du {date}",
+    "advice.provenance": "À vérifier",
+    "advice.step_from": "à partir du {date}",
+    "advice.duration_unsourced": "Durée indicative, sans source.",
+    "advice.duration_source": "Durée : {source}",
+    "advice.held": "Blocs déjà obtenus (non repris dans le parcours) : {blocs}",
+    "advice.no_step": "Aucune étape ne peut être planifiée pour cet objectif avec les informations du dossier.",
+    "next.variant": "Comment : {label}",
+    "next.upcoming": "Bientôt possible : {label}, à partir du {date}.",
+    "advice.pdf": "Télécharger l'objectif et le parcours (PDF)",
 }
 
 
@@ -991,6 +1064,11 @@ def t(key: str, **values: object) -> str:
             log.warning("bad placeholders for translation key %s", key)
             return text
     return text
+
+
+def t_easy(key: str, easy: bool, **values: object) -> str:
+    """:func:`t` of ``key``, or of its easy-read variant ``key.easy`` when ``easy`` and the catalogue has one."""
+    return t(f"{key}.easy" if easy and f"{key}.easy" in FR else key, **values)
 
 
 def label(prefix: str, value: str | None, default: str | None = None) -> str:

@@ -15,7 +15,7 @@ from ..store import ExperienceEntry, StoreError
 from ..store.facts import CONTRACT_KINDS, HELD_OUTCOMES
 from ..store.models import GOALS
 from .errors import show_refusal
-from .formats import fr_date
+from .formats import fr_date, md_escape
 from .i18n import label, t
 from .pickers import target_picker
 
@@ -165,7 +165,7 @@ def _held(ctx: Context, identity: Identity, file: person_file.PersonFile) -> Non
 def render(ctx: Context, identity: Identity, person_id: str) -> None:
     """The file of ``person_id`` in four tabs, each saved on its own."""
     file = person_file.person_file(ctx, identity, person_id)
-    st.subheader(t("file.title", name=file.person.display_name))
+    st.subheader(t("file.title", name=md_escape(file.person.display_name)))
     if FLASH in st.session_state:
         st.success(st.session_state.pop(FLASH))
     tabs = st.tabs([t("file.tab.objective"), t("file.tab.experience"), t("file.tab.contracts"), t("file.tab.held")])

@@ -16,6 +16,7 @@ import streamlit as st
 from ..services import evidence
 from ..services.context import Context
 from ..store import EvidenceRecord
+from .formats import md_escape
 from .i18n import t
 
 __all__ = ["IMAGES", "MAX_PIXELS", "readable_image", "show_file"]
@@ -48,7 +49,7 @@ def readable_image(content: bytes) -> bool:
 
 
 def _unreadable(record: EvidenceRecord) -> None:
-    st.warning(t("proof.unreadable", name=record.original_name or record.title))
+    st.warning(t("proof.unreadable", name=md_escape(record.original_name or record.title)))
     log.info("unreadable proof file shown as such")
 
 

@@ -25,7 +25,7 @@ from ..security import sessions as signed_sessions
 from ..services import accounts, preferences
 from ..services.accounts import Identity
 from .formats import md_escape
-from .i18n import label, t
+from .i18n import label, t, t_easy
 
 __all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
@@ -214,8 +214,8 @@ def sidebar(identity: Identity | None) -> None:
         return
     with st.sidebar:
         # The name is the user's own text: shown as text, never interpreted (no link, no remote image).
-        st.markdown(t("sidebar.signed_in_as", name=md_escape(identity.display_name),
-                      role=label("role", identity.role)))
+        st.markdown(t_easy("sidebar.signed_in_as", easy_read() and identity.role == "candidate",
+                           name=md_escape(identity.display_name), role=label("role", identity.role)))
         if identity.role == "candidate":
             # The switches keep their value across pages because their keys live in session_state; they are
             # saved on the account, so a reload or the next sign-in finds them again.

@@ -1,0 +1,288 @@
+"""The person's record at the scale of a structure: caseload, gap matrix and guarded writes, each against what a
+competent user would otherwise write, measured in the same run.
+
+A synthetic SQLite database (WAL, the app's own engine and migrations) holds ``N`` people of one structure,
+each with the 12 RECTEC competencies positioned by themselves and by their accompanist plus a few older
+events (``EVENTS_PER_PERSON`` on average), and two interviews (one planned). One accompanist follows all of
+them; a trainer works with the structure. Keys (times are medians; CPU seconds of this process next to them):
+
+- ``caseload_10k_s`` — ``services.caseload.caseload`` for the accompanist of 10,000 people (guard, set-based
+  reads, one audit entry naming the 10,000); ``caseload_sql_10k_s`` — the same rows from one plain SQL query
+  (``sqlite3``, window function, no guard, no audit); ``caseload_over_sql`` = ours / plain SQL (goal ≤ 10);
+  ``caseload_same_as_sql`` — both give the same rows;
+- ``caseload_per_person_1k_s`` — the former path (guard and audit entry per person) on 1,000 people, and
+  ``caseload_per_person_over_batched`` its time over the batched one on the same 1,000;
+- ``gap_matrix_1k_s`` — ``services.cohort.gap_matrix`` for 1,000 people (guarded group read, one audit entry);
+  ``gap_matrix_sql_pandas_1k_s`` — a plain SQL query of the latest positions and a ``pandas`` pivot;
+  ``gap_matrix_numpy_floor_s`` — the gap kernel alone on pre-coded numpy arrays (the physical floor);
+- ``guarded_writes_per_s`` — positionings written through the guarded service (access check, event, audit
+  entry; one transaction per event); ``repository_writes_per_s`` — through the repository (no guard);
+  ``raw_sqlite_writes_per_s`` — a plain ``sqlite3`` INSERT and COMMIT per event on the same database.
+
+    python bench/bench_caseload.py [--quick]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT
+
+RECTEC = [f"rectec:C{n:02d}" for n in range(1, 13)]
+EVENTS_PER_PERSON = 30
+
+#: what a competent user writes for the caseload in plain SQL: one query, the window function picks each
+#: (person, item, role)'s latest event, then aggregates per item and per person
+CASELOAD_SQL = """
+WITH followed AS (
+  SELECT person_id FROM assignments WHERE accompanist_id = :user AND since <= :today
+         AND (until IS NULL OR until >= :today)),
+latest AS (
+  SELECT person_id, item_id, author_role, COALESCE(CAST(level AS TEXT), state) AS value, positioned_at,
+         ROW_NUMBER() OVER (PARTITION BY person_id, item_id, author_role ORDER BY positioned_at DESC, id DESC) AS r
+  FROM positioning_events WHERE person_id IN (SELECT person_id FROM followed)),
+per_item AS (
+  SELECT person_id, item_id, MAX(CASE WHEN author_role = 'self' THEN value END) AS own,
+         MAX(CASE WHEN author_role = 'accompanist' THEN value END) AS co, MAX(positioned_at) AS last_at
+  FROM latest WHERE r = 1 GROUP BY person_id, item_id),
+per_person AS (
+  SELECT person_id, SUM(item_id IN ({rectec})) AS positioned,
+         SUM(own IS NOT NULL AND co IS NOT NULL AND own <> co) AS divergences, MAX(last_at) AS last_at
+  FROM per_item GROUP BY person_id),
+interviews AS (
+  SELECT person_id, MIN(scheduled_on) AS next_on FROM followups
+  WHERE status = 'planned' AND (scheduled_on >= :today OR due_until >= :today)
+        AND person_id IN (SELECT person_id FROM followed) GROUP BY person_id)
+SELECT p.id, p.display_name, p.status, p.target, COALESCE(s.positioned, 0), COALESCE(s.divergences, 0),
+       s.last_at, i.next_on
+FROM people p JOIN structures st ON st.id = p.structure_id
+LEFT JOIN per_person s ON s.person_id = p.id LEFT JOIN interviews i ON i.person_id = p.id
+WHERE p.id IN (SELECT person_id FROM followed)
+ORDER BY p.display_name, p.id
+"""
+
+LATEST_SQL = """
+SELECT person_id, item_id, author_role, level FROM (
+  SELECT person_id, item_id, author_role, level,
+         ROW_NUMBER() OVER (PARTITION BY person_id, item_id, author_role ORDER BY positioned_at DESC, id DESC) AS r
+  FROM positioning_events WHERE person_id IN ({ids}) AND item_id IN ({items})) WHERE r = 1
+"""
+
+
+def build_database(path: Path, people: int, seed: int = 11) -> dict[str, object]:
+    """Migrate a fresh database with the app's code and fill it with Core INSERTs (setup, not measured)."""
+    from sqlalchemy import insert
+
+    from competency_graph.store import Repository
+    from competency_graph.store.models import (Assignment, FollowUp, Membership, Person, PositioningEvent,
+                                               Structure, User)
+
+    repo = Repository.open(f"sqlite:///{path}", files_dir=path.parent / "files")
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC)
+    today = dt.date.today()
+    ids = [f"p{n:06d}" for n in range(people)]
+    with repo.engine.begin() as c:
+        c.execute(insert(Structure), [{"id": "S", "name": "ESAT S", "kind": "esat", "networks": ["rae"]}])
+        c.execute(insert(User), [{"id": u, "login": u, "display_name": u} for u in ("u-acc", "u-trainer",
+                                                                                    "u-acc-1k")])
+        c.execute(insert(Membership), [{"user_id": u, "structure_id": "S", "role": r} for u, r in
+                                       (("u-acc", "accompanist"), ("u-trainer", "trainer"),
+                                        ("u-acc-1k", "accompanist"))])
+        c.execute(insert(Person), [{"id": p, "structure_id": "S", "display_name": f"Personne {rng.randint(0, 99999):05d}",
+                                    "status": "esat", "target": rng.choice([None, "rae:agent-de-restauration"])}
+                                   for p in ids])
+        c.execute(insert(Assignment), [{"accompanist_id": "u-acc", "person_id": p, "since": today - dt.timedelta(days=90)}
+                                       for p in ids])
+        c.execute(insert(Assignment), [{"accompanist_id": "u-acc-1k", "person_id": p,
+                                        "since": today - dt.timedelta(days=90)} for p in ids[:1000]])
+        events = []
+        for p in ids:
+            base = now - dt.timedelta(days=rng.randint(5, 400))
+            for item in RECTEC:
+                for role in ("self", "accompanist"):
+                    events.append((p, item, role, rng.randint(1, 4), base + dt.timedelta(hours=rng.randint(0, 72))))
+            for _ in range(EVENTS_PER_PERSON - 24):
+                events.append((p, rng.choice(RECTEC), rng.choice(("self", "accompanist")), rng.randint(1, 4),
+                               base - dt.timedelta(days=rng.randint(1, 90))))
+        for start in range(0, len(events), 50_000):
+            c.execute(insert(PositioningEvent), [
+                {"uid": f"e{start + n}", "person_id": p, "item_id": i, "level": lvl, "author_role": r,
+                 "referential_version": "2019", "positioned_at": at, "recorded_at": at}
+                for n, (p, i, r, lvl, at) in enumerate(events[start:start + 50_000])])
+        c.execute(insert(FollowUp), [
+            {"id": f"f{p}{k}", "person_id": p, "kind": "follow_up", "status": "planned" if k == 0 else "done",
+             "scheduled_on": today + dt.timedelta(days=rng.randint(-30, 60))} for p in ids for k in (0, 1)])
+    return {"repo": repo, "ids": ids, "events": len(events)}
+
+
+def _timed(fn, repeat: int) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+    """(median wall s, median CPU s of this process, last result)."""
+    walls, cpus, result = [], [], None
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def caseload_sql(path: Path, user: str) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        query = CASELOAD_SQL.replace("{rectec}", ", ".join(f"'{i}'" for i in RECTEC))
+        return connection.execute(query, {"user": user, "today": dt.date.today().isoformat()}).fetchall()
+    finally:
+        connection.close()
+
+
+def _same_rows(ours: list, plain: list[tuple]) -> bool:
+    if len(ours) != len(plain):
+        return False
+    for row, (pid, _name, _status, target, positioned, divergences, last_at, next_on) in zip(ours, plain):
+        last = dt.datetime.fromisoformat(last_at).replace(tzinfo=dt.UTC) if last_at else None
+        nxt = dt.date.fromisoformat(next_on) if next_on else None
+        if (row.person_id, row.target_id, row.positioned, row.divergences, row.last_positioning,
+                row.next_interview) != (pid, target, positioned, divergences, last, nxt):
+            return False
+    return True
+
+
+def gap_matrix_baseline(path: Path, ids: list[str], requirements: dict[str, int]):  # type: ignore[no-untyped-def]
+    """Plain SQL (latest position per person, item and role) and a pandas pivot: no guard, no audit."""
+    import numpy as np
+    import pandas as pd
+
+    connection = sqlite3.connect(path)
+    try:
+        query = LATEST_SQL.format(ids=", ".join("?" * len(ids)), items=", ".join("?" * len(requirements)))
+        frame = pd.read_sql_query(query, connection, params=[*ids, *requirements])
+    finally:
+        connection.close()
+    frame = frame.pivot_table(index=["person_id", "item_id"], columns="author_role", values="level",
+                              aggfunc="first")
+    level = frame["accompanist"].fillna(frame["self"]).unstack("item_id").reindex(index=ids,
+                                                                                   columns=list(requirements))
+    gaps = np.clip(np.array(list(requirements.values()))[None, :] - level.fillna(0).to_numpy(), 0, None)
+    return gaps
+
+
+def numpy_floor(people: int, requirements: dict[str, int], repeat: int) -> float:
+    """The gap kernel on pre-coded arrays: people × items retained levels → capped gaps, totals, met."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    levels = rng.integers(0, 5, (people, len(requirements))).astype(np.int16)
+    required = np.array(list(requirements.values()), dtype=np.int16)
+
+    def kernel() -> None:
+        gaps = np.clip(required[None, :] - levels, 0, None)
+        gaps.sum(axis=1), (gaps == 0).sum(axis=1)
+
+    return _timed(kernel, repeat * 20)[0]
+
+
+def guarded_writes(ctx, identity, ids: list[str], count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from competency_graph.services import accounts, positioning
+
+    rng = random.Random(3)
+    with accounts.acting_as(identity):
+        positioning.record_co(ctx, identity, ids[0], RECTEC[0], level=2)  # warm
+        start, cpu = time.perf_counter(), time.process_time()
+        for n in range(count):
+            positioning.record_co(ctx, identity, ids[n % 50], RECTEC[n % 12], level=rng.randint(1, 4))
+        return count / (time.perf_counter() - start), count / max(time.process_time() - cpu, 1e-9)
+
+
+def repository_writes(repo, ids: list[str], count: int) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    for n in range(count):
+        repo.record_positioning(ids[n % 50], RECTEC[n % 12], role="accompanist", level=n % 4 + 1)
+    return count / (time.perf_counter() - start)
+
+
+def raw_writes(path: Path, ids: list[str], count: int) -> float:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous = NORMAL")
+    now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+    start = time.perf_counter()
+    for n in range(count):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO positioning_events (uid, person_id, item_id, level, author_role, author_id,"
+            " referential_version, positioned_at, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (f"raw{n}", ids[n % 50], RECTEC[n % 12], n % 4 + 1, "accompanist", "u-acc", "2019", now, now, "app"))
+        connection.execute("COMMIT")
+    rate = count / (time.perf_counter() - start)
+    connection.close()
+    return rate
+
+
+def run(quick: bool = False) -> dict:
+    from competency_graph.loader import load_bundle
+    from competency_graph.services import caseload, cohort, guidance
+    from competency_graph.services.accounts import Identity
+    from competency_graph.services.context import Context
+
+    people = 10_000
+    repeat = 3 if quick else 5
+    result: dict[str, object] = {"caseload_people": people, "load_before": os.getloadavg()[0]}
+    bundle = load_bundle([ROOT / "referentials"])
+    with tempfile.TemporaryDirectory(prefix="bench-caseload-") as tmp:
+        path = Path(tmp) / "record.sqlite"
+        start = time.perf_counter()
+        built = build_database(path, people)
+        result["caseload_setup_s"] = round(time.perf_counter() - start, 1)
+        result["caseload_events"] = built["events"]
+        repo = built["repo"]
+        repo.catalog = bundle
+        ctx = Context(bundle, repo)
+        ids: list[str] = built["ids"]  # type: ignore[assignment]
+        acc = Identity("u-acc", "u-acc", "accompanist", ("S",))
+        acc_1k = Identity("u-acc-1k", "u-acc-1k", "accompanist", ("S",))
+        trainer = Identity("u-trainer", "u-trainer", "trainer", ("S",))
+
+        wall, cpu, ours = _timed(lambda: caseload.caseload(ctx, acc), repeat)
+        sql_wall, sql_cpu, plain = _timed(lambda: caseload_sql(path, "u-acc"), repeat)
+        result.update({"caseload_10k_s": round(wall, 3), "caseload_10k_cpu_s": round(cpu, 3),
+                       "caseload_sql_10k_s": round(sql_wall, 3), "caseload_over_sql": round(wall / sql_wall, 2),
+                       "caseload_same_as_sql": _same_rows(ours, plain)})  # type: ignore[arg-type]
+        batched_1k = _timed(lambda: caseload.caseload(ctx, acc_1k), repeat)[0]
+        per_person_1k, _, reference = _timed(lambda: caseload.caseload_per_person(ctx, acc_1k), 1)
+        result.update({"caseload_per_person_1k_s": round(per_person_1k, 2),
+                       "caseload_batched_1k_s": round(batched_1k, 3),
+                       "caseload_per_person_over_batched": round(per_person_1k / batched_1k, 1),
+                       "caseload_same_as_per_person": reference == caseload.caseload(ctx, acc_1k)})
+
+        target = guidance.resolve(ctx, "rae:agent-de-restauration")
+        requirements = {r.item: r.level for r in target.requirements if r.graded}
+        group = ids[:1000]
+        wall, cpu, _ = _timed(lambda: cohort.gap_matrix(ctx, trainer, group, target), repeat)
+        base = _timed(lambda: gap_matrix_baseline(path, group, requirements), repeat)[0]
+        floor = numpy_floor(len(group), requirements, repeat)
+        result.update({"gap_matrix_1k_s": round(wall, 4), "gap_matrix_1k_cpu_s": round(cpu, 4),
+                       "gap_matrix_sql_pandas_1k_s": round(base, 4), "gap_matrix_over_sql_pandas": round(wall / base, 2),
+                       "gap_matrix_numpy_floor_s": round(floor, 6), "gap_matrix_requirements": len(requirements)})
+
+        writes = 300 if quick else 1000
+        guarded, guarded_cpu = guarded_writes(ctx, acc, ids, writes)
+        result.update({"guarded_writes_per_s": round(guarded), "guarded_writes_cpu_per_s": round(guarded_cpu),
+                       "repository_writes_per_s": round(repository_writes(repo, ids, writes)),
+                       "raw_sqlite_writes_per_s": round(raw_writes(path, ids, writes * 3))})
+        result["guarded_over_raw_sqlite"] = round(result["raw_sqlite_writes_per_s"] / guarded, 1)  # type: ignore[operator]
+        repo.close()
+    result["load_after"] = os.getloadavg()[0]
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(run("--quick" in sys.argv), indent=2))
