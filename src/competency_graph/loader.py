@@ -7,8 +7,8 @@ references, levels in range and in order). Any error anywhere → nothing is loa
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

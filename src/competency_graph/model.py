@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from .analysis.conditions import COMPOSITES, GOALS, REGISTRY
+from .conditions import COMPOSITES, GOALS, REGISTRY
 from .ids import ID_PATTERN
 
 __all__ = [

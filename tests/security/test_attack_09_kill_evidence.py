@@ -66,7 +66,7 @@ def test_thirty_kill_rounds_leave_one_audit_entry_per_proof(repo: Repository, wo
             AuditEntry.action == "create", AuditEntry.record_kind == "evidence", AuditEntry.outcome == "allowed"))
         shas = list(s.scalars(select(Evidence.file_sha256).where(Evidence.file_sha256.is_not(None))))
         return proofs, entries, shas
-    proofs, entries, shas = repo._run(counts, write=False)
+    proofs, entries, shas = repo.run(counts, write=False)
     assert proofs > ROUNDS  # the writers did write
     assert proofs == entries
     assert all(repo.files.exists(sha) for sha in shas)  # a row never points to a missing file

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from ..bundle import Bundle
+from ..vocab import retained
 from .profile import Position, Profile
 from .targets import Target
 
@@ -46,7 +47,7 @@ class CourseLink:
 def _retained(position: Position | None) -> int:
     if position is None:
         return 0
-    value = Position.as_level(position.co) if position.co is not None else Position.as_level(position.self)
+    value = Position.as_level(retained(position.self, position.co))
     return value or 0
 
 

@@ -20,13 +20,21 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..bundle import Bundle
+from ..conditions import holds
 from ..model import Link, Modality
-from .conditions import holds
 from .coverage import acquired_items, bloc_coverage
 from .facts import add_months, gather_facts, held_blocs, target_facts
 from .profile import Profile
-from .recommend import (HORIZON_MONTHS, Recommendation, _source_text, evaluate, fr_date, provenance_notes, rank_key,
-                        resolve_profile_target)
+from .recommend import (
+    HORIZON_MONTHS,
+    Recommendation,
+    _source_text,
+    evaluate,
+    fr_date,
+    provenance_notes,
+    rank_key,
+    resolve_profile_target,
+)
 from .targets import resolve_target
 
 __all__ = ["Step", "Pathway", "plan_pathway", "passerelle_graph", "VAE_BLOC_THRESHOLD", "MAX_STEPS"]

@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from ..bundle import Bundle
+from ..conditions import Facts, holds
 from ..model import Modality, Rule, Source
-from .conditions import Facts, holds
 from .facts import TargetFacts, add_months, target_facts
 from .facts import gather_facts as _gather
 from .profile import Profile

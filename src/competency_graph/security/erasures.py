@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import settings
+from ..store.erasure import erase_rows
 from ..store.models import Person, utcnow
 from ..store.repository import Repository
 from ..store.security_models import ErasureEntry, ErasureRequest, SecuritySetting
@@ -94,8 +95,6 @@ def checkpoint(repo: Repository) -> bool:
 def reapply(repo: Repository) -> int:
     """Erase again everyone the journal says was erased but who is back (a restored backup), and put the
     journal's lines back into the erasure log. Returns how many people were erased again."""
-    from .rgpd import _erase_rows
-
     entries = read_journal(repo)
     if not entries:
         return 0
@@ -115,7 +114,7 @@ def reapply(repo: Repository) -> int:
         again, files = 0, []
         for person_id in list(s.scalars(select(Person.id))):
             if hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest() in wanted:
-                _rows, orphans = _erase_rows(s, person_id)
+                _rows, orphans = erase_rows(s, person_id)
                 files += orphans
                 again += 1
         return again, files

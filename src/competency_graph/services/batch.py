@@ -32,8 +32,8 @@ from ..security import audit
 from ..security.access import Guard
 from ..security.errors import AccessDenied
 from ..store import PersonRecord, PositionView, bulk
-from ..store.positions import as_of_instant
 from ..store.models import Assignment, Person
+from ..store.positions import as_of_instant
 from .accounts import Identity, guard_for
 from .context import Context
 

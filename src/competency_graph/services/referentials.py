@@ -17,11 +17,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .. import settings
+from .. import limits, settings
 from ..bundle import Bundle, Item
 from ..loader import check_paths
 from ..problems import Problem
-from .. import limits
 from ..sparql import run_query
 from .accounts import Identity
 from .bootstrap import referential_paths

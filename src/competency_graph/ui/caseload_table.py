@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from ..exports.sheets import rows_csv, rows_xlsx
-from ..services import cache, caseload
+from ..services import caseload
+from ..ui import cache
 from ..services.accounts import Identity
 from ..services.caseload import CaseRow
 from .i18n import label, t
