@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, overload
 
 __all__ = ["State", "PersonStatus", "WritingLevel", "Goal", "Network", "StructureKind", "UserRole", "AuthorRole",
            "EvidenceKind", "RaeModality", "EndorserRelation", "FollowUpKind", "FollowUpStatus", "Milestone",
@@ -229,7 +229,11 @@ def message_key(member: StrEnum) -> str:
     return f"{family}.{member.value}"
 
 
-def retained(own: V | None, accompanist: V | None) -> V | None:
+@overload
+def retained(own: int | str | None, accompanist: int | str | None) -> int | str | None: ...
+@overload
+def retained(own: V | None, accompanist: V | None) -> V | None: ...
+def retained(own: object, accompanist: object) -> object:
     """The value that counts for an item: the accompanist's when given, else the person's own.
 
     >>> retained(2, 3), retained(2, None), retained(None, None)

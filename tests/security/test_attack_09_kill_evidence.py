@@ -13,6 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from _store_workers import fake_catalog  # tests/store is on sys.path (conftest)
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -20,8 +21,6 @@ from competency_graph.security.access import Guard
 from competency_graph.store import Repository
 from competency_graph.store.models import Evidence
 from competency_graph.store.security_models import AuditEntry
-
-from _store_workers import fake_catalog  # tests/store is on sys.path (conftest)
 
 ROUNDS = 30
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
-from competency_graph.store import evidence as store_evidence
 from competency_graph.store import Repository, StoreError
+from competency_graph.store import evidence as store_evidence
 from competency_graph.store.files import DEFAULT_MAX_BYTES, FileStore
 from competency_graph.store.models import Evidence, StoredFile
 

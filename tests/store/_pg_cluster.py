@@ -79,7 +79,7 @@ class PgCluster:
                         f"-c synchronous_commit={'on' if synchronous_commit else 'off'}")
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
         try:
-            self.run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E",
+            self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E",
                        "UTF8", "--locale=C", "--no-sync"])
         except BaseException:
             shutil.rmtree(self.base, ignore_errors=True)
@@ -94,7 +94,7 @@ class PgCluster:
 
     def _ctl(self, action: str, *extra: str) -> None:
         options = f"'{self.options}'" if self.prefix[:1] == ["su"] else self.options
-        self.run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                    "-o", options, *extra, action])
 
     def start(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -40,7 +41,7 @@ class CourseLink:
     def key(self) -> str:
         return f"{self.competency}#{self.to_level}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "key": self.key}
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -157,7 +158,7 @@ class Profile(_Strict):
     held: list[Held] = Field(default_factory=list)
     target: str | TargetProfile | None = None
     positions: list[Position] = Field(default_factory=list)
-    expected: list[dict] | None = Field(None, description="Expected recommendations by date (worked examples only).")
+    expected: list[dict[str, Any]] | None = Field(None, description="Expected recommendations by date (worked examples only).")
     source: str | None = Field(None, description="Where the situation comes from (worked examples).")
 
     def positions_by_item(self) -> dict[str, Position]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ..bundle import Bundle
 from ..conditions import Facts, holds
@@ -93,7 +94,7 @@ class Recommendation:
     provenance: list[str] = field(default_factory=list)
     duration_source: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["eligible_from"] = self.eligible_from.isoformat() if self.eligible_from else None
         return data
@@ -180,7 +181,7 @@ def gather_facts(bundle: Bundle, profile: Profile, target: Target | None, as_of:
     return _gather(bundle, profile, target_facts(bundle, profile, target), as_of or dt.date.today())
 
 
-def rank_key(rec: Recommendation) -> tuple:
+def rank_key(rec: Recommendation) -> tuple[Any, ...]:
     return (not rec.eligible, not rec.goal_fit, rec.tier < TARGET_TIER, not rec.feasible, -rec.tier,
             -VALUE_RANK.get(rec.value, 0), -rec.score, rec.duration_months, rec.modality)
 

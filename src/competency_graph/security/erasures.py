@@ -18,7 +18,6 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,13 +28,18 @@ from ..store.models import Person, utcnow
 from ..store.repository import Repository
 from ..store.security_models import ErasureEntry, ErasureRequest, SecuritySetting
 
-if TYPE_CHECKING:
-    from .rgpd import ErasureRecord
-
-__all__ = ["journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
+__all__ = ["ErasureRecord", "journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
            "request", "pending", "cancel"]
 
 log = logging.getLogger("competency_graph.security")
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    subject_ref: str
+    rows_deleted: int
+    files_deleted: int
+    at: dt.datetime
 
 
 def journal_path(repo: Repository) -> Path | None:

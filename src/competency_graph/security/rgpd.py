@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,20 +32,13 @@ from ..store.repository import Repository
 from ..store.security_models import ErasureEntry
 from ..store.validation_models import EvidenceWithdrawal, ValidationEvent
 from . import audit, erasures
+from .erasures import ErasureRecord
 from .errors import AccessDenied, SecurityError
 
 __all__ = ["ErasureRecord", "export_person", "erase_person", "retention_days", "set_retention_days",
            "people_past_retention", "list_erasures", "DEFAULT_RETENTION_DAYS"]
 
 DEFAULT_RETENTION_DAYS = 3 * 365
-
-
-@dataclass(frozen=True)
-class ErasureRecord:
-    subject_ref: str
-    rows_deleted: int
-    files_deleted: int
-    at: dt.datetime
 
 
 def _plain(value: Any) -> Any:

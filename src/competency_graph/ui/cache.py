@@ -21,9 +21,9 @@ import streamlit as st
 
 from .. import settings
 from ..bundle import Bundle
-from ..store import Repository
 from ..services.bootstrap import demo_enabled, load_referentials, open_repository, referential_content_hash
 from ..services.context import Context
+from ..store import Repository
 
 if TYPE_CHECKING:
     from rdflib import Graph

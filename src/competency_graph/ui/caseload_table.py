@@ -10,9 +10,9 @@ import streamlit as st
 
 from ..exports.sheets import rows_csv, rows_xlsx
 from ..services import caseload
-from ..ui import cache
 from ..services.accounts import Identity
 from ..services.caseload import CaseRow
+from ..ui import cache
 from .i18n import label, t
 
 __all__ = ["filters", "table"]
