@@ -20,7 +20,7 @@ import io
 from typing import Any
 
 from ..store.validations import active_evidence
-from ..ui.i18n import label
+from ..messages import label
 from .common import fr_date, label_of, referential_of, retained
 from .pdf_tags import TaggedDoc, accessible_rgb, find_font
 from .recognition import MODALITY_FR, Recognition, recognition_for, value_fr
