@@ -151,6 +151,16 @@ def test_candidate_page_refuses_another_record_even_when_the_session_layer_lets_
     assert denied[0].subject_ref == audit.pseudonym(ctx.repo, "demo-samir")
 
 
+def _forced(identity: Identity, page: str, person_id: str) -> AppTest:
+    """Open ``page`` with ``person_id`` forced into the session AFTER the landing page (Mes candidats), which
+    selects one of the accompanist's own people."""
+    at = open_page(None, identity=identity)
+    at.session_state["person_id"] = person_id
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    return at
+
+
 def test_accompanist_of_another_structure_is_refused(ctx, monkeypatch):
     from competency_graph.services import accounts
 
@@ -161,11 +171,11 @@ def test_accompanist_of_another_structure_is_refused(ctx, monkeypatch):
     # a page that would list too many people (a UI bug) still gets no data: the services refuse
     monkeypatch.setattr(accounts, "visible_people", lambda ctx, identity: ctx.repo.list_people())
     before = len(audit.list_audit(ctx.repo, "demo-admin"))
-    at = open_page(None, "accompanist_copositioning", identity=other, person_id="demo-lea")
+    at = _forced(other, "accompanist_copositioning", "demo-lea")
     assert at.error and "Action refusée : Accès refusé" in at.error[0].value
     assert not at.dataframe and not at.get("plotly_chart")
     assert _denied_since(ctx, before)[0].subject_ref == audit.pseudonym(ctx.repo, "demo-lea")
-    at = open_page(None, "accompanist_followup", identity=other, person_id="demo-lea")
+    at = _forced(other, "accompanist_followup", "demo-lea")
     assert at.error and "Accès refusé" in at.error[0].value and not at.dataframe
 
 
