@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from .. import settings
 from ..store.caseload_models import SessionActivity
 from ..store.models import utcnow
 from ..store.repository import Repository
@@ -37,10 +37,7 @@ _ROLES = frozenset({"candidate", "accompanist", "trainer", "admin"})
 
 def idle_minutes() -> int:
     """The idle timeout in minutes (environment override, at least 1)."""
-    try:
-        return max(1, int(os.environ.get("COMPETENCY_GRAPH_IDLE_MINUTES", IDLE_MINUTES)))
-    except ValueError:
-        return IDLE_MINUTES
+    return settings.idle_minutes(IDLE_MINUTES)
 
 
 def _key(repo: Repository) -> bytes:

@@ -139,7 +139,7 @@ def demo_enabled() -> bool:
     from ..security.accounts import mode
 
     default = "0" if mode() == "production" else "1"
-    return os.environ.get("COMPETENCY_GRAPH_DEMO", default).strip().lower() not in ("0", "false", "no", "non")
+    return settings.demo_requested(default)
 
 
 def open_repository(bundle: Bundle, url: str | None = None, *, demo: bool | None = None) -> Repository:
