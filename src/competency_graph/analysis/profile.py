@@ -173,7 +173,7 @@ class Profile(_Strict):
 
 def parse_profile(text: str, path: str = "<profile>") -> Profile:
     """Parse a profile; raises ReferentialError with located problems (``file:line:col``)."""
-    from ..loader import _validation_problems
+    from ..loader import validation_problems
 
     data, positions, problems = read_positioned(text, path)
     if problems:
@@ -183,7 +183,7 @@ def parse_profile(text: str, path: str = "<profile>") -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise ReferentialError(_validation_problems(exc, positions, path)) from None
+        raise ReferentialError(validation_problems(exc, positions, path)) from None
 
 
 def load_profile(path: Path) -> Profile:
