@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..vocab import FRENCH_STATES
 from .errors import StoreError
 from .facts_models import CONTRACT_KINDS, HELD_OUTCOMES
 from .models import GOALS, NETWORKS, PERSON_STATUSES, STATES, WRITING_LEVELS
@@ -39,8 +40,7 @@ __all__ = ["Profile", "ProfilePerson", "ProfilePosition", "ProfileContract", "Pr
 
 MAX_PROFILE_BYTES = 2 * 1024 * 1024
 ROLE_KEYS = {"self": "self", "co": "accompanist", "jury": "jury", "tutor": "tutor"}
-_FRENCH_STATES = {"acquis": "acquired", "en cours": "in_progress", "en_cours": "in_progress",
-                  "pas encore": "not_yet", "pas_encore": "not_yet"}
+_FRENCH_STATES: dict[str, str] = {k: v.value for k, v in FRENCH_STATES.items()}
 
 
 @dataclass(frozen=True)
