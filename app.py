@@ -74,7 +74,7 @@ with errors.guard("startup"):
     apply_style(session.easy_read(), session.text_size())
     sections = NAVIGATION.get(identity.role, {}) if identity else {}
     pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
-    current = st.navigation(pages)
+    current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
     session.sidebar(identity)
     script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
     if script:

@@ -15,10 +15,11 @@ from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_perc
 from competency_graph.ui.i18n import label, t
 
 EXAMPLE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX cg: <https://w3id.org/competency-graph/vocab#>
 SELECT ?notation ?label WHERE {
   ?c skos:notation ?notation ; skos:prefLabel ?label .
-  FILTER(REGEX(STR(?notation), "^rectec:C[0-9]+$"))
-} ORDER BY ?notation"""
+  FILTER(DATATYPE(?notation) = cg:RectecCode && REGEX(STR(?notation), "^C[0-9]+$"))
+} ORDER BY STR(?notation)"""
 
 SUMMARY_KEY = "_admin_import_summary"
 

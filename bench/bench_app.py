@@ -208,10 +208,111 @@ def click_server(repeat: int, root: Path = ROOT) -> float:
     return statistics.median(times)
 
 
-def run(quick: bool = False) -> dict:
+def _identity(role: str):  # type: ignore[no-untyped-def]
+    from competency_graph.services.accounts import Identity
+
+    return {"candidate": Identity("demo-user-lea", "Léa (démo)", "candidate", ("demo-esat-canal",), "demo-lea"),
+            "accompanist": Identity("demo-moniteur", "Moniteur d'atelier (démo)", "accompanist",
+                                    ("demo-esat-canal",))}[role]
+
+
+def _page(role: str, page: str, root: Path = ROOT):  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+    at.session_state["identity"] = _identity(role)
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    return at
+
+
+def position_clicks(repeat: int) -> list[float]:
+    """Server time (s) of a click on a level of the candidate's *Me positionner* page: the guarded write of
+    the positioning, its audit entry and the rerun that shows the next competency (AppTest)."""
+    times = []
+    at = _page("candidate", "candidate_position")
+    for _ in range(repeat):
+        button = next(b for b in at.button if str(b.key).startswith("big-"))
+        start = time.perf_counter()
+        button.click().run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+        if not any(str(b.key).startswith("big-") for b in at.button):  # past the last competency: start over
+            at = _page("candidate", "candidate_position")
+    return times
+
+
+def guidance_statements() -> dict[str, int]:
+    """SQL statements and audit rows of one render of *Objectif et parcours* (accompanist, demo person)."""
+    from competency_graph.security import audit
+    from competency_graph.services import batch
+    from competency_graph.ui import cache
+
+    at = _page("accompanist", "accompanist_guidance")
+    repo = cache.context().repo
+    before = len(audit.list_audit(repo, "demo-admin", limit=100_000))
+    with batch.count_statements() as count:
+        at.run()
+    after = len(audit.list_audit(repo, "demo-admin", limit=100_000))
+    return {"guidance_page_sql_statements": count.queries, "guidance_page_sql_transactions": count.transactions,
+            "guidance_page_sql_total": count.total, "guidance_page_audit_rows": after - before}
+
+
+def clicks_during_validation(repeat: int, referentials: list[Path] | None, wait: bool = True) -> dict[str, object]:
+    """Position clicks while the admin's validation runs in the background (its own process), against clicks
+    with nothing else running, interleaved in the same run. ``referentials``: what the job validates (ROME
+    included when available, so that it lasts)."""
+    from competency_graph.services import validation_job
+    from competency_graph.services.accounts import Identity
+
+    idle = position_clicks(repeat)
+    status = Path(tempfile.mkdtemp(prefix="cg-bench-job-")) / "validation.json"
+    saved = os.environ.get("COMPETENCY_GRAPH_REFERENTIALS")
+    if referentials:
+        os.environ["COMPETENCY_GRAPH_REFERENTIALS"] = os.pathsep.join(map(str, referentials))
+    try:
+        validation_job.start(Identity("demo-admin", "Admin", "admin", ("demo-esat-canal",)), status)
+    finally:
+        if saved is None:
+            os.environ.pop("COMPETENCY_GRAPH_REFERENTIALS", None)
+        else:
+            os.environ["COMPETENCY_GRAPH_REFERENTIALS"] = saved
+    time.sleep(2.0)  # past the job's start-up: it is validating
+    busy = []
+    while len(busy) < repeat * 2:
+        job = validation_job.status(status)
+        busy.extend(position_clicks(1))
+        if job is None or job.state != "running":
+            break
+    job = validation_job.status(status)
+    while wait and job is not None and job.state == "running":
+        time.sleep(0.5)
+        job = validation_job.status(status)
+    if job is not None and job.state == "running" and job.pid:  # --quick: stop it, its time is not the point
+        import signal
+
+        os.kill(job.pid, signal.SIGTERM)
+    return {"position_click_idle_ms": round(statistics.median(idle) * 1000, 1),
+            "position_click_during_validation_ms": round(statistics.median(busy) * 1000, 1),
+            "click_during_validation_over_idle": round(statistics.median(busy) / statistics.median(idle), 2),
+            "validation_job_clicks_measured": len(busy),
+            "validation_job_s": job.seconds if job and wait else None,
+            "validation_job_problems": len(job.problems) if job else None}
+
+
+def run(quick: bool = False, validation_referentials: list[Path] | None = None) -> dict:
     result: dict[str, object] = {}
     repeat = 3 if quick else 7
     result["app_click_server_ms"] = round(click_server(repeat) * 1000, 1)
+    result["position_click_server_ms"] = round(statistics.median(position_clicks(repeat + 2)) * 1000, 1)
+    result.update(guidance_statements())
+    if validation_referentials is None:
+        from bench_rdf import rome_referentials
+
+        rome = rome_referentials()  # with ROME the job lasts long enough to click during it
+        validation_referentials = [ROOT / "referentials", rome] if rome is not None else None
+    result.update(clicks_during_validation(repeat, validation_referentials, wait=not quick))
     if Path(CHROMIUM).exists():
         result.update(first_page(repeat))
     else:

@@ -10,8 +10,10 @@ them; a trainer works with the structure. Keys (times are medians; CPU seconds o
   reads, one audit entry naming the 10,000); ``caseload_sql_10k_s`` — the same rows from one plain SQL query
   (``sqlite3``, window function, no guard, no audit); ``caseload_over_sql`` = ours / plain SQL (goal ≤ 10);
   ``caseload_same_as_sql`` — both give the same rows;
-- ``caseload_per_person_1k_s`` — the former path (guard and audit entry per person) on 1,000 people, and
-  ``caseload_per_person_over_batched`` its time over the batched one on the same 1,000;
+- ``caseload_per_person_small_s`` — the former path (guard and audit entry per person,
+  ``services.caseload_reference``) on 1,000 people (200 with ``--quick``), and
+  ``caseload_per_person_over_batched`` its time over ``services.caseload`` on the same people;
+- ``--quick``: 2,000 people instead of 10,000 (same keys; ``caseload_people`` says which);
 - ``gap_matrix_1k_s`` — ``services.cohort.gap_matrix`` for 1,000 people (guarded group read, one audit entry);
   ``gap_matrix_sql_pandas_1k_s`` — a plain SQL query of the latest positions and a ``pandas`` pivot;
   ``gap_matrix_numpy_floor_s`` — the gap kernel alone on pre-coded numpy arrays (the physical floor);
@@ -78,13 +80,20 @@ SELECT person_id, item_id, author_role, level FROM (
 """
 
 
-def build_database(path: Path, people: int, seed: int = 11) -> dict[str, object]:
+def build_database(path: Path, people: int, seed: int = 11, small: int = 1000) -> dict[str, object]:
     """Migrate a fresh database with the app's code and fill it with Core INSERTs (setup, not measured)."""
     from sqlalchemy import insert
 
     from competency_graph.store import Repository
-    from competency_graph.store.models import (Assignment, FollowUp, Membership, Person, PositioningEvent,
-                                               Structure, User)
+    from competency_graph.store.models import (
+        Assignment,
+        FollowUp,
+        Membership,
+        Person,
+        PositioningEvent,
+        Structure,
+        User,
+    )
 
     repo = Repository.open(f"sqlite:///{path}", files_dir=path.parent / "files")
     rng = random.Random(seed)
@@ -104,7 +113,7 @@ def build_database(path: Path, people: int, seed: int = 11) -> dict[str, object]
         c.execute(insert(Assignment), [{"accompanist_id": "u-acc", "person_id": p, "since": today - dt.timedelta(days=90)}
                                        for p in ids])
         c.execute(insert(Assignment), [{"accompanist_id": "u-acc-1k", "person_id": p,
-                                        "since": today - dt.timedelta(days=90)} for p in ids[:1000]])
+                                        "since": today - dt.timedelta(days=90)} for p in ids[:small]])
         events = []
         for p in ids:
             base = now - dt.timedelta(days=rng.randint(5, 400))
@@ -229,18 +238,19 @@ def raw_writes(path: Path, ids: list[str], count: int) -> float:
 
 def run(quick: bool = False) -> dict:
     from competency_graph.loader import load_bundle
-    from competency_graph.services import caseload, cohort, guidance
+    from competency_graph.services import caseload, caseload_reference, cohort, guidance
     from competency_graph.services.accounts import Identity
     from competency_graph.services.context import Context
 
-    people = 10_000
+    people = 2_000 if quick else 10_000
+    small = 200 if quick else 1_000
     repeat = 3 if quick else 5
     result: dict[str, object] = {"caseload_people": people, "load_before": os.getloadavg()[0]}
     bundle = load_bundle([ROOT / "referentials"])
     with tempfile.TemporaryDirectory(prefix="bench-caseload-") as tmp:
         path = Path(tmp) / "record.sqlite"
         start = time.perf_counter()
-        built = build_database(path, people)
+        built = build_database(path, people, small=small)
         result["caseload_setup_s"] = round(time.perf_counter() - start, 1)
         result["caseload_events"] = built["events"]
         repo = built["repo"]
@@ -257,15 +267,16 @@ def run(quick: bool = False) -> dict:
                        "caseload_sql_10k_s": round(sql_wall, 3), "caseload_over_sql": round(wall / sql_wall, 2),
                        "caseload_same_as_sql": _same_rows(ours, plain)})  # type: ignore[arg-type]
         batched_1k = _timed(lambda: caseload.caseload(ctx, acc_1k), repeat)[0]
-        per_person_1k, _, reference = _timed(lambda: caseload.caseload_per_person(ctx, acc_1k), 1)
-        result.update({"caseload_per_person_1k_s": round(per_person_1k, 2),
-                       "caseload_batched_1k_s": round(batched_1k, 3),
+        per_person_1k, _, reference = _timed(lambda: caseload_reference.caseload_per_person(ctx, acc_1k), 1)
+        result.update({"caseload_per_person_small_s": round(per_person_1k, 2), "caseload_small_people": small,
+                       "caseload_batched_small_s": round(batched_1k, 3),
                        "caseload_per_person_over_batched": round(per_person_1k / batched_1k, 1),
-                       "caseload_same_as_per_person": reference == caseload.caseload(ctx, acc_1k)})
+                       "caseload_same_as_per_person": reference == caseload_reference.core(
+                           caseload.caseload(ctx, acc_1k))})
 
         target = guidance.resolve(ctx, "rae:agent-de-restauration")
         requirements = {r.item: r.level for r in target.requirements if r.graded}
-        group = ids[:1000]
+        group = ids[:1000]  # 1,000 in both modes
         wall, cpu, _ = _timed(lambda: cohort.gap_matrix(ctx, trainer, group, target), repeat)
         base = _timed(lambda: gap_matrix_baseline(path, group, requirements), repeat)[0]
         floor = numpy_floor(len(group), requirements, repeat)

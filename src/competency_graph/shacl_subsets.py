@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
 from .bundle import Bundle
-from .ids import mint_iri
+from .ids import id_from_iri, mint_iri
 from .problems import Location, Problem
 from .rdf import build_triples
 
@@ -151,7 +151,6 @@ def _sparql_problems(triples: list[tuple], own: frozenset[str], constraints: lis
     store = load_triples(triples)
     this = ox.Variable("this")
     found = []
-    notation = str(SKOS.notation)
     for constraint in constraints:
         focus_nodes: set[str] = set()
         for target in constraint.targets:
@@ -164,8 +163,7 @@ def _sparql_problems(triples: list[tuple], own: frozenset[str], constraints: lis
             rows = list(solutions)
             if not rows:
                 continue
-            label = next(iter(store.query(f"SELECT ?n WHERE {{ <{focus}> <{notation}> ?n }}")), None)
-            subject = label["n"].value if label is not None else focus
+            subject = id_from_iri(focus) or focus  # named as ``shacl.shape_problems`` names it
             for row in rows:
                 def value(match: re.Match[str], row: object = row) -> str:
                     term = row[match.group(1)]  # type: ignore[index]

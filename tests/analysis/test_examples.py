@@ -113,3 +113,28 @@ def test_pec_months_in_pec_count_for_common_law_vae_not_for_the_competences_pec_
     pec = recs["modality:competences-pec"]
     assert pec.eligible and any("Voie RSFP ou CléA" in r and "hors PEC" in r for r in pec.reasons)
     assert recs["modality:rsfp"].eligible and recs["modality:clea"].eligible
+
+
+def test_vae_toward_an_ended_certification_names_its_successor():
+    """RNCP registration windows and successors (NOUVEAU_RNCP): the VAE says the registration ended and points
+    to the certification that replaces it; the training too."""
+    import dataclasses
+
+    from competency_graph.analysis.profile import parse_profile
+    from competency_graph.loader import load_bundle
+
+    bundle = load_bundle([Path(__file__).resolve().parents[2] / "referentials"])  # a private copy to change
+    old = bundle.items["rncp:RNCP35317"]
+    bundle.items[old.id] = dataclasses.replace(old, model=old.model.model_copy(update={
+        "end_date": dt.date(2024, 8, 31), "replaced_by": ["rncp:RNCP26650"]}))
+    profile = parse_profile("person: {id: x, status: employee, writing: fluent, goal: certification}\n"
+                            "contracts: [{kind: cdi, start: 2020-01-06, job: 'rome:G1603'}]\n"
+                            "target: rncp:RNCP35317\n")
+    last_day = {r.modality: r for r in recommend_modalities(bundle, profile, dt.date(2024, 8, 31))}
+    after = {r.modality: r for r in recommend_modalities(bundle, profile, dt.date(2024, 9, 1))}
+    assert last_day["modality:vae"].eligible
+    vae = after["modality:vae"]
+    assert not vae.eligible and vae.eligible_from is None
+    text = " ".join(vae.missing)
+    assert "a pris fin le 31/08/2024" in text and "rncp:RNCP26650" in text and "CAP Cuisine" in text
+    assert any("rncp:RNCP26650" in m for m in after["modality:formation"].missing)

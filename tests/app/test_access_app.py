@@ -305,7 +305,7 @@ def test_single_sign_on_opens_a_known_account_and_refuses_an_unknown_one(ctx):
                           "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
     at.user = {"is_logged_in": True, "email": "inconnue@structure.example", "email_verified": True}
     at.run()
-    assert "Compte reconnu : inconnue@structure.example" in texts(at)
+    assert f"Compte reconnu : {md_escape('inconnue@structure.example')}" in texts(at)
     at.button(key="oidc_continue").click().run()
     assert "Ce compte n'a pas accès à l'application" in at.error[0].value
     assert "identity" not in at.session_state

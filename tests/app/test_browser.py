@@ -202,6 +202,11 @@ def test_candidate_self_positions_and_sees_map(server, browser, shots, axe_findi
     expect(page.get_by_role("button", name="Enregistrer mes réponses")).to_be_visible()
     page.screenshot(path=shots / "candidate-activities-easy-read.png", full_page=True)
     check_axe(page, "Me positionner, onglet activités (facile à lire)", axe_findings)
+    # the switches are saved on Léa's account (branch caseload): put them back for the journeys that follow
+    page.get_by_text("Mode facile à lire").click()
+    settle(page)
+    page.get_by_text("Lire à voix haute").click()
+    settle(page)
     page.close()
 
 

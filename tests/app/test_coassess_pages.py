@@ -169,7 +169,10 @@ def test_dossier_survives_a_broken_file_and_lets_a_proof_be_withdrawn_or_replace
     at = _open("accompanist_dossier", pid)
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "Fichier illisible : palette-test.png" in warnings and "Fichier illisible : piege.png" in warnings
+    from competency_graph.ui.formats import md_escape  # names are shown as text, Markdown-escaped
+
+    for name in ("palette-test.png", "piege.png"):
+        assert f"Fichier illisible : {md_escape(name)}" in warnings, warnings
     assert "Doublon test" in " ".join(m.value for m in at.markdown)
     # withdraw the duplicate: gone from the dossier, kept in the database
     at.text_input(key=f"fix-reason-{duplicate.id}").input("Doublon")

@@ -244,7 +244,7 @@ def test_admin_sparql_console_is_read_only():
     next(b for b in at.button if b.label == "Exécuter").click().run()
     assert not at.exception
     rows = at.dataframe[0].value
-    assert len(rows) == 12 and rows.iloc[0, 0] == "rectec:C01"
+    assert len(rows) == 12 and rows.iloc[0, 0] == "C01"  # the official code, typed cg:RectecCode
     at.text_area(key="query").input("DELETE WHERE { ?s ?p ?o }")
     next(b for b in at.button if b.label == "Exécuter").click().run()
     assert "Requête refusée" in texts(at)
@@ -352,7 +352,8 @@ def test_admin_imports_an_rncp_export_then_the_explorer_shows_it(tmp_path, monke
     assert "4 certification(s) lue(s) (4 nouvelle(s), 0 mise(s) à jour), 8 bloc(s), 24 compétence(s)" in summary
     assert (tmp_path / "referentials" / "rncp.json").exists()
     # the list of imported files, with French sizes and dates
-    assert re.search(r"rncp\.json \(\d+(,\d)?\u202fko, \d\d/\d\d/\d{4}\)", texts(at))
+    # (the file name is shown as text: Markdown-escaped, rncp\.json)
+    assert re.search(r"rncp\\\.json \(\d+(,\d)?\u202fko, \d\d/\d\d/\d{4}\)", texts(at))
     at.switch_page("app_pages/referentials.py")
     at.run()
     # typed while RECTEC is selected: the explorer looks in every referential

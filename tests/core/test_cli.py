@@ -108,6 +108,7 @@ def test_recommend_json_shape():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data[0]["modality"] == "modality:open-badge"
-    assert set(data[0]) == {"modality", "eligible", "score", "reasons", "missing", "sources"}
+    assert set(data[0]) == {"modality", "eligible", "score", "reasons", "missing", "sources", "variant",
+                            "eligible_from", "value", "tier", "goal_fit", "provenance", "duration_source"}
     bad = runner.invoke(app, ["recommend", str(profile), "--as-of", "juin"])
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output

@@ -19,6 +19,17 @@ HOSTILE_NAME = "![pixel](https://evil.example/p.png) [cliquez ici](https://evil.
 PASSWORD = "Tournesol-bleu-42!"
 
 
+@pytest.fixture(scope="module")
+def module_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pages-data")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(module_data_dir, monkeypatch):
+    """Overrides the suite-wide fixture: one demo database for the tests of this module (built once)."""
+    monkeypatch.setenv("COMPETENCY_GRAPH_DATA_DIR", str(module_data_dir))
+
+
 @pytest.fixture
 def ctx(monkeypatch):
     monkeypatch.setenv("COMPETENCY_GRAPH_DEMO", "1")

@@ -53,7 +53,7 @@ def test_a_yaml_billion_laughs_is_refused_quickly_and_small(tmp_path: Path) -> N
     path.write_text(LAUGHS, encoding="utf-8")
     result, seconds, mib = _cli("validate", str(path), "--no-shacl")
     assert result.returncode > 0 and "too large once aliases are expanded" in result.stdout + result.stderr
-    assert seconds < 5 and mib < 400, (seconds, mib)
+    assert seconds < 15 and mib < 400, (seconds, mib)  # before: 37 s and 572 MB
 
 
 def _fiche(number: str, competences: str) -> str:

@@ -19,8 +19,15 @@ from .gaps import compute_gaps
 from .profile import WORK_CONTRACT_KINDS, Profile
 from .targets import Target, related_occupations
 
-__all__ = ["TargetFacts", "target_facts", "gather_facts", "months_between", "add_months", "held_blocs",
-           "WORKER_STATUSES"]
+__all__ = [
+    "WORKER_STATUSES",
+    "TargetFacts",
+    "add_months",
+    "gather_facts",
+    "held_blocs",
+    "months_between",
+    "target_facts",
+]
 
 #: statuses that are a work situation in themselves when no contract is recorded
 WORKER_STATUSES = frozenset({"esat", "ea", "siae", "pec", "employee"})
@@ -99,11 +106,10 @@ def target_facts(bundle: Bundle, profile: Profile, target: Target | None) -> Tar
         acquired = acquired_items(bundle, positions)
         coverage = max(mean_coverage(bloc_coverage(bundle, acquired, c)) for c in target.certifications)
     has_gap = None
-    graded = [r for r in target.requirements if r.graded]
-    if positions and graded:
-        # only what was positioned: an item nobody positioned is unknown, not a gap to consolidate
-        rows = [r for r in compute_gaps(bundle, positions, Target(target.id, target.label, target.kind,
-                                                                   tuple(graded))).rows
+    if positions and target.requirements:
+        # only what was positioned counts (a circle below the one expected, an activity still in progress): an
+        # item nobody positioned is unknown, not a gap to consolidate
+        rows = [r for r in compute_gaps(bundle, positions, target).rows
                 if r.self_level is not None or r.co_level is not None]
         has_gap = any(r.gap > 0 for r in rows) if rows else None
     blocs = tuple(child.id for c in target.certifications for child in bundle.children(c)

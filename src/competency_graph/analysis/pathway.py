@@ -38,7 +38,7 @@ from .recommend import (
 )
 from .targets import resolve_target
 
-__all__ = ["Step", "Pathway", "plan_pathway", "passerelle_graph", "VAE_BLOC_THRESHOLD", "MAX_STEPS"]
+__all__ = ["MAX_STEPS", "VAE_BLOC_THRESHOLD", "Pathway", "Step", "passerelle_graph", "plan_pathway"]
 
 #: a bloc is counted for a partial VAE when at least this share of its competencies is covered
 VAE_BLOC_THRESHOLD = 0.5
@@ -133,7 +133,7 @@ def plan_pathway(bundle: Bundle, profile: Profile, target: str | None = None,
         profile = profile.model_copy(update={"target": target})
     tgt = resolve_profile_target(bundle, profile)
     if tgt is None:
-        tgt = resolve_target(bundle, profile.target)  # type: ignore[arg-type]  # raises the TargetError
+        tgt = resolve_target(bundle, profile.target or target_id)  # raises the TargetError
     tfacts = target_facts(bundle, profile, tgt)
     graph = passerelle_graph(bundle)
     models: dict[str, Modality] = {n: d["model"] for n, d in graph.nodes(data=True)}

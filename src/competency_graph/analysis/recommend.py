@@ -29,8 +29,18 @@ from .facts import gather_facts as _gather
 from .profile import Profile
 from .targets import Target, TargetError, resolve_target
 
-__all__ = ["gather_facts", "Recommendation", "recommend_modalities", "evaluate", "rank_key", "resolve_profile_target",
-           "provenance_notes", "VALUE_RANK", "HORIZON_MONTHS", "fr_date"]
+__all__ = [
+    "HORIZON_MONTHS",
+    "VALUE_RANK",
+    "Recommendation",
+    "evaluate",
+    "fr_date",
+    "gather_facts",
+    "provenance_notes",
+    "rank_key",
+    "recommend_modalities",
+    "resolve_profile_target",
+]
 
 VALUE_RANK = {"certification": 5, "bloc": 4, "attestation": 3, "training": 2, "accompaniment": 1, "badge": 0}
 #: tiers from this one up are routes toward the person's target (feasibility only reorders among them)

@@ -89,6 +89,7 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
             if shas else [],
             "contracts": [_row(r, ("person_id",)) for r in
                           s.scalars(select(Contract).where(Contract.person_id == person_id))],
+            # facts for the recognition rules (branch advice): certifications, blocs and attestations held
             "held_certifications": [_row(r, ("person_id",)) for r in s.scalars(
                 select(HeldCertification).where(HeldCertification.person_id == person_id))],
             "followups": [{**_row(f, ("person_id",)), "participants": [

@@ -95,30 +95,36 @@ class PeopleRead:
     """Current views (at the first ``views_at`` instant); empty when no view was asked for."""
     views_at: dict[Any, dict[str, PositionView]] = field(default_factory=dict)
     """Views at each instant of ``views_at``."""
+    also: Any = None
+    """What ``also`` read in the same transaction (None when not asked)."""
 
 
 def read_people(ctx: Context, identity: Identity | None, person_ids: Sequence[str], kind: str, *,
                 views_at: Sequence[dt.datetime | dt.date | None] = (None,), allowed: tuple[str, ...] = (
-                    "self", "accompanist", "admin")) -> PeopleRead:
+                    "self", "accompanist", "admin"),
+                also: Callable[[Session, dict[str, PersonRecord]], Any] | None = None) -> PeopleRead:
     """Records, relations and views of ``person_ids`` when the user may read every one of them (relation in
-    ``allowed``), in one read transaction of 4 + ``len(views_at)`` queries; then ONE audit entry
+    ``allowed``), in one read transaction of 3 + ``len(views_at)`` queries (and those of ``also(session,
+    records)``, run in the same transaction, its result returned only when allowed); then ONE audit entry
     (``read``/``kind``) naming the set. When some are unknown or not allowed, nothing is returned: one
     ``denied`` entry names those people and :class:`AccessDenied` is raised (French message)."""
     guard = guard_for(ctx, identity)
     ids = list(dict.fromkeys(person_ids))
 
-    def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], list[dict[str, PositionView]]]:
-        records = bulk.person_records(s, ids)
-        assigned = bulk.assigned_among(s, guard.user_id, ids) if _structures(guard, "accompanist") else set()
+    def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], list[dict[str, PositionView]], Any]:
+        follower = guard.user_id if _structures(guard, "accompanist") else None
+        records, assigned = bulk.records_and_followed(s, ids, followed_by=follower)
         if any(p not in records for p in ids):
-            return records, assigned, []
+            return records, assigned, [], None
         views: list[dict[str, PositionView]] = []
         for at in views_at:
             same = _same_view(views[0], at) if views else None
             views.append(same if same is not None else bulk.position_views(s, ids, as_of=at))
-        return records, assigned, views
+        decided = relations(guard, records, assigned)
+        extra = also(s, records) if also is not None and all(decided[p] in allowed for p in ids) else None
+        return records, assigned, views, extra
 
-    records, assigned, views = ctx.repo.run(read, write=False)
+    records, assigned, views, extra = ctx.repo.run(read, write=False)
     decided = relations(guard, records, assigned)
     refused = [p for p in ids if p not in records or decided.get(p) not in allowed]
     if refused:
@@ -126,7 +132,7 @@ def read_people(ctx: Context, identity: Identity | None, person_ids: Sequence[st
         raise AccessDenied(DENIED_READ)
     audit.record_set(ctx.repo, guard.user_id, "read", kind, ids, structure_id=_only_structure(records.values()))
     return PeopleRead({p: records[p] for p in ids}, {p: str(decided[p]) for p in ids},
-                      views[0] if views else {}, dict(zip(views_at, views)))
+                      views[0] if views else {}, dict(zip(views_at, views)), extra)
 
 
 def _same_view(now: dict[str, PositionView], at: dt.datetime | dt.date | None) -> dict[str, PositionView] | None:
@@ -162,10 +168,10 @@ def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequenc
     ids = list(dict.fromkeys(person_ids))
 
     def read(s: Session) -> tuple[dict[str, PersonRecord], set[str], T | None]:
-        records = bulk.person_records(s, ids)
+        follower = guard.user_id if _structures(guard, "accompanist") else None
+        records, assigned = bulk.records_and_followed(s, ids, followed_by=follower)
         if any(p not in records for p in ids):
             return records, set(), None
-        assigned = bulk.assigned_among(s, guard.user_id, ids) if _structures(guard, "accompanist") else set()
         return records, assigned, fetch(s, ids)
 
     records, assigned, data = ctx.repo.run(read, write=False)

@@ -29,9 +29,20 @@ from ..store.facts import BranchAgreementRecord, HeldRecord, PersonFacts, Struct
 from .accounts import Identity, guard_for
 from .context import Context
 
-__all__ = ["person_facts", "set_person_facts", "add_contract", "update_contract", "remove_contract", "add_held",
-           "remove_held", "structure_facts", "set_network", "remove_network", "add_branch_agreement",
-           "remove_branch_agreement"]
+__all__ = [
+    "add_branch_agreement",
+    "add_contract",
+    "add_held",
+    "person_facts",
+    "remove_branch_agreement",
+    "remove_contract",
+    "remove_held",
+    "remove_network",
+    "set_network",
+    "set_person_facts",
+    "structure_facts",
+    "update_contract",
+]
 
 T = TypeVar("T")
 _WRITERS = ("accompanist",)

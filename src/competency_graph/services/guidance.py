@@ -139,12 +139,17 @@ def guidance_page(ctx: Context, person_id: str, target_id: str | None, as_of: dt
     :func:`recommendations` and :func:`pathway`, from one read and one audit entry instead of four."""
     from ..analysis.targets import TargetError
 
-    read = read_people(ctx, identity, [person_id], "profile", views_at=(None,) if as_of is None else (None, as_of))
+    def facts_of(s, records):  # type: ignore[no-untyped-def]
+        # The facts the rules read (contracts, certifications held, the structure's networks): without them the
+        # page would not give the CLI's answer. Read in the guarded read's transaction, returned when allowed.
+        person = records[person_id]
+        return (store_facts._person_facts(ctx.repo, s, store_facts._person(s, person_id)),
+                store_facts._structure_facts(s, store_facts._structure(s, person.structure_id)))
+
+    read = read_people(ctx, identity, [person_id], "profile", views_at=(None,) if as_of is None else (None, as_of),
+                       also=facts_of)
     person = read.records[person_id]
-    # The facts the rules read (contracts, certifications held, the structure's networks): without them the page
-    # would not give the CLI's answer. The guarded read above already allowed and logged this person.
-    facts = store_facts.person_facts(ctx.repo, person_id)
-    structure = store_facts.structure_facts(ctx.repo, person.structure_id)
+    facts, structure = read.also
     now = profile_from_record(ctx.bundle, person, read.views_at[None][person_id], facts=facts, structure=structure)
     then = profile_from_record(ctx.bundle, person, read.views_at[as_of][person_id], facts=facts,
                                structure=structure)

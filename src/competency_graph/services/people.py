@@ -92,8 +92,7 @@ def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None, *
     read as ``identity`` (default: the signed-in actor)."""
     def read() -> tuple:
         person = ctx.repo.get_person(person_id)
-        return (person, ctx.repo.current_view(person_id, as_of=as_of), store_facts.person_facts(ctx.repo, person_id),
-                store_facts.structure_facts(ctx.repo, person.structure_id))
+        return (person, ctx.repo.current_view(person_id, as_of=as_of), *store_facts.rule_facts(ctx.repo, person_id))
     person, view, facts, structure = guard_for(ctx, identity).reading(person_id, "profile", read)
     return profile_from_record(ctx.bundle, person, view, facts=facts, structure=structure)
 

@@ -14,14 +14,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
-from sqlalchemy import Select, String, and_, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Assignment, Experience, FollowUp, Membership, Person, PositioningEvent, Structure, User
 from .positions import ItemView, Positioning, PositionView, as_of_instant
 from .records import ExperienceEntry, PersonRecord, UserRecord
 
-__all__ = ["People", "CHUNK", "user_record", "person_records", "latest_positionings", "latest_levels", "position_views", "assigned_among",
+__all__ = ["People", "CHUNK", "user_record", "person_records", "records_and_followed", "latest_positionings", "latest_levels", "position_views", "assigned_among",
            "next_planned_interviews", "position_summaries", "PositionSummary"]
 
 #: a set of people: their ids, or a SELECT of one column of person ids
@@ -57,23 +57,40 @@ def person_records(s: Session, people: People, *, by_name: bool = False, experie
     """The records of ``people`` (unknown ids are absent), in two queries: people with their structure's
     networks, then every experience line of the set (none read, and empty, when ``experience`` is False).
     ``by_name``: in the order of the database's ``ORDER BY display_name, id``."""
+    return records_and_followed(s, people, by_name=by_name, experience=experience)[0]
+
+
+def records_and_followed(s: Session, people: People, *, followed_by: str | None = None, on: dt.date | None = None,
+                         by_name: bool = False, experience: bool = True) -> tuple[dict[str, PersonRecord], set[str]]:
+    """:func:`person_records`, and which of the people ``followed_by`` (an accompanist) follows on ``on``
+    (default today), read in the same query (an EXISTS column) — the input of an access decision."""
     rows: list[Any] = []
+    day = on or dt.date.today()
+    followed = (select(Assignment.id).where(
+        Assignment.accompanist_id == followed_by, Assignment.person_id == Person.id, Assignment.since <= day,
+        or_(Assignment.until.is_(None), Assignment.until >= day)).exists() if followed_by else literal(False))
     for chunk in _chunks(people):
-        query = select(Person, Structure.networks).outerjoin(Structure, Structure.id == Person.structure_id) \
-            .where(Person.id.in_(chunk))
+        query = select(Person, Structure.networks, followed.label("followed")) \
+            .outerjoin(Structure, Structure.id == Person.structure_id).where(Person.id.in_(chunk))
         rows += s.execute(query.order_by(Person.display_name, Person.id) if by_name else query).all()
+    # The identity map holds rows weakly: keep them for the rest of the transaction, so that a later
+    # ``session.get(Person, id)`` in it (e.g. the facts of the guidance page) needs no query.
+    s.info.setdefault("bulk_people", []).extend(r[0] for r in rows)
     lines: dict[str, list[ExperienceEntry]] = {}
     for chunk in _chunks([r[0].id for r in rows] if experience else []):
         for e in s.scalars(select(Experience).where(Experience.person_id.in_(chunk)).order_by(Experience.id)):
             lines.setdefault(e.person_id, []).append(ExperienceEntry(e.job, e.months, e.in_pec, e.current))
     records = {}
-    for row, structure_networks in rows:
+    assigned = set()
+    for row, structure_networks, is_followed in rows:
         own = tuple(row.networks) if row.networks is not None else None
         effective = own if own is not None else tuple(structure_networks or ())
         records[row.id] = PersonRecord(row.id, row.structure_id, row.display_name, row.status, row.birth_year,
                                        row.writing, row.goal, row.target, effective, own,
                                        tuple(lines.get(row.id, ())), row.created_at)
-    return records
+        if is_followed:
+            assigned.add(row.id)
+    return records, assigned
 
 
 def _latest(people: Any, as_of: dt.datetime | None, items: Sequence[str] | None) -> Select[Any]:

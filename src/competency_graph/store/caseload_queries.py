@@ -75,17 +75,19 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
                 .order_by(User.display_name)):
             if (user_id, name) not in accompanists[person_id]:
                 accompanists[person_id].append((user_id, name))
-        # 4. the latest event of each (person, item, role)
-        rank = func.row_number().over(
-            partition_by=(PositioningEvent.person_id, PositioningEvent.item_id, PositioningEvent.author_role),
-            order_by=(PositioningEvent.positioned_at.desc(), PositioningEvent.id.desc())).label("rank")
-        latest = select(PositioningEvent, rank).where(PositioningEvent.person_id.in_(scope_ids)).subquery()
+        # 4. the latest event of each (person, item, role): only the columns the dashboard reads (value, role,
+        # time); uid, version and comment are not loaded (the views built here are for counting, not export)
+        e = PositioningEvent
+        rank = func.row_number().over(partition_by=(e.person_id, e.item_id, e.author_role),
+                                      order_by=(e.positioned_at.desc(), e.id.desc())).label("rank")
+        latest = (select(e.id, e.person_id, e.item_id, e.author_role, e.level, e.state, e.positioned_at, rank)
+                  .where(e.person_id.in_(scope_ids)).subquery())
         items: dict[str, dict[str, dict[str, Positioning]]] = defaultdict(lambda: defaultdict(dict))
-        for r in s.execute(select(latest).where(latest.c.rank == 1)).mappings():
-            items[r["person_id"]][r["item_id"]][r["author_role"]] = Positioning(
-                r["id"], r["uid"], r["person_id"], r["item_id"], r["level"], r["state"], r["author_role"],
-                r["author_id"], r["referential_version"], None, _aware(r["positioned_at"]),
-                _aware(r["recorded_at"]), r["corrects_id"], r["source"])
+        for ident, person_id, item_id, role, level, state, at, _rank in s.execute(
+                select(latest).where(latest.c.rank == 1)):
+            moment = _aware(at)
+            items[person_id][item_id][role] = Positioning(ident, "", person_id, item_id, level, state, role, None,
+                                                          "", None, moment, moment)
         views = {pid: PositionView(pid, None, {i: ItemView(i, roles) for i, roles in by_item.items()})
                  for pid, by_item in items.items()}
         # 5. planned interviews

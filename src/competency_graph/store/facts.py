@@ -13,6 +13,7 @@ Structure facts
     ``remove_branch_agreement(repo, agreement_id) -> None``
 
 Person facts
+    ``rule_facts(repo, person_id) -> (PersonFacts, StructureFacts)`` (one read, for the rules)
     ``person_facts(repo, person_id) -> PersonFacts`` (contracts, certifications held, PEC enrolment,
     planned placement; goal/target/writing stay on the person, see ``Repository.update_person``)
     ``set_person_facts(repo, person_id, *, pec_enrolled_on=UNSET, placement_planned=UNSET) -> PersonFacts``
@@ -33,13 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..ids import ID_PATTERN
 from .errors import StoreError
 from .facts_models import (
     CONTRACT_KINDS,
@@ -49,6 +48,20 @@ from .facts_models import (
     HeldCertification,
     StructureNetwork,
 )
+from .facts_records import (
+    BranchAgreementRecord,
+    HeldRecord,
+    NetworkMembership,
+    PersonFacts,
+    StructureFacts,
+    _choice,
+    _fact_count,
+    _fact_date,
+    _fact_id,
+    _person,
+    _structure,
+    _text,
+)
 from .followup import contract_record
 from .models import PRESCRIBERS, Contract, FollowUp, Person, Structure
 from .records import ContractRecord
@@ -57,124 +70,32 @@ from .schedule import pec_schedule
 if TYPE_CHECKING:
     from .repository import Repository
 
-__all__ = ["NetworkMembership", "BranchAgreementRecord", "StructureFacts", "HeldRecord", "PersonFacts", "UNSET",
-           "structure_facts", "set_network", "remove_network", "add_branch_agreement", "remove_branch_agreement",
-           "person_facts", "set_person_facts", "add_contract", "update_contract", "remove_contract", "add_held",
-           "remove_held", "CONTRACT_KINDS", "HELD_OUTCOMES", "FACT_NETWORKS"]
+__all__ = [
+    "CONTRACT_KINDS",
+    "FACT_NETWORKS",
+    "HELD_OUTCOMES",
+    "UNSET",
+    "BranchAgreementRecord",
+    "HeldRecord",
+    "NetworkMembership",
+    "PersonFacts",
+    "StructureFacts",
+    "add_branch_agreement",
+    "add_contract",
+    "add_held",
+    "person_facts",
+    "rule_facts",
+    "remove_branch_agreement",
+    "remove_contract",
+    "remove_held",
+    "remove_network",
+    "set_network",
+    "set_person_facts",
+    "structure_facts",
+    "update_contract",
+]
 
 UNSET: Any = object()
-
-
-@dataclass(frozen=True)
-class NetworkMembership:
-    network: str
-    trained_staff: int | None = None
-    """RAE: staff trained by Différent et Compétent (correspondent, accompanist, director)."""
-    field: str | None = None
-    """RSFP: the field (domaine d'activité) the structure takes part in."""
-    field_structures: int | None = None
-    """RSFP: structures of that field engaged in the network, this one included (≥ 2 needed, seed 003)."""
-    since: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class BranchAgreementRecord:
-    id: str
-    structure_id: str
-    branch: str
-    cqps: tuple[str, ...]
-    since: dt.date | None
-
-
-@dataclass(frozen=True)
-class StructureFacts:
-    structure_id: str
-    kind: str
-    field: str | None
-    networks: tuple[NetworkMembership, ...]
-    agreements: tuple[BranchAgreementRecord, ...]
-
-    def network(self, name: str) -> NetworkMembership | None:
-        return next((n for n in self.networks if n.network == name), None)
-
-
-@dataclass(frozen=True)
-class HeldRecord:
-    id: str
-    person_id: str
-    certification: str
-    outcome: str
-    blocs: tuple[str, ...]
-    awarded_on: dt.date
-    jury: str | None
-    modality: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class PersonFacts:
-    person_id: str
-    structure_id: str
-    pec_enrolled_on: dt.date | None
-    placement_planned: bool | None
-    contracts: tuple[ContractRecord, ...]
-    held: tuple[HeldRecord, ...]
-
-
-def _choice(value: Any, allowed: tuple[str, ...], code: str, what: str) -> str:
-    if value not in allowed:
-        raise StoreError(code, f"{what} inconnu : {value!r} (possibles : {', '.join(allowed)}).",
-                   f"unknown {code}: {value!r}")
-    return str(value)
-
-
-def _fact_count(value: Any, code: str, fr: str, low: int) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 100_000:
-        raise StoreError(code, f"{fr} : un entier ≥ {low} est attendu.", f"{code}: an integer >= {low} is expected")
-    return value
-
-
-def _text(value: Any, limit: int, code: str, fr: str, *, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip() and not required):
-        if required:
-            raise StoreError(code, f"{fr} est obligatoire.", f"{code}: required")
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise StoreError(code, f"{fr} : un texte de 1 à {limit} caractères est attendu.", f"{code}: bad text")
-    return value.strip()
-
-
-def _fact_id(value: Any, code: str, fr: str) -> str:
-    import re
-
-    text = _text(value, 200, code, fr, required=True) or ""
-    if not re.fullmatch(ID_PATTERN, text):
-        raise StoreError(code, f"{fr} : identifiant invalide {text!r} (forme prefixe:local).", f"{code}: bad id {text!r}")
-    return text
-
-
-def _fact_date(value: Any, code: str, fr: str, *, optional: bool = True) -> dt.date | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise StoreError(code, f"{fr} : une date est attendue.", f"{code}: a date is expected")
-    return value
-
-
-def _structure(s: Session, structure_id: str) -> Structure:
-    row = s.get(Structure, structure_id)
-    if row is None:
-        raise StoreError("unknown_structure", f"Structure introuvable : {structure_id}.", "unknown structure")
-    return row
-
-
-def _person(s: Session, person_id: str) -> Person:
-    row = s.get(Person, person_id)
-    if row is None:
-        raise StoreError("unknown_person", f"Personne introuvable : {person_id}.", "unknown person")
-    return row
 
 
 # -- structure facts ---------------------------------------------------------------------------------------
@@ -283,6 +204,23 @@ def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
 def person_facts(repo: Repository, person_id: str) -> PersonFacts:
     """The person's dated contracts, certifications held, Compétences PEC enrolment and planned placement."""
     return repo.run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
+
+
+def rule_facts(repo: Repository, person_id: str) -> tuple[PersonFacts, StructureFacts]:
+    """The person's facts and their structure's, in one transaction and six queries, as the recognition rules
+    read them (contracts without their planned follow-ups)."""
+    def read(s: Session) -> tuple[PersonFacts, StructureFacts]:
+        row = _person(s, person_id)
+        contracts = tuple(ContractRecord(c.id, c.person_id, c.employer_id, c.kind, c.start_date, c.end_date,
+                                         c.weekly_hours, c.prescriber, (), c.job)
+                          for c in s.scalars(select(Contract).where(Contract.person_id == person_id)
+                                             .order_by(Contract.start_date, Contract.id)))
+        held = tuple(_held_record(h) for h in s.scalars(
+            select(HeldCertification).where(HeldCertification.person_id == person_id)
+            .order_by(HeldCertification.awarded_on, HeldCertification.id)))
+        facts = PersonFacts(row.id, row.structure_id, row.pec_enrolled_on, row.placement_planned, contracts, held)
+        return facts, _structure_facts(s, _structure(s, row.structure_id))
+    return repo.run(read, write=False)
 
 
 def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any = UNSET,

@@ -17,8 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..vocab import ContractKind, HeldOutcome, Network, values
 from .models import Base, new_id, utcnow
 
-__all__ = ["StructureNetwork", "BranchAgreement", "HeldCertification", "CONTRACT_KINDS", "HELD_OUTCOMES",
-           "FACT_NETWORKS"]
+__all__ = [
+    "CONTRACT_KINDS",
+    "FACT_NETWORKS",
+    "HELD_OUTCOMES",
+    "BranchAgreement",
+    "HeldCertification",
+    "StructureNetwork",
+]
 
 #: employment contracts and work situations: PEC (CUI-CAE), insertion CDDI, ESAT support contract, ordinary
 #: CDD/CDI, apprenticeship, and placements (stage, PMSMP) that give a work situation without employment.

@@ -198,12 +198,8 @@ def get_person(uow: UnitOfWork, person_id: str) -> PersonRecord:
 
 
 def find_person(uow: UnitOfWork, person_id: str) -> PersonRecord | None:
-    """Like :func:`get_person` but None when absent."""
-    def read(s: Session) -> PersonRecord | None:
-        row = s.get(Person, person_id)
-        return person_record(s, row) if row else None
-
-    return uow.run(read, write=False)
+    """Like :func:`get_person` but None when absent (two queries: person with structure, experience)."""
+    return uow.run(lambda s: bulk.person_records(s, [person_id]).get(person_id), write=False)
 
 
 def list_people(uow: UnitOfWork, structure_id: str | None = None) -> list[PersonRecord]:
