@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import cache
-from competency_graph.ui import errors, session
+from competency_graph.ui import cache, errors, session
 from competency_graph.ui.easyread import apply_style
 from competency_graph.ui.i18n import t
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, people, positioning
-from competency_graph.store import StoreError
-from competency_graph.ui import session
+from competency_graph.services import people, positioning
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.charts import competency_map
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal
-from competency_graph.ui.pickers import person_picker
 from competency_graph.ui.i18n import t
+from competency_graph.ui.pickers import person_picker
 
 FLASH = "co_flash"
 DIVERGENT_STYLE = "background-color: #FFE0B2; font-weight: 600"

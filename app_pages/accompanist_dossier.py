@@ -7,16 +7,18 @@ import datetime as dt
 
 import streamlit as st
 
-from competency_graph.services import cache, coassess, evidence, people, positioning
-from competency_graph.store import StoreError
-from competency_graph.store.models import ENDORSER_RELATIONS, RAE_MODALITIES
-from competency_graph.ui import session
+from competency_graph.services import coassess, evidence, people, positioning
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, fr_number, md_escape
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.pickers import person_picker
 from competency_graph.ui.proofs import show_file
+from competency_graph.vocab import EndorserRelation, RaeModality, values
+
+ENDORSER_RELATIONS, RAE_MODALITIES = values(EndorserRelation), values(RaeModality)
 
 FLASH = "dossier_flash"
 

@@ -11,8 +11,8 @@ from functools import partial
 
 import streamlit as st
 
-from competency_graph.services import cache, exports
-from competency_graph.ui import session
+from competency_graph.services import exports
+from competency_graph.ui import cache, session
 from competency_graph.ui.i18n import t
 from competency_graph.ui.pickers import period_picker, person_picker
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, followup, positioning
+from competency_graph.services import followup, positioning
+from competency_graph.services.errors import StoreError
 from competency_graph.services.followup import TimelineEntry
-from competency_graph.store import StoreError
-from competency_graph.ui import session
+from competency_graph.ui import cache, session
 from competency_graph.ui.charts import timeline_chart
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal

@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, guidance, people
-from competency_graph.ui import session
+from competency_graph.services import guidance, people
+from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.formats import fr_months, fr_number, fr_percent
 from competency_graph.ui.i18n import t

@@ -8,14 +8,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, followup, interviews
-from competency_graph.store import StoreError
-from competency_graph.store.models import PRESCRIBERS
-from competency_graph.ui import session
+from competency_graph.services import accounts, followup, interviews
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, md_escape
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.pickers import person_picker
+from competency_graph.vocab import Prescriber, values
+
+PRESCRIBERS = values(Prescriber)
 
 FLASH = "interviews_flash"
 
@@ -130,7 +132,7 @@ with move_col, st.container(border=True):
 
 with st.expander(t("interviews.pec_contract"), expanded=not any(p.reason == "pec" for p in proposed)):
     st.caption(t("interviews.pec_help"))
-    employers = {s.id: s.name for s in ctx.repo.list_structures()}
+    employers = accounts.structure_names(ctx)
     with st.form("pec_contract"):
         employer = st.selectbox(t("interviews.employer"), list(employers), format_func=employers.__getitem__,
                                 index=list(employers).index(person.structure_id) if person.structure_id in employers

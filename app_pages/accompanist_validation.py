@@ -8,15 +8,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, coassess, evidence
-from competency_graph.store import StoreError
-from competency_graph.store.models import RAE_MODALITIES
-from competency_graph.store.validation_models import VALIDATOR_ROLES
-from competency_graph.ui import session
+from competency_graph.services import coassess, evidence
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.pickers import person_picker
+from competency_graph.vocab import RaeModality, ValidatorRole, values
+
+RAE_MODALITIES, VALIDATOR_ROLES = values(RaeModality), values(ValidatorRole)
 
 FLASH = "validation_flash"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import accounts, cache, coassess
+from competency_graph.services import accounts, coassess
 from competency_graph.services.coassess import Change
-from competency_graph.ui import session
+from competency_graph.ui import cache, session
 from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import t
 

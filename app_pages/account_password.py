@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.security.accounts import users_with_password
-from competency_graph.services import cache
-from competency_graph.ui import session
+from competency_graph.services import accounts
+from competency_graph.ui import cache, session
 from competency_graph.ui.i18n import t
 from competency_graph.ui.password_form import change_password_form
 
 ctx = cache.context()
 identity = session.require_role()
 st.title(t("password.title"))
-if identity.user_id not in users_with_password(ctx.repo):
+if identity.user_id not in accounts.users_with_password(ctx):
     st.info(t("password.none"))
     st.stop()
 if st.session_state.pop("password_changed", False):

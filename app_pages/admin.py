@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import accounts, cache, referentials, validation_job
+from competency_graph.services import accounts, referentials, validation_job
 from competency_graph.sparql import SparqlError
-from competency_graph.ui import session
+from competency_graph.ui import cache, session
 from competency_graph.ui.formats import fr_date, fr_datetime, fr_number, fr_percent, fr_size, md_escape
 from competency_graph.ui.i18n import label, t
 

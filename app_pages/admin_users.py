@@ -15,14 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from competency_graph.security import rgpd
-from competency_graph.security.accounts import MIN_PASSWORD_LENGTH, users_with_password
-from competency_graph.services import accounts, cache
-from competency_graph.store.security_models import AUDIT_ACTIONS
-from competency_graph.store import StoreError
-from competency_graph.ui import session
+from competency_graph.services import accounts
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, fr_datetime, md_escape
 from competency_graph.ui.i18n import label, t
+from competency_graph.vocab import AuditAction, values
+
+AUDIT_ACTIONS = values(AuditAction)
 
 ROLES = accounts.ROLES
 FLASH = "admin_users_flash"
@@ -48,12 +49,12 @@ st.title(t("users.title"))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
-structure_names = {s.id: s.name for s in ctx.repo.list_structures()}  # names of establishments: not personal
+structure_names = accounts.structure_names(ctx)  # names of establishments: not personal
 structures = {s: structure_names[s] for s in guard.admin_structures if s in structure_names}
 users = guard.list_users()
 people = guard.people()
 person_names = {p.id: p.display_name for p in people}
-with_password = users_with_password(ctx.repo)
+with_password = accounts.users_with_password(ctx)
 tab_users, tab_audit, tab_rgpd = st.tabs([t("users.tab.accounts"), t("users.tab.audit"), t("users.tab.rgpd")])
 
 # -- accounts, roles, assignments -------------------------------------------------------------------------
@@ -66,7 +67,7 @@ with tab_users:
     } for u in users]), hide_index=True, width="stretch")
 
     st.subheader(t("users.create"))
-    st.caption(t("users.create_help", n=MIN_PASSWORD_LENGTH))
+    st.caption(t("users.create_help", n=accounts.MIN_PASSWORD_LENGTH))
     linked = {u.person_id for u in users if u.person_id}
     unlinked = [p for p in people if p.id not in linked]
     with st.form("create_user", clear_on_submit=False):
@@ -214,8 +215,8 @@ with tab_rgpd:
         st.caption(t("users.no_erasures"))
 
     st.subheader(t("users.retention"))
-    current_days = rgpd.retention_days(ctx.repo)
-    past = rgpd.people_past_retention(ctx.repo)
+    current_days = accounts.retention_days(ctx)
+    past = accounts.people_past_retention(ctx)
     st.caption(t("users.retention_help", days=current_days, count=len([p for p in past if p in person_names]),
                  since=fr_date(dt.date.today() - dt.timedelta(days=current_days))))
     with st.form("retention"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, evidence, people, positioning
-from competency_graph.store import StoreError
-from competency_graph.ui import session
+from competency_graph.services import accounts, evidence, people, positioning
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date, fr_number, md_escape

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, people
-from competency_graph.ui import session
+from competency_graph.services import accounts, people
+from competency_graph.ui import cache, session
 from competency_graph.ui.charts import competency_map
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
 from competency_graph.ui.formats import fr_date

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, exports, guidance
-from competency_graph.ui import session
+from competency_graph.services import accounts, exports, guidance
+from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto, level_picto, read_aloud
 from competency_graph.ui.i18n import t, t_easy
 

@@ -6,8 +6,8 @@ import html
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, people, positioning
-from competency_graph.ui import session
+from competency_graph.services import accounts, people, positioning
+from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto, focus_on, level_picto, read_aloud
 from competency_graph.ui.i18n import t, t_easy
 

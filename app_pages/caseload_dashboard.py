@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import cache, caseload
-from competency_graph.ui import session
+from competency_graph.services import caseload
+from competency_graph.ui import cache, session
 from competency_graph.ui.caseload_table import filters, table
 from competency_graph.ui.i18n import t
 

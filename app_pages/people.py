@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from competency_graph.services import cache, onboarding
-from competency_graph.store import StoreError
-from competency_graph.store.models import PERSON_STATUSES, WRITING_LEVELS
-from competency_graph.ui import session
+from competency_graph.services import onboarding
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import label, t
+from competency_graph.vocab import PersonStatus, WritingLevel, values
+
+PERSON_STATUSES, WRITING_LEVELS = values(PersonStatus), values(WritingLevel)
 
 FLASH = "people_flash"
 CODE = "people_code"

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from competency_graph.analysis.targets import ENTRY_PROFILE_KIND, is_entry_profile
-from competency_graph.services import cache, referentials
-from competency_graph.ui import session
+from competency_graph.services import referentials
+from competency_graph.ui import cache, session
 from competency_graph.ui.charts import neighbour_network
 from competency_graph.ui.easyread import level_picto
 from competency_graph.ui.formats import fr_number, md_escape

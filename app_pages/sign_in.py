@@ -6,8 +6,8 @@ import streamlit as st
 
 from competency_graph.security import accounts as security_accounts
 from competency_graph.security.errors import AuthError
-from competency_graph.services import accounts, cache
-from competency_graph.ui import session
+from competency_graph.services import accounts
+from competency_graph.ui import cache, session
 from competency_graph.ui.formats import md_escape
 from competency_graph.ui.i18n import label, t
 from competency_graph.ui.password_form import change_password_form

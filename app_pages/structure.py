@@ -9,13 +9,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from competency_graph.services import cache, facts, onboarding
-from competency_graph.store import StoreError
-from competency_graph.store.facts import FACT_NETWORKS
-from competency_graph.ui import session
+from competency_graph.services import facts, onboarding
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_date
 from competency_graph.ui.i18n import label, t
+from competency_graph.vocab import Network, values
+
+FACT_NETWORKS = values(Network)
 
 FLASH = "structure_flash"
 

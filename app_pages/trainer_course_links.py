@@ -7,11 +7,11 @@ from collections import Counter
 
 import streamlit as st
 
-from competency_graph.services import accounts, cache, cohort, groups, guidance, people
-from competency_graph.store import StoreError
-from competency_graph.ui.errors import show_refusal
-from competency_graph.ui import session
+from competency_graph.services import accounts, cohort, groups, guidance, people
+from competency_graph.services.errors import StoreError
+from competency_graph.ui import cache, session
 from competency_graph.ui.charts import gap_heatmap
+from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.formats import fr_number, md_escape
 from competency_graph.ui.i18n import t
 from competency_graph.ui.pickers import entry_profile_details, target_picker

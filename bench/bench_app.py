@@ -246,7 +246,8 @@ def position_clicks(repeat: int) -> list[float]:
 def guidance_statements() -> dict[str, int]:
     """SQL statements and audit rows of one render of *Objectif et parcours* (accompanist, demo person)."""
     from competency_graph.security import audit
-    from competency_graph.services import batch, cache
+    from competency_graph.services import batch
+    from competency_graph.ui import cache
 
     at = _page("accompanist", "accompanist_guidance")
     repo = cache.context().repo

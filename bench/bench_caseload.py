@@ -85,8 +85,15 @@ def build_database(path: Path, people: int, seed: int = 11, small: int = 1000) -
     from sqlalchemy import insert
 
     from competency_graph.store import Repository
-    from competency_graph.store.models import (Assignment, FollowUp, Membership, Person, PositioningEvent,
-                                               Structure, User)
+    from competency_graph.store.models import (
+        Assignment,
+        FollowUp,
+        Membership,
+        Person,
+        PositioningEvent,
+        Structure,
+        User,
+    )
 
     repo = Repository.open(f"sqlite:///{path}", files_dir=path.parent / "files")
     rng = random.Random(seed)

@@ -24,12 +24,20 @@ EXTERNAL_BASES = {"esco": "http://data.europa.eu/esco/"}
 
 
 def is_valid_id(value: str) -> bool:
-    """True when ``value`` has the ``prefix:local`` shape of DOMAIN.md §10."""
+    """True when ``value`` has the ``prefix:local`` shape of DOMAIN.md §10.
+
+    >>> is_valid_id("rae:agent-de-restauration/A2"), is_valid_id("no prefix")
+    (True, False)
+    """
     return bool(_ID_RE.match(value))
 
 
 def split_id(item_id: str) -> tuple[str, str]:
-    """Return ``(prefix, local)``; raises ValueError on a malformed id."""
+    """Return ``(prefix, local)``; raises ValueError on a malformed id.
+
+    >>> split_id("rncp:RNCP38386")
+    ('rncp', 'RNCP38386')
+    """
     if not is_valid_id(item_id):
         raise ValueError(f"malformed id: {item_id!r}")
     prefix, local = item_id.split(":", 1)
@@ -70,7 +78,11 @@ def scheme_iri(referential_id: str, version: str | None) -> str:
 
 
 def id_from_iri(iri: str) -> str | None:
-    """Inverse of :func:`mint_iri` for item IRIs (levels and schemes give None)."""
+    """Inverse of :func:`mint_iri` for item IRIs (levels and schemes give None).
+
+    >>> id_from_iri(mint_iri("rectec:C01")), id_from_iri(level_iri("rectec:C01", 2))
+    ('rectec:C01', None)
+    """
     for prefix, base in EXTERNAL_BASES.items():
         if iri.startswith(base) and len(iri) > len(base):
             return f"{prefix}:{iri[len(base):]}"

@@ -7,8 +7,8 @@ references, levels in range and in order). Any error anywhere → nothing is loa
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from .model import Activity, Bloc, Certification, Competency, Level, Occupation,
 from .problems import Location, Problem, ReferentialError
 from .yamlsource import Positions, read_positioned
 
-__all__ = ["load_bundle", "check_paths", "referential_files", "parse_file"]
+__all__ = ["load_bundle", "check_paths", "referential_files", "parse_file", "validation_problems"]
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -64,7 +64,8 @@ def _locate(positions: Positions, path: str, loc: tuple[Any, ...], key: bool = F
 _CONDITION_KEYS = {"when", "applies_if", "any_of", "all_of", "none_of"}
 
 
-def _validation_problems(exc: ValidationError, positions: Positions, path: str) -> list[Problem]:
+def validation_problems(exc: ValidationError, positions: Positions, path: str) -> list[Problem]:
+    """The pydantic errors of a YAML document as located problems (``file:line:col``), one per error."""
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -101,7 +102,7 @@ def parse_file(path: Path) -> tuple[ReferentialFile | None, Positions, list[Prob
         except ValidationError as exc:
             if any(e["type"] == "json_invalid" for e in exc.errors()):
                 return None, {}, [Problem("yaml-syntax", "invalid JSON", Location(shown))]
-            return None, {}, _validation_problems(exc, {}, shown)
+            return None, {}, validation_problems(exc, {}, shown)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,7 +116,7 @@ def parse_file(path: Path) -> tuple[ReferentialFile | None, Positions, list[Prob
     try:
         return ReferentialFile.model_validate(data), positions, []
     except ValidationError as exc:
-        return None, positions, _validation_problems(exc, positions, shown)
+        return None, positions, validation_problems(exc, positions, shown)
 
 
 class _Collector:

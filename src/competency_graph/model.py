@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from .analysis.conditions import COMPOSITES, GOALS, REGISTRY
+from .conditions import COMPOSITES, GOALS, REGISTRY
 from .ids import ID_PATTERN
 
 __all__ = [
@@ -243,7 +243,7 @@ def _condition_model() -> type[BaseModel]:
         name: (kind.value_type | None, Field(None, description=kind.doc)) for name, kind in sorted(REGISTRY.items())
     }
     for name in COMPOSITES:
-        fields[name] = (list["Condition"] | None, Field(None, description=f"{name.replace('_', ' ')} these conditions"))
+        fields[name] = (list["Condition"] | None, Field(None, description=f"{name.replace('_', ' ')} these conditions"))  # type: ignore[valid-type]
     model = create_model("Condition", __base__=_Strict, __module__=__name__, **fields)
     model.__doc__ = ("A condition on a person's facts, read by the recommendation engine: every kind set must hold. "
                      "Kinds: the typed registry of analysis/conditions.py.")

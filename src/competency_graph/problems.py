@@ -42,7 +42,11 @@ class Problem:
 
 
 def format_problems(problems: list[Problem]) -> str:
-    """All problems, one per line, sorted by file and position."""
+    """All problems, one per line, sorted by file and position.
+
+    >>> print(format_problems([Problem("level-order", "levels must be 1, 2, 3", Location("rectec.yaml", 42, 7))]))
+    rectec.yaml:42:7: error [level-order] levels must be 1, 2, 3
+    """
     return "\n".join(str(p) for p in sorted(problems, key=lambda p: (p.location, p.code)))
 
 

@@ -15,12 +15,11 @@ can be reported as ``file:line:col``.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-import re
-import unicodedata
-
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from .bundle import Bundle, Edge, Item

@@ -8,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["project_root", "data_dir", "database_url", "referential_dirs", "imported_referentials_dir", "mode",
            "check", "SettingsError", "MODES", "MODE_ENV", "shipped_referentials_dir", "shapes_dir",
-           "shape_files", "ShapesMissing", "proxy_hops"]
+           "shape_files", "ShapesMissing", "proxy_hops", "demo_requested", "issuer_domain", "pdf_font", "idle_minutes"]
 
 MODE_ENV = "COMPETENCY_GRAPH_MODE"
 #: ``demo``: the demonstration database and its passwordless accounts; ``production``: real records only
@@ -121,3 +121,29 @@ def sparql_url() -> str | None:
     """The query URL of an external SPARQL server serving the published graph (``COMPETENCY_GRAPH_SPARQL_URL``,
     e.g. ``http://127.0.0.1:7878/query`` for ``oxigraph serve-read-only``); None: the app's own store."""
     return os.environ.get("COMPETENCY_GRAPH_SPARQL_URL") or None
+
+
+# -- the other variables, read here so that the environment is read in one module ----------------------------
+
+def demo_requested(default: str) -> bool:
+    """``COMPETENCY_GRAPH_DEMO`` (``default`` when unset): false for 0, false, no, non."""
+    return os.environ.get("COMPETENCY_GRAPH_DEMO", default).strip().lower() not in ("0", "false", "no", "non")
+
+
+def issuer_domain() -> str | None:
+    """``COMPETENCY_GRAPH_ISSUER_DOMAIN``: the domain of the badges' issuer (None when unset)."""
+    return os.environ.get("COMPETENCY_GRAPH_ISSUER_DOMAIN") or None
+
+
+def pdf_font() -> str | None:
+    """``COMPETENCY_GRAPH_PDF_FONT``: a TTF file for the PDFs (None when unset)."""
+    return os.environ.get("COMPETENCY_GRAPH_PDF_FONT") or None
+
+
+def idle_minutes(default: int) -> int:
+    """``COMPETENCY_GRAPH_IDLE_MINUTES``: the sessions' idle timeout (``default`` when unset or not a number;
+    at least 1)."""
+    try:
+        return max(1, int(os.environ.get("COMPETENCY_GRAPH_IDLE_MINUTES", default)))
+    except ValueError:
+        return default

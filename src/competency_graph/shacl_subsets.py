@@ -144,9 +144,9 @@ def _sparql_problems(triples: list[tuple], own: frozenset[str], constraints: lis
     """The SPARQL constraints on the subset, in Oxigraph, one query per focus node with ``$this`` bound."""
     import re
 
-    from .rdf_store import load_triples
-
     import pyoxigraph as ox
+
+    from .rdf_store import load_triples
 
     store = load_triples(triples)
     this = ox.Variable("this")

@@ -24,6 +24,6 @@ def _isolated_data_dir(app_data_dir, monkeypatch):
 @pytest.fixture
 def ctx():
     """The bundle and repository the app uses: the same process-wide cache entries as the AppTests."""
-    from competency_graph.services import cache
+    from competency_graph.ui import cache
 
     return cache.context()

@@ -15,9 +15,8 @@ from competency_graph.security import accounts as security_accounts
 from competency_graph.security import audit
 from competency_graph.services.accounts import Identity
 from competency_graph.store.demo import DEMO_STRUCTURE_ID
-from competency_graph.ui.formats import md_escape
 from competency_graph.store.models import utcnow
-from competency_graph.ui.i18n import t
+from competency_graph.ui.formats import md_escape
 
 PASSWORD = "Tournesol-bleu-42!"
 REFUSED = ("Connexion refusée : identifiant ou mot de passe incorrect, ou trop d'essais récents (réessayez dans "

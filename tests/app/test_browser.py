@@ -20,8 +20,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from a11y import (AXE_JS, BLOCKING, Finding, clipped_text, describe, focus_ring, focused, horizontal_overflow, named,
-                  ours, reachable, require_axe, ring_visible, run_axe, tab_to, write_report)
+from a11y import (
+    AXE_JS,
+    BLOCKING,
+    Finding,
+    clipped_text,
+    describe,
+    focus_ring,
+    focused,
+    horizontal_overflow,
+    named,
+    ours,
+    reachable,
+    require_axe,
+    ring_visible,
+    run_axe,
+    tab_to,
+    write_report,
+)
 
 from competency_graph.ui.i18n import label, t
 

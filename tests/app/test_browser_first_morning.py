@@ -9,8 +9,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from test_browser import (CHROMIUM, browser, no_exception, server, settle, shots,  # noqa: F401 - fixtures
-                          sign_in)
+from test_browser import CHROMIUM, browser, no_exception, server, settle, shots, sign_in  # noqa: F401 - fixtures
 
 from competency_graph.ui.i18n import t
 

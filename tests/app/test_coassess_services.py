@@ -14,6 +14,7 @@ from competency_graph.services.accounts import acting_as
 from competency_graph.services.coassess import Change
 from competency_graph.store import StoreError
 
+
 @pytest.fixture
 def newcomer(ctx) -> str:
     """A worker aiming at the CAPa Jardinier paysagiste, with a few self-positionings."""

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from competency_graph.cli import app
 from competency_graph.services import accounts, guidance
+from competency_graph.services import profiles as profiles_service
 from competency_graph.store.profiles import dump_profile
 from competency_graph.ui.i18n import t
 
@@ -20,7 +21,7 @@ PERSON = "demo-lea"
 
 def _cli_answer(ctx, tmp_path, command: str) -> object:
     path = tmp_path / "profile.yaml"
-    path.write_text(dump_profile(ctx.repo.export_profile(PERSON)), encoding="utf-8")
+    path.write_text(dump_profile(profiles_service.export_profile(ctx.repo, PERSON)), encoding="utf-8")
     result = CliRunner().invoke(app, [command, str(path), "--as-of", dt.date.today().isoformat(), "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)

@@ -86,3 +86,10 @@ def test_no_shapes_is_refused_not_vacuously_conformant(installed: Path, tmp_path
     finally:
         for shape in (installed / "competency_graph" / "shapes").glob("*.ttl.off"):
             shape.rename(shape.with_suffix(""))
+
+
+def test_installed_wheel_reads_its_message_catalogue(installed: Path, tmp_path: Path) -> None:
+    result = _run(installed, tmp_path, "from competency_graph.messages import FR, t; print(len(FR), t('app.title'))")
+    assert result.returncode == 0, result.stderr[-2000:]
+    count, title = result.stdout.strip().split(" ", 1)
+    assert int(count) > 500 and title == "Reconnaître ses compétences"

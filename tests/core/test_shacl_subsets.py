@@ -50,9 +50,9 @@ def test_shipped_referentials_in_small_subsets_conform(shipped_bundle, monkeypat
     parts, _ = module.subsets(shipped_bundle, max_items=60)
     assert len(parts) > 5
     # every triple of the published graph is in some subset
-    from competency_graph.rdf import build_triples
-
     from rdflib import BNode
+
+    from competency_graph.rdf import build_triples
 
     def split(triples):
         blank = {t for t in triples if any(isinstance(x, BNode) for x in t)}

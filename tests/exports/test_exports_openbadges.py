@@ -8,8 +8,16 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from competency_graph.exports.openbadges import (OB_SCHEMA_URL, VENDOR, NotMastered, achievement_for,
-                                                 credential_for, ob_schema, offline_jsonld, schema_errors)
+from competency_graph.exports.openbadges import (
+    OB_SCHEMA_URL,
+    VENDOR,
+    NotMastered,
+    achievement_for,
+    credential_for,
+    ob_schema,
+    offline_jsonld,
+    schema_errors,
+)
 from competency_graph.ids import level_iri, mint_iri
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"

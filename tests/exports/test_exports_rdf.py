@@ -13,8 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS
 
-from competency_graph.exports.person_rdf import (person_graph, person_graph_iri, person_iri, person_jsonld,
-                                                 person_turtle)
+from competency_graph.exports.person_rdf import person_graph, person_graph_iri, person_iri, person_jsonld, person_turtle
 from competency_graph.ids import BASE_IRI
 from competency_graph.loader import load_bundle
 from competency_graph.rdf import CG, CONTEXT_URL, jsonld_context, publish, to_jsonld

@@ -10,8 +10,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from competency_graph.analysis.gaps import cohort_gaps
-from competency_graph.exports.sheets import (gaps_csv, gaps_xlsx, import_positionings_xlsx, positionings_csv,
-                                             positionings_xlsx, xlsx_to_csv)
+from competency_graph.exports.sheets import (
+    gaps_csv,
+    gaps_xlsx,
+    import_positionings_xlsx,
+    positionings_csv,
+    positionings_xlsx,
+    xlsx_to_csv,
+)
 from competency_graph.store.errors import StoreError
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]

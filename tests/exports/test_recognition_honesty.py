@@ -12,11 +12,7 @@ import pytest
 from competency_graph.exports.openbadges import NotMastered, credential_for
 from competency_graph.exports.pdf import evidence_pdf, followup_pdf, portfolio_pdf
 from competency_graph.exports.recognition import recognition_for
-from competency_graph.store.validations import (
-    record_validation,
-    withdraw_evidence,
-    withdraw_validation,
-)
+from competency_graph.store.validations import record_validation, withdraw_evidence, withdraw_validation
 
 UTC = dt.timezone.utc
 RECOGNISED = "Compétences reconnues (validées)"

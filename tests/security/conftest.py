@@ -14,6 +14,7 @@ from _store_workers import fake_catalog  # noqa: E402
 
 from competency_graph.store import Repository  # noqa: E402
 
+
 def real_png(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (4, 4)) -> bytes:
     """A small image Pillow decodes (uploads are decoded and re-encoded before they are stored)."""
     import io

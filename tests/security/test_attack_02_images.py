@@ -12,8 +12,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from competency_graph.security.access import Guard
 from competency_graph.security import audit
+from competency_graph.security.access import Guard
 from competency_graph.store import Repository, StoreError
 
 from .conftest import real_png

@@ -35,7 +35,7 @@ def ctx(monkeypatch):
     monkeypatch.setenv("COMPETENCY_GRAPH_DEMO", "1")
     monkeypatch.delenv("COMPETENCY_GRAPH_DATABASE_URL", raising=False)
     monkeypatch.delenv("COMPETENCY_GRAPH_MODE", raising=False)
-    from competency_graph.services import cache
+    from competency_graph.ui import cache
 
     return cache.context()
 

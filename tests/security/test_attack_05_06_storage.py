@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,6 @@ from competency_graph.security import rgpd
 from competency_graph.security.access import Guard
 from competency_graph.security.backup import backup, restore
 from competency_graph.store import Repository
-
-import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 from _store_workers import fake_catalog  # noqa: E402

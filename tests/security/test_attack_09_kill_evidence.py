@@ -13,6 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from _store_workers import fake_catalog  # tests/store is on sys.path (conftest)
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -20,8 +21,6 @@ from competency_graph.security.access import Guard
 from competency_graph.store import Repository
 from competency_graph.store.models import Evidence
 from competency_graph.store.security_models import AuditEntry
-
-from _store_workers import fake_catalog  # tests/store is on sys.path (conftest)
 
 ROUNDS = 30
 
@@ -66,7 +65,7 @@ def test_thirty_kill_rounds_leave_one_audit_entry_per_proof(repo: Repository, wo
             AuditEntry.action == "create", AuditEntry.record_kind == "evidence", AuditEntry.outcome == "allowed"))
         shas = list(s.scalars(select(Evidence.file_sha256).where(Evidence.file_sha256.is_not(None))))
         return proofs, entries, shas
-    proofs, entries, shas = repo._run(counts, write=False)
+    proofs, entries, shas = repo.run(counts, write=False)
     assert proofs > ROUNDS  # the writers did write
     assert proofs == entries
     assert all(repo.files.exists(sha) for sha in shas)  # a row never points to a missing file

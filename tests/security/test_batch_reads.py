@@ -16,6 +16,7 @@ from competency_graph.services import accounts, batch, caseload, caseload_refere
 from competency_graph.services.accounts import Identity
 from competency_graph.services.context import Context
 from competency_graph.store import Repository, bulk
+from competency_graph.store import accounts as store_accounts
 from competency_graph.store.models import utcnow
 
 RECTEC = [f"rectec:C{n:02d}" for n in range(1, 13)]
@@ -88,9 +89,9 @@ def entries(repo: Repository) -> list[audit.AuditRecord]:
 def test_bulk_views_and_records_equal_the_per_person_repository_reads(ctx: Context) -> None:
     ids = build_world(ctx.repo, 25)["S"] + ["other"]
     as_of = utcnow() - dt.timedelta(days=100)
-    views = ctx.repo._run(lambda s: bulk.position_views(s, ids), write=False)
-    past = ctx.repo._run(lambda s: bulk.position_views(s, ids, as_of=as_of), write=False)
-    records = ctx.repo._run(lambda s: bulk.person_records(s, ids + ["nobody"]), write=False)
+    views = ctx.repo.run(lambda s: bulk.position_views(s, ids), write=False)
+    past = ctx.repo.run(lambda s: bulk.position_views(s, ids, as_of=as_of), write=False)
+    records = ctx.repo.run(lambda s: bulk.person_records(s, ids + ["nobody"]), write=False)
     assert sorted(records) == sorted(ids)
     for pid in ids:
         assert views[pid] == ctx.repo.current_view(pid)
@@ -103,10 +104,10 @@ def test_bulk_views_and_records_equal_the_per_person_repository_reads(ctx: Conte
 def test_user_record_in_one_query_equals_the_former_two(ctx: Context) -> None:
     build_world(ctx.repo, 3)
     ctx.repo.grant_role("u-acc", "T", "accompanist")
-    found = ctx.repo._run(lambda s: bulk.user_record(s, "u-acc"), write=False)
-    assert found == ctx.repo._run(lambda s: ctx.repo._user_record(s, ctx.repo._user(s, "u-acc")), write=False)
+    found = ctx.repo.run(lambda s: bulk.user_record(s, "u-acc"), write=False)
+    assert found == ctx.repo.run(lambda s: store_accounts.user_record(s, store_accounts.user_row(s, "u-acc")), write=False)
     assert found.roles == (("S", "accompanist"), ("T", "accompanist"))
-    assert ctx.repo._run(lambda s: bulk.user_record(s, "nobody"), write=False) is None
+    assert ctx.repo.run(lambda s: bulk.user_record(s, "nobody"), write=False) is None
 
 
 @pytest.mark.parametrize("user, role", [("u-acc", "accompanist"), ("u-admin", "admin")])

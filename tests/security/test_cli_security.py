@@ -279,7 +279,6 @@ def test_export_person_writes_a_separate_pseudonymous_graph_and_logs_it(db: str,
     from rdflib import Graph, URIRef
 
     from competency_graph.ids import mint_iri
-
     from competency_graph.store import StaticCatalog
 
     repo = Repository.open(db, catalog=StaticCatalog({"rectec:C01": ((1, 4), "2019")}))

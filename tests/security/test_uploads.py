@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
 from competency_graph.store import Repository, StoreError
+from competency_graph.store import evidence as store_evidence
 from competency_graph.store.files import DEFAULT_MAX_BYTES, FileStore
 from competency_graph.store.models import Evidence, StoredFile
 
@@ -155,7 +156,7 @@ def test_a_failed_database_write_removes_the_file_it_stored(repo: Repository, wo
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("database went away after the file was stored")
-    monkeypatch.setattr(Repository, "_evidence_record", staticmethod(broken))
+    monkeypatch.setattr(store_evidence, "evidence_record", broken)
     with pytest.raises(RuntimeError):
         _add(repo, io.BytesIO(PNG))
     _nothing_stored(repo)
@@ -167,7 +168,7 @@ def test_a_failed_write_keeps_a_file_another_proof_uses(repo: Repository, world:
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("boom")
-    monkeypatch.setattr(Repository, "_evidence_record", staticmethod(broken))
+    monkeypatch.setattr(store_evidence, "evidence_record", broken)
     with pytest.raises(RuntimeError):
         _add(repo, io.BytesIO(PNG))
     monkeypatch.undo()

@@ -9,7 +9,7 @@ import competency_graph.store as store
 from competency_graph.store.errors import CODES, StoreError
 
 # Function name -> index of the positional argument holding the code.
-_CODE_ARG = {"StoreError": 0, "_not_found": 0, "_choice": 2, "_text": 2, "_fact_count": 1, "_fact_id": 1,
+_CODE_ARG = {"StoreError": 0, "_not_found": 0, "_choice": 2, "_text": 2, "not_found": 0, "check_choice": 2, "check_text": 2, "_fact_count": 1, "_fact_id": 1,
              "_fact_date": 1}
 _FIXED = {"_bad": "profile_invalid", "_malformed": "csv_malformed", "_too_large": "file_too_large"}
 

@@ -6,10 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-
-from competency_graph.store import FileStore, Repository, StoreError
 from PIL import Image
 
+from competency_graph.store import FileStore, Repository, StoreError
 from competency_graph.store.demo import _tiny_png
 from competency_graph.store.files import sniff_media_type
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
+from competency_graph.services import profiles as profiles_service
 from competency_graph.store import Repository, StoreError
 from competency_graph.store.csvio import COLUMNS, neutralise, parse_positionings, unneutralise
 from competency_graph.store.profiles import dump_profile, load_profile
@@ -32,12 +33,12 @@ def _counts(repo: Repository) -> dict[str, int]:
 
 def test_profile_import_then_export_round_trips(repo: Repository, people: dict[str, str]) -> None:
     profile = load_profile(PROFILE)
-    person = repo.import_profile(profile, people["structure"], author_id="acc")
+    person = profiles_service.import_profile(repo, profile, people["structure"], author_id="acc")
     assert person.networks == ("rae", "rsfp") and person.birth_year == dt.date.today().year - 34
     view = repo.current_view("p1")
     assert view.items["rectec:C01"].accompanist.author_id == "acc"  # type: ignore[union-attr]
     assert view.items["rae:agent-de-proprete/A1"].self_.state == "acquired"  # type: ignore[union-attr]
-    exported = repo.export_profile("p1")
+    exported = profiles_service.export_profile(repo, "p1")
     assert exported.person.age == 34 and exported.target == "rncp:RNCP38386"
     assert {p.item: p.values for p in exported.positions} == {
         "rectec:C01": {"self": 2, "co": 3}, "rectec:C02": {"self": 1},
@@ -46,7 +47,7 @@ def test_profile_import_then_export_round_trips(repo: Repository, people: dict[s
     assert again == exported
     # Importing the same file twice appends nothing.
     before = repo.count_positionings()
-    repo.import_profile(profile, people["structure"], author_id="acc")
+    profiles_service.import_profile(repo, profile, people["structure"], author_id="acc")
     assert repo.count_positionings() == before == 5
 
 
@@ -78,7 +79,7 @@ def test_a_profile_with_an_unknown_item_writes_nothing(repo: Repository, people:
     bad = load_profile("person: {id: p9, status: esat}\npositions: [{item: rectec:C01, self: 2}, "
                        "{item: rectec:C42, self: 1}, {item: rectec:C03, co: 7}]\n")
     with pytest.raises(StoreError) as info:
-        repo.import_profile(bad, people["structure"])
+        profiles_service.import_profile(repo, bad, people["structure"])
     assert info.value.code == "invalid_positionings"
     assert [d.split(" :")[0] for d in info.value.details] == ["positions[1].self", "positions[2].co"]
     assert _counts(repo) == before  # not even the person was created
@@ -187,13 +188,13 @@ def test_profile_facts_import_export_round_trip(repo: Repository, people: dict[s
     facts.set_network(repo, people["structure"], "rsfp", field="propreté", field_structures=2)
     profile = load_profile(FACTS_PROFILE)
     assert profile.person.pec_enrolled_on == dt.date(2022, 11, 30) and len(profile.contracts or ()) == 2
-    repo.import_profile(profile, people["structure"], author_id="acc")
-    repo.import_profile(profile, people["structure"], author_id="acc")  # twice: nothing added
+    profiles_service.import_profile(repo, profile, people["structure"], author_id="acc")
+    profiles_service.import_profile(repo, profile, people["structure"], author_id="acc")  # twice: nothing added
     stored = facts.person_facts(repo, "p7")
     assert [c.kind for c in stored.contracts] == ["cdd", "pec"] and len(stored.held) == 1
     assert stored.held[0].blocs == ("rncp:RNCP37794BC01",) and stored.pec_enrolled_on == dt.date(2022, 11, 30)
     assert stored.contracts[1].followups  # the PEC contract got its follow-up schedule
-    exported = repo.export_profile("p7")
+    exported = profiles_service.export_profile(repo, "p7")
     assert exported.contracts == profile.contracts and exported.held == profile.held
     structure = exported.extra["structure"]
     assert {"network": "rsfp", "field": "propreté", "field_structures": 2} in structure["networks"]

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from competency_graph.store import ContractRecord, FollowUpRecord, StoreError
 from competency_graph.store.archive import archive_person
 from competency_graph.store.caseload_queries import load_caseload
-from competency_graph.store.interviews import plan, proposals, project_review_window, reschedule
+from competency_graph.store.interviews import plan, project_review_window, proposals, reschedule
 
 TODAY = dt.date(2026, 3, 2)
 

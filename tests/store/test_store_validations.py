@@ -29,7 +29,7 @@ def proof(repo, people) -> str:
 
 
 def _count(repo, table) -> int:
-    return repo._run(lambda s: s.scalar(select(func.count()).select_from(table)), write=False)
+    return repo.run(lambda s: s.scalar(select(func.count()).select_from(table)), write=False)
 
 
 def test_self_positioning_alone_is_never_validated(repo, people, proof):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from ..bundle import Bundle
+from ..vocab import retained
 from .profile import Position, Profile
 from .targets import Target
 
@@ -39,14 +41,14 @@ class CourseLink:
     def key(self) -> str:
         return f"{self.competency}#{self.to_level}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "key": self.key}
 
 
 def _retained(position: Position | None) -> int:
     if position is None:
         return 0
-    value = Position.as_level(position.co) if position.co is not None else Position.as_level(position.self)
+    value = Position.as_level(retained(position.self, position.co))
     return value or 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..bundle import Bundle
+from ..vocab import retained as vocab_retained
 from .profile import STATE_LEVEL, Position
 
 __all__ = ["BlocCoverage", "acquired_items", "partial_items", "bloc_coverage", "mean_coverage", "PARTIAL_WEIGHT"]
@@ -41,7 +42,7 @@ def acquired_items(bundle: Bundle, positions: Mapping[str, Position]) -> set[str
     """Items the person has acquired (retained view), plus the competencies of acquired activities."""
     acquired: set[str] = set()
     for item_id, position in positions.items():
-        retained = position.co if position.co is not None else position.self
+        retained = vocab_retained(position.self, position.co)
         item = bundle.items.get(item_id)
         if item is None or retained is None:
             continue
@@ -61,7 +62,7 @@ def partial_items(bundle: Bundle, positions: Mapping[str, Position]) -> set[str]
     """Ungraded items whose retained state (the accompanist's when present) is ``in_progress``: PARTIAL."""
     found = set()
     for item_id, position in positions.items():
-        retained = position.co if position.co is not None else position.self
+        retained = vocab_retained(position.self, position.co)
         if retained == "in_progress" and item_id in bundle.items:
             found.add(item_id)
     return found

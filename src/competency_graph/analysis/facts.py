@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from ..bundle import Bundle
-from .conditions import Facts
+from ..conditions import Facts
 from .coverage import acquired_items, bloc_coverage, mean_coverage
 from .gaps import compute_gaps
 from .profile import WORK_CONTRACT_KINDS, Profile

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ class GapReport:
     def met_share(self) -> float:
         return self.met / self.total if self.total else 1.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "target_label": self.target_label, "met": self.met, "total": self.total,
                 "met_share": round(self.met_share, 3), "total_gap": self.total_gap, "divergences": self.divergences,
                 "by_pole": self.by_pole, "rows": [asdict(r) for r in self.rows]}

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from ..bundle import Bundle
+from ..conditions import holds
 from ..model import Link, Modality
-from .conditions import holds
 from .coverage import acquired_items, bloc_coverage
-from .facts import add_months, gather_facts, held_blocs, target_facts
+from .facts import TargetFacts, add_months, gather_facts, held_blocs, target_facts
 from .profile import Profile
 from .recommend import (
     HORIZON_MONTHS,
@@ -60,7 +61,7 @@ class Step:
     def validates(self) -> list[str]:  # former name, kept for callers
         return self.blocs
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"modality": self.modality, "eligible_from": self.eligible_from.isoformat(), "blocs": list(self.blocs),
                 "duration_months": self.duration_months, "duration_source": self.duration_source,
                 "label": self.label, "note": self.note, "variant": self.variant}
@@ -77,7 +78,7 @@ class Pathway:
     """Blocs of the target already held (never planned again)."""
     note: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "target_label": self.target_label, "total_months": self.total_months,
                 "steps": [s.to_dict() for s in self.steps], "provenance": list(self.provenance),
                 "held": list(self.held), "note": self.note}
@@ -98,7 +99,7 @@ def _reaches_goal(graph: nx.MultiDiGraph, node: str, goals: set[str]) -> bool:
     return node in goals or any(g in graph and nx.has_path(graph, node, g) for g in goals)
 
 
-def _first_day(bundle: Bundle, profile: Profile, tfacts, modality: Modality, start: dt.date,
+def _first_day(bundle: Bundle, profile: Profile, tfacts: TargetFacts, modality: Modality, start: dt.date,
                held: frozenset[str], consolidated: bool) -> tuple[dt.date, Recommendation] | None:
     """The first day from ``start`` the modality is eligible (with what earlier steps brought), and its advice."""
     def at(day: dt.date) -> Recommendation:
@@ -161,7 +162,7 @@ def plan_pathway(bundle: Bundle, profile: Profile, target: str | None = None,
     done: set[str] = set()
     previous: str | None = None
     while len(steps) < MAX_STEPS:
-        options: list[tuple[dt.date, tuple, str, Recommendation, Link | None]] = []
+        options: list[tuple[dt.date, tuple[Any, ...], str, Recommendation, Link | None]] = []
         if previous is None:
             candidates = [(m, None) for m in models if _reaches_goal(graph, m, goals)]
         else:

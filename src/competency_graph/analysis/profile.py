@@ -22,44 +22,41 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..ids import ID_PATTERN
 from ..problems import Location, Problem, ReferentialError
+from ..vocab import STATE_RANK, ContractKind, Goal, HeldOutcome, Network, PersonStatus, State, WritingLevel, values
 from ..yamlsource import read_positioned
 
 __all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "Contract", "Held", "NetworkFact",
            "BranchAgreement", "StructureFacts", "load_profile", "parse_profile", "STATUSES", "STATE_LEVEL",
            "CONTRACT_KINDS", "WORK_CONTRACT_KINDS"]
 
-STATUSES = ("esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver")
-Status = Literal["esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer", "caregiver"]
-State = Literal["acquired", "in_progress", "not_yet"]
+STATUSES = values(PersonStatus)
 #: kinds of contracts and work situations (same vocabulary as the store's ``facts_models.CONTRACT_KINDS``)
-CONTRACT_KINDS = ("pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "internship", "pmsmp", "other")
-ContractKind = Literal["pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "internship", "pmsmp",
-                       "other"]
+CONTRACT_KINDS = values(ContractKind)
 #: contracts that are employment (experience counted for VAE); placements give a work situation only
 WORK_CONTRACT_KINDS = frozenset({"pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "other"})
-Network = Literal["rae", "rae-rectec", "rsfp", "clea", "afest", "open-badge"]
 #: states of non-graded items (activities, bloc competencies) on a 0–2 scale; "acquired" is 2
-STATE_LEVEL = {"not_yet": 0, "in_progress": 1, "acquired": 2}
+STATE_LEVEL = STATE_RANK
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Vocabulary fields are vocab enums; values are kept as their plain strings.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, validate_default=True)
 
 
 class Person(_Strict):
     id: str = Field(min_length=1)
-    status: Status
+    status: PersonStatus
     age: int | None = Field(None, ge=10, le=100)
-    writing: Literal["none", "limited", "fluent"] = "limited"
+    writing: WritingLevel = WritingLevel.LIMITED
     networks: list[Network] = Field(default_factory=list)
     network_peers: int | None = Field(None, ge=0, description="Structures of the same field in the person's network(s).")
-    goal: Literal["certification", "recognition", "employment", "training"] = "recognition"
+    goal: Goal = Goal.RECOGNITION
     structure: str | None = None
     pec_enrolled_on: dt.date | None = Field(None, description="Enrolment in Compétences PEC (seed 000).")
     placement_planned: bool | None = Field(None, description="A company placement is planned (RAE 'je COMPARE').")
@@ -109,7 +106,7 @@ class Held(_Strict):
     """A certification (total) or some of its blocs (partial), an RAE attestation, an RSFP portfolio."""
 
     certification: str = Field(pattern=ID_PATTERN)
-    outcome: Literal["total", "partial"] = "total"
+    outcome: HeldOutcome = HeldOutcome.TOTAL
     blocs: list[str] = Field(default_factory=list)
     awarded_on: dt.date
     jury: str | None = None
@@ -161,7 +158,7 @@ class Profile(_Strict):
     held: list[Held] = Field(default_factory=list)
     target: str | TargetProfile | None = None
     positions: list[Position] = Field(default_factory=list)
-    expected: list[dict] | None = Field(None, description="Expected recommendations by date (worked examples only).")
+    expected: list[dict[str, Any]] | None = Field(None, description="Expected recommendations by date (worked examples only).")
     source: str | None = Field(None, description="Where the situation comes from (worked examples).")
 
     def positions_by_item(self) -> dict[str, Position]:
@@ -176,7 +173,7 @@ class Profile(_Strict):
 
 def parse_profile(text: str, path: str = "<profile>") -> Profile:
     """Parse a profile; raises ReferentialError with located problems (``file:line:col``)."""
-    from ..loader import _validation_problems
+    from ..loader import validation_problems
 
     data, positions, problems = read_positioned(text, path)
     if problems:
@@ -186,7 +183,7 @@ def parse_profile(text: str, path: str = "<profile>") -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise ReferentialError(_validation_problems(exc, positions, path)) from None
+        raise ReferentialError(validation_problems(exc, positions, path)) from None
 
 
 def load_profile(path: Path) -> Profile:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ..bundle import Bundle
+from ..conditions import Facts, holds
 from ..model import Modality, Rule, Source
-from .conditions import Facts, holds
 from .facts import TargetFacts, add_months, target_facts
 from .facts import gather_facts as _gather
 from .profile import Profile
@@ -103,7 +104,7 @@ class Recommendation:
     provenance: list[str] = field(default_factory=list)
     duration_source: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["eligible_from"] = self.eligible_from.isoformat() if self.eligible_from else None
         return data
@@ -190,7 +191,7 @@ def gather_facts(bundle: Bundle, profile: Profile, target: Target | None, as_of:
     return _gather(bundle, profile, target_facts(bundle, profile, target), as_of or dt.date.today())
 
 
-def rank_key(rec: Recommendation) -> tuple:
+def rank_key(rec: Recommendation) -> tuple[Any, ...]:
     return (not rec.eligible, not rec.goal_fit, rec.tier < TARGET_TIER, not rec.feasible, -rec.tier,
             -VALUE_RANK.get(rec.value, 0), -rec.score, rec.duration_months, rec.modality)
 

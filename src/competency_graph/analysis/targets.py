@@ -113,8 +113,8 @@ def resolve_target(bundle: Bundle, target: str | TargetProfile) -> Target:
         unknown = [r.item for r in reqs if r.item not in bundle.items]
         if unknown:
             raise TargetError(f"unknown items in target profile {target.id}: {', '.join(unknown)}")
-        certs = sorted({bundle.items[b].parent for b in target.blocs if bundle.items.get(b) and bundle.items[b].parent})
-        return Target(target.id, target.label, "target-profile", tuple(reqs), tuple(certs))
+        bloc_certs = sorted({parent for b in target.blocs if (it := bundle.items.get(b)) and (parent := it.parent)})
+        return Target(target.id, target.label, "target-profile", tuple(reqs), tuple(bloc_certs))
 
     item = bundle.items.get(target)
     if item is None and not target.startswith("rome:"):
@@ -123,7 +123,7 @@ def resolve_target(bundle: Bundle, target: str | TargetProfile) -> Target:
     label = item.label if item else target
     occupations = related_occupations(bundle, target)
     # an entry profile aims at entering a training, not at a certification: no VAE nor bloc coverage
-    certs = [] if kind == ENTRY_PROFILE_KIND else certifications_of(bundle, target)
+    certs: list[str] = [] if kind == ENTRY_PROFILE_KIND else certifications_of(bundle, target)
     sources: list[str] = [target]
     requirements: list[Requirement] = []
     if kind in ("trade", "job"):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store.positions import ItemView, Positioning, PositionView
+from ..vocab import retained as vocab_retained
 
 __all__ = ["Retained", "retained", "mastered_items", "referential_of", "fr_date"]
 
@@ -23,7 +24,7 @@ class Retained:
 
 def retained(view: ItemView) -> Retained | None:
     """The accompanist's latest positioning when present, else the person's own (never averaged)."""
-    p: Positioning | None = view.accompanist or view.self_
+    p: Positioning | None = vocab_retained(view.self_, view.accompanist)
     if p is None:
         return None
     return Retained(view.item_id, p.level, p.state, p.author_role, p.positioned_at, p.referential_version)

@@ -19,8 +19,8 @@ import datetime as dt
 import io
 from typing import Any
 
+from ..messages import label
 from ..store.validations import active_evidence
-from ..ui.i18n import label
 from .common import fr_date, label_of, referential_of, retained
 from .pdf_tags import TaggedDoc, accessible_rgb, find_font
 from .recognition import MODALITY_FR, Recognition, recognition_for, value_fr

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,8 @@ from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 from fpdf.structure_tree import StructElem, StructureTreeBuilder
 
+from .. import settings
+
 __all__ = ["TaggedDoc", "find_font", "accessible_rgb", "contrast_ratio", "plain_text"]
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts",
@@ -32,7 +33,7 @@ _REPLACE = {"’": "'", "‘": "'", "“": '"', "”": '"', "œ": "oe", "Œ": "O
 
 def find_font() -> tuple[Path, Path | None] | None:
     """Paths of DejaVu Sans (regular, bold) if installed; ``COMPETENCY_GRAPH_PDF_FONT`` may point to a TTF."""
-    env = os.environ.get("COMPETENCY_GRAPH_PDF_FONT")
+    env = settings.pdf_font()
     if env and Path(env).is_file():
         return Path(env), None
     for d in _FONT_DIRS:

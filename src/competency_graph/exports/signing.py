@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from .vendor_contexts import document_loader
 
 __all__ = ["Issuer", "issuer_for", "rotate_key", "sign", "verify", "VerificationResult", "issuer_dir",
@@ -114,7 +115,7 @@ class Issuer:
 
 
 def _domain(domain: str | None) -> str:
-    value = domain or os.environ.get("COMPETENCY_GRAPH_ISSUER_DOMAIN") or DEFAULT_DOMAIN
+    value = domain or settings.issuer_domain() or DEFAULT_DOMAIN
     return value.strip().lower().replace(":", "%3A")
 
 

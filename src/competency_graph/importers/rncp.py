@@ -62,8 +62,16 @@ from pydantic import ValidationError
 
 from ..model import Certification, Header, ReferentialFile, Source
 from .rncp_csv import CSV_TABLES, _CsvSource, iter_rncp_csv
-from .rncp_fields import (DATASET_URL, FICHE_URL, HEADER_ID, LICENCE, OUTPUT_NAME, Progress, RncpImportError,
-                          _export_date, _source_title)
+from .rncp_fields import (
+    DATASET_URL,
+    HEADER_ID,
+    LICENCE,
+    OUTPUT_NAME,
+    Progress,
+    RncpImportError,
+    _export_date,
+    _source_title,
+)
 from .rncp_text import split_competences, split_outline
 from .rncp_xml import iter_rncp_xml
 

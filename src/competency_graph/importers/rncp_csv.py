@@ -15,9 +15,27 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..model import Certification
-from .rncp_fields import (_CSV_PROGRESS_EVERY, _DATE_IN_NAME, Progress, RncpImportError, _bloc, _certifier,
-                          _clean, _date, _fiche_ids, _formacodes, _level, _norm_fiche, _rome, _source,
-                          _source_title, _unique, _validation_fr, _yes_no, repertoire)
+from .rncp_fields import (
+    _CSV_PROGRESS_EVERY,
+    _DATE_IN_NAME,
+    Progress,
+    RncpImportError,
+    _bloc,
+    _certifier,
+    _clean,
+    _date,
+    _fiche_ids,
+    _formacodes,
+    _level,
+    _norm_fiche,
+    _rome,
+    _source,
+    _source_title,
+    _unique,
+    _validation_fr,
+    _yes_no,
+    repertoire,
+)
 from .rncp_text import _WS
 from .rncp_xml import checked_zip
 

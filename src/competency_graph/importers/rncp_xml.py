@@ -17,9 +17,28 @@ from pydantic import ValidationError
 
 from .. import limits
 from ..model import Certification
-from .rncp_fields import (_PROGRESS_EVERY, Progress, RncpImportError, _bloc, _certifier, _clean, _date,
-                          _export_date, _fiche_ids, _formacodes, _level, _norm_fiche, _paragraphs, _rome,
-                          _source, _source_title, _unique, _validation_fr, _yes_no, repertoire)
+from .rncp_fields import (
+    _PROGRESS_EVERY,
+    Progress,
+    RncpImportError,
+    _bloc,
+    _certifier,
+    _clean,
+    _date,
+    _export_date,
+    _fiche_ids,
+    _formacodes,
+    _level,
+    _norm_fiche,
+    _paragraphs,
+    _rome,
+    _source,
+    _source_title,
+    _unique,
+    _validation_fr,
+    _yes_no,
+    repertoire,
+)
 from .rncp_text import _WS
 
 __all__ = ["iter_rncp_xml"]

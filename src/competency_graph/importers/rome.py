@@ -50,14 +50,6 @@ __all__ = ["RomeImportError", "TABLES", "find_table", "rome_data", "read_rome", 
 Progress = Callable[[int, int], None]
 
 #: Tables read, with the columns each must have (other columns are ignored).
-TABLES: dict[str, tuple[str, ...]] = {
-    "referentiel_code_rome": ("code_rome", "libelle_rome"),
-    "referentiel_competence": ("code_ogr", "nature", "libelle_competence", "cat_comp", "sous_cat_comp"),
-    "referentiel_savoir": ("code_ogr_savoir", "libelle_savoir", "categorie_savoir", "sous_categorie_savoir"),
-    "coherence_item": ("code_rome", "code_ogr", "coeur_metier"),
-    "liens_rome_referentiels": ("code_rome", "code_compo_bloc", "code_rubrique", "code_ogr"),
-    "rubrique_mobilite": ("code_rome", "code_rome_cible"),
-}
 
 COMPETENCY_BLOC = "5"  # unix_composition_bloc: 5 = "Compétences"
 CORE = "Principale"
@@ -67,8 +59,7 @@ LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab) — France Travail"
 _LOCAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*\Z")  # local part of an id (ids.ID_PATTERN)
 
 
-from .rome_files import RomeImportError, _Counter, _Table, find_table  # noqa: E402
-
+from .rome_files import TABLES, RomeImportError, _Counter, _Table, find_table  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------- header
 

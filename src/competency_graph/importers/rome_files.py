@@ -15,6 +15,17 @@ Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 16384
 
 
+#: the ROME 4.0 tables read, and the columns kept of each
+TABLES: dict[str, tuple[str, ...]] = {
+    "referentiel_code_rome": ("code_rome", "libelle_rome"),
+    "referentiel_competence": ("code_ogr", "nature", "libelle_competence", "cat_comp", "sous_cat_comp"),
+    "referentiel_savoir": ("code_ogr_savoir", "libelle_savoir", "categorie_savoir", "sous_categorie_savoir"),
+    "coherence_item": ("code_rome", "code_ogr", "coeur_metier"),
+    "liens_rome_referentiels": ("code_rome", "code_compo_bloc", "code_rubrique", "code_ogr"),
+    "rubrique_mobilite": ("code_rome", "code_rome_cible"),
+}
+
+
 class RomeImportError(Exception):
     """The ROME bundle cannot be imported: a file is missing or malformed. ``str()`` is a French message."""
 
@@ -78,8 +89,6 @@ class _Table:
 
     def rows(self, counter: _Counter) -> Iterator[tuple[int, list[str]]]:
         """Yield ``(line, (wanted columns…))`` for every data row; the line is where the row ends."""
-        from .rome import TABLES
-
         columns = TABLES[self.name]
         reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
         self.text = ""  # the reader holds its own buffer; let the string go as soon as possible

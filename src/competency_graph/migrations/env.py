@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from alembic import context
 
+from competency_graph.store import (
+    caseload_models,  # noqa: F401 - registers the caseload tables (0004)
+    facts_models,  # noqa: F401 - registers the facts tables on Base.metadata
+    read_models,  # noqa: F401 - registers audit_subjects (0008)
+    security_models,  # noqa: F401 - registers the security tables on Base.metadata
+    validation_models,  # noqa: F401 - registers the recognition tables (0005)
+)
 from competency_graph.store.models import Base
-from competency_graph.store import security_models  # noqa: F401 - registers the security tables on Base.metadata
-from competency_graph.store import facts_models  # noqa: F401 - registers the facts tables on Base.metadata
-from competency_graph.store import caseload_models  # noqa: F401 - registers the caseload tables (0004)
-from competency_graph.store import validation_models  # noqa: F401 - registers the recognition tables (0005)
-from competency_graph.store import read_models  # noqa: F401 - registers audit_subjects (0008)
 
 config = context.config
 target_metadata = Base.metadata

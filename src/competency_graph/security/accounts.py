@@ -111,12 +111,12 @@ def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: s
             account.changed_at, account.must_change_password = utcnow(), must_change
         s.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
         audit.record(repo, by_user_id or user_id, "change", "password", record_id=user_id)
-    repo._run(write, write=True)  # the audit entry joins this transaction
+    repo.run(write, write=True)  # the audit entry joins this transaction
 
 
 def users_with_password(repo: Repository) -> set[str]:
     """Ids of the users who have a local password."""
-    return repo._run(lambda s: set(s.scalars(select(Account.user_id))), write=False)
+    return repo.run(lambda s: set(s.scalars(select(Account.user_id))), write=False)
 
 
 def create_admin(repo: Repository, login: str, display_name: str, structure_id: str, password: str) -> UserRecord:
@@ -144,7 +144,7 @@ def _open_session(repo: Repository, user_id: str, now: dt.datetime, hours: float
     def write(s: Session) -> None:
         s.add(AuthSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
                           expires_at=now + dt.timedelta(hours=hours)))
-    repo._run(write, write=True)
+    repo.run(write, write=True)
     audit.record(repo, user_id, "sign_in", "session", record_id=user_id, at=now)
     return token
 
@@ -186,7 +186,7 @@ def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetim
             return None
         account = s.get(Account, user.id)
         return user.id, user.active, account.password_hash if account else None
-    found = repo._run(read, write=False)
+    found = repo.run(read, write=False)
     locked = throttle.blocked(repo, attempt, now)
     ok = _verify(found[2] if found is not None else None, password)  # always one verification
     user_id = found[0] if found is not None else None
@@ -205,7 +205,7 @@ def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetim
         account.failed_attempts, account.locked_until = 0, None
         if _hasher.check_needs_rehash(account.password_hash):
             account.password_hash = _hasher.hash(password)
-    repo._run(succeed, write=True)
+    repo.run(succeed, write=True)
     return _open_session(repo, user_id, now, session_hours)
 
 
@@ -214,7 +214,7 @@ def must_change_password(repo: Repository, user_id: str) -> bool:
     def read(s: Session) -> bool:
         account = s.get(Account, user_id)
         return bool(account is not None and account.must_change_password)
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def change_password(repo: Repository, user_id: str, current: str, new: str, *, now: dt.datetime | None = None,
@@ -225,7 +225,7 @@ def change_password(repo: Repository, user_id: str, current: str, new: str, *, n
     def read(s: Session) -> str | None:
         account = s.get(Account, user_id)
         return account.password_hash if account is not None else None
-    if not _verify(repo._run(read, write=False), current):
+    if not _verify(repo.run(read, write=False), current):
         audit.record(repo, user_id, "change", "password", outcome="failed", record_id=user_id)
         raise AuthError("bad_current_password", "Mot de passe actuel incorrect.")
     if new == current:
@@ -242,7 +242,7 @@ def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None
     user = repo.find_user_by_login(login)
     if user is None or not login.startswith("demo.") or not user.active:
         raise AuthError("bad_credentials", _BAD_SIGN_IN)
-    if repo._run(lambda s: s.get(Account, user.id) is not None, write=False):
+    if repo.run(lambda s: s.get(Account, user.id) is not None, write=False):
         raise AuthError("password_required", "Ce compte a un mot de passe : connectez-vous avec.")
     return _open_session(repo, user.id, now or utcnow(), session_hours)
 
@@ -260,7 +260,7 @@ def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = 
             if user.login.casefold() == wanted:
                 return user.id, user.active
         return None
-    found = repo._run(read, write=False) if wanted else None
+    found = repo.run(read, write=False) if wanted else None
     if found is None or not found[1]:
         audit.record(repo, found[0] if found else None, "sign_in", "session", outcome="failed",
                      record_id=found[0] if found else None, at=now)
@@ -287,7 +287,7 @@ def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None
         if not allow_pending and account is not None and account.must_change_password:
             return None
         return user.id
-    user_id = repo._run(read, write=False)
+    user_id = repo.run(read, write=False)
     return repo.get_user(user_id) if user_id is not None else None
 
 
@@ -300,6 +300,6 @@ def logout(repo: Repository, token: str) -> None:
             s.delete(row)
         s.execute(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
         return user_id
-    user_id = repo._run(write, write=True)
+    user_id = repo.run(write, write=True)
     if user_id is not None:
         audit.record(repo, user_id, "sign_out", "session", record_id=user_id)

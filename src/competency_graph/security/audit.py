@@ -15,15 +15,11 @@ import hmac
 import io
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select
-from sqlalchemy.orm import Session
-
-from ..store.read_models import AuditSubject
-from ..store.models import Membership, utcnow
+from ..store import audit as store_audit
+from ..store.audit import AuditRecord
 from ..store.repository import Repository
-from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES, AuditEntry, SecuritySetting
+from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES
 from .errors import AccessDenied
 
 __all__ = ["AuditRecord", "pseudonym", "pseudonym_key", "record", "record_set", "list_audit", "audit_csv",
@@ -32,38 +28,15 @@ __all__ = ["AuditRecord", "pseudonym", "pseudonym_key", "record", "record_set", 
 _CSV_FIELDS = ("at", "actor_id", "action", "outcome", "record_kind", "record_id", "subject_ref", "structure_id")
 
 
-@dataclass(frozen=True)
-class AuditRecord:
-    id: int
-    at: dt.datetime
-    actor_id: str | None
-    action: str
-    outcome: str
-    record_kind: str
-    record_id: str | None
-    subject_ref: str | None
-    structure_id: str | None
-
-
 def setting(repo: Repository, key: str) -> str | None:
     """A value of ``security_settings`` (None when unset)."""
-    def read(s: Session) -> str | None:
-        row = s.get(SecuritySetting, key)
-        return row.value if row is not None else None
-    return repo._run(read, write=False)
+    return store_audit.get_setting(repo, key)
 
 
 def set_setting(repo: Repository, key: str, value: str) -> None:
     if key == "pseudonym_key":
         _KEYS.pop(repo, None)
-
-    def write(s: Session) -> None:
-        row = s.get(SecuritySetting, key)
-        if row is None:
-            s.add(SecuritySetting(key=key, value=value))
-        else:
-            row.value = value
-    repo._run(write, write=True)
+    store_audit.put_setting(repo, key, value)
 
 
 #: the pseudonym key of each open repository, read once (it was re-read at every audit entry: one SELECT and
@@ -98,11 +71,8 @@ def record(repo: Repository, actor_id: str | None, action: str, record_kind: str
         raise ValueError(f"bad audit action/outcome: {action}/{outcome}")
     subject = pseudonym(repo, person_id) if person_id is not None else None
 
-    def write(s: Session) -> None:
-        s.add(AuditEntry(at=at or utcnow(), actor_id=actor_id, action=action, outcome=outcome,
-                         record_kind=record_kind, record_id=record_id, subject_ref=subject,
-                         structure_id=structure_id))
-    repo._run(write, write=True)
+    store_audit.append_entry(repo, actor_id=actor_id, action=action, outcome=outcome, record_kind=record_kind,
+                             record_id=record_id, subject_ref=subject, structure_id=structure_id, at=at)
 
 
 def record_set(repo: Repository, actor_id: str | None, action: str, record_kind: str, person_ids: Iterable[str],
@@ -118,23 +88,14 @@ def record_set(repo: Repository, actor_id: str | None, action: str, record_kind:
     key = pseudonym_key(repo)
     subjects = sorted({hmac.new(key, p.encode("utf-8"), hashlib.sha256).hexdigest() for p in person_ids})
 
-    def write(s: Session) -> None:
-        entry = AuditEntry(at=at or utcnow(), actor_id=actor_id, action=action, outcome=outcome,
-                           record_kind=record_kind, record_id=record_id or f"set:{len(subjects)}",
-                           subject_ref=subjects[0] if len(subjects) == 1 else None, structure_id=structure_id)
-        s.add(entry)
-        s.flush()
-        if len(subjects) > 1:
-            s.execute(insert(AuditSubject), [{"audit_id": entry.id, "subject_ref": ref} for ref in subjects])
-    repo._run(write, write=True)
+    store_audit.append_set_entry(repo, actor_id=actor_id, action=action, outcome=outcome, record_kind=record_kind,
+                                 record_id=record_id or f"set:{len(subjects)}", subject_refs=subjects,
+                                 structure_id=structure_id, at=at)
     return len(subjects)
 
 
 def _require_admin(repo: Repository, user_id: str) -> None:
-    def read(s: Session) -> bool:
-        return s.scalar(select(Membership.id).where(Membership.user_id == user_id,
-                                                    Membership.role == "admin").limit(1)) is not None
-    if not repo._run(read, write=False):
+    if not repo.has_role(user_id, "admin"):
         raise AccessDenied("Seuls les administrateurs peuvent consulter le journal d'audit.")
 
 
@@ -145,22 +106,8 @@ def list_audit(repo: Repository, user_id: str, *, action: str | None = None, act
     _require_admin(repo, user_id)
     subject = pseudonym(repo, person_id) if person_id is not None else None
 
-    def read(s: Session) -> list[AuditRecord]:
-        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-        if action is not None:
-            query = query.where(AuditEntry.action == action)
-        if actor_id is not None:
-            query = query.where(AuditEntry.actor_id == actor_id)
-        if subject is not None:  # named alone, or as one of a list read's set
-            in_sets = select(AuditSubject.audit_id).where(AuditSubject.subject_ref == subject)
-            query = query.where(or_(AuditEntry.subject_ref == subject, AuditEntry.id.in_(in_sets)))
-        if since is not None:
-            query = query.where(AuditEntry.at >= since)
-        if until is not None:
-            query = query.where(AuditEntry.at < until)
-        return [AuditRecord(r.id, r.at, r.actor_id, r.action, r.outcome, r.record_kind, r.record_id,
-                            r.subject_ref, r.structure_id) for r in s.scalars(query)]
-    return repo._run(read, write=False)
+    return store_audit.query_entries(repo, action=action, actor_id=actor_id, subject_ref=subject, since=since,
+                                     until=until, limit=limit)
 
 
 def _cell(value: object) -> str:

@@ -18,23 +18,28 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import settings
+from ..store.erasure import erase_rows
 from ..store.models import Person, utcnow
 from ..store.repository import Repository
 from ..store.security_models import ErasureEntry, ErasureRequest, SecuritySetting
 
-if TYPE_CHECKING:
-    from .rgpd import ErasureRecord
-
-__all__ = ["journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
+__all__ = ["ErasureRecord", "journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
            "request", "pending", "cancel"]
 
 log = logging.getLogger("competency_graph.security")
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    subject_ref: str
+    rows_deleted: int
+    files_deleted: int
+    at: dt.datetime
 
 
 def journal_path(repo: Repository) -> Path | None:
@@ -94,8 +99,6 @@ def checkpoint(repo: Repository) -> bool:
 def reapply(repo: Repository) -> int:
     """Erase again everyone the journal says was erased but who is back (a restored backup), and put the
     journal's lines back into the erasure log. Returns how many people were erased again."""
-    from .rgpd import _erase_rows
-
     entries = read_journal(repo)
     if not entries:
         return 0
@@ -115,12 +118,12 @@ def reapply(repo: Repository) -> int:
         again, files = 0, []
         for person_id in list(s.scalars(select(Person.id))):
             if hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest() in wanted:
-                _rows, orphans = _erase_rows(s, person_id)
+                _rows, orphans = erase_rows(s, person_id)
                 files += orphans
                 again += 1
         return again, files
 
-    again, files = repo._run(write, write=True)
+    again, files = repo.run(write, write=True)
     for sha in files:
         repo.files.delete(sha)
     if again:
@@ -148,7 +151,7 @@ def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str
         if exists is None:
             s.add(ErasureRequest(person_id=person_id, structure_id=structure_id, requested_by=by_user_id,
                                  requested_at=utcnow()))
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasure]:
@@ -156,12 +159,12 @@ def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasur
         rows = s.scalars(select(ErasureRequest).where(ErasureRequest.structure_id.in_(structures))
                          .order_by(ErasureRequest.requested_at))
         return [PendingErasure(r.person_id, r.structure_id, r.requested_by, r.requested_at) for r in rows]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def cancel(repo: Repository, person_id: str) -> None:
     def write(s: Session) -> None:
         for row in s.scalars(select(ErasureRequest).where(ErasureRequest.person_id == person_id)):
             s.delete(row)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 

@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..store.erasure import erase_rows as _erase_rows
+from ..store.facts_models import HeldCertification
 from ..store.models import (
     Assignment,
     Base,
@@ -28,25 +29,16 @@ from ..store.models import (
     utcnow,
 )
 from ..store.repository import Repository
-from ..store.caseload_models import PersonArchive, SessionActivity, TrainerGroup, UserPreference
-from ..store.facts_models import HeldCertification
-from ..store.security_models import Account, AuthSession, ErasureEntry, ErasureRequest
+from ..store.security_models import ErasureEntry
 from ..store.validation_models import EvidenceWithdrawal, ValidationEvent
 from . import audit, erasures
+from .erasures import ErasureRecord
 from .errors import AccessDenied, SecurityError
 
 __all__ = ["ErasureRecord", "export_person", "erase_person", "retention_days", "set_retention_days",
            "people_past_retention", "list_erasures", "DEFAULT_RETENTION_DAYS"]
 
 DEFAULT_RETENTION_DAYS = 3 * 365
-
-
-@dataclass(frozen=True)
-class ErasureRecord:
-    subject_ref: str
-    rows_deleted: int
-    files_deleted: int
-    at: dt.datetime
 
 
 def _plain(value: Any) -> Any:
@@ -105,7 +97,7 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
                     select(FollowUpParticipant).where(FollowUpParticipant.followup_id == f.id))]}
                 for f in followups],
         }
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
@@ -113,57 +105,6 @@ def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
                                                  Membership.role == "admin"))
     if found is None:
         raise AccessDenied("Accès refusé : seul un administrateur de la structure peut effacer une personne.")
-
-
-def _erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
-    """Delete every row about the person; returns the row count and the file hashes nobody references now."""
-    evidence_ids = list(s.scalars(select(Evidence.id).where(Evidence.person_id == person_id)))
-    shas = set(s.scalars(select(Evidence.file_sha256).where(Evidence.person_id == person_id,
-                                                             Evidence.file_sha256.is_not(None))))
-    followup_ids = list(s.scalars(select(FollowUp.id).where(FollowUp.person_id == person_id)))
-    user_ids = list(s.scalars(select(User.id).where(User.person_id == person_id)))
-    rows = 0
-    statements = [
-        delete(ErasureRequest).where(ErasureRequest.person_id == person_id),
-        delete(Endorsement).where(Endorsement.evidence_id.in_(evidence_ids)),
-        delete(EvidenceWithdrawal).where(EvidenceWithdrawal.evidence_id.in_(evidence_ids)),
-        # Withdrawals of a validation point at it: they go first.
-        delete(ValidationEvent).where(ValidationEvent.person_id == person_id, ValidationEvent.withdraws_id.is_not(None)),
-        delete(ValidationEvent).where(ValidationEvent.person_id == person_id),
-        delete(Evidence).where(Evidence.person_id == person_id),
-        delete(FollowUpParticipant).where(FollowUpParticipant.followup_id.in_(followup_ids)),
-        delete(FollowUp).where(FollowUp.person_id == person_id),
-        delete(Contract).where(Contract.person_id == person_id),
-        delete(HeldCertification).where(HeldCertification.person_id == person_id),
-        delete(PersonArchive).where(PersonArchive.person_id == person_id),
-        # Corrections point at earlier events: newest first keeps every reference valid.
-        delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
-                                       PositioningEvent.corrects_id.is_not(None)),
-        delete(PositioningEvent).where(PositioningEvent.person_id == person_id),
-        delete(Experience).where(Experience.person_id == person_id),
-        delete(Assignment).where(Assignment.person_id == person_id),
-        delete(SessionActivity).where(SessionActivity.token_hash.in_(
-            select(AuthSession.token_hash).where(AuthSession.user_id.in_(user_ids)))),
-        delete(AuthSession).where(AuthSession.user_id.in_(user_ids)),
-        delete(UserPreference).where(UserPreference.user_id.in_(user_ids)),
-        delete(Account).where(Account.user_id.in_(user_ids)),
-        delete(Membership).where(Membership.user_id.in_(user_ids)),
-        delete(Assignment).where(Assignment.accompanist_id.in_(user_ids)),
-        delete(User).where(User.id.in_(user_ids)),
-        delete(Person).where(Person.id == person_id),
-    ]
-    for statement in statements:
-        rows += s.execute(statement).rowcount or 0
-    # Trainer groups keep person ids in a JSON list: the erased person leaves every group.
-    for group in s.scalars(select(TrainerGroup)):
-        if person_id in (group.members or []):
-            group.members = [m for m in group.members if m != person_id]
-            rows += 1
-    orphans = [sha for sha in sorted(shas)
-               if not s.scalar(select(func.count()).select_from(Evidence).where(Evidence.file_sha256 == sha))]
-    if orphans:
-        rows += s.execute(delete(StoredFile).where(StoredFile.sha256.in_(orphans))).rowcount or 0
-    return rows, orphans
 
 
 def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRecord:
@@ -188,7 +129,7 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
         audit.record(repo, by_user_id, "erase", "person", person_id=person_id, structure_id=structure_id, at=now)
         return rows, orphans
 
-    rows, orphans = repo._run(write, write=True)
+    rows, orphans = repo.run(write, write=True)
     record = ErasureRecord(subject, rows, len(orphans), now)
     erasures.journal(repo, record, by_user_id)
     for sha in orphans:
@@ -202,7 +143,7 @@ def list_erasures(repo: Repository, *, limit: int = 500) -> list[ErasureRecord]:
     def read(s: Session) -> list[ErasureRecord]:
         rows = s.scalars(select(ErasureEntry).order_by(ErasureEntry.id.desc()).limit(limit))
         return [ErasureRecord(r.subject_ref, r.rows_deleted, r.files_deleted, r.at) for r in rows]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def retention_days(repo: Repository) -> int:
@@ -237,4 +178,4 @@ def people_past_retention(repo: Repository, *, now: dt.datetime | None = None) -
             if last < limit:
                 result.append(person.id)
         return sorted(result)
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from .. import settings
 from ..store.caseload_models import SessionActivity
 from ..store.models import utcnow
 from ..store.repository import Repository
@@ -37,10 +37,7 @@ _ROLES = frozenset({"candidate", "accompanist", "trainer", "admin"})
 
 def idle_minutes() -> int:
     """The idle timeout in minutes (environment override, at least 1)."""
-    try:
-        return max(1, int(os.environ.get("COMPETENCY_GRAPH_IDLE_MINUTES", IDLE_MINUTES)))
-    except ValueError:
-        return IDLE_MINUTES
+    return settings.idle_minutes(IDLE_MINUTES)
 
 
 def _key(repo: Repository) -> bytes:
@@ -92,12 +89,12 @@ def touch(repo: Repository, token: str, *, now: dt.datetime | None = None) -> bo
             return None
         row = s.get(SessionActivity, token_hash)
         return session.user_id, (row.last_seen_at if row is not None else session.created_at), row is not None
-    found = repo._run(read, write=False)
+    found = repo.run(read, write=False)
     if found is None:
         return False
     user_id, last, has_row = found
     if now - last > limit:
-        repo._run(lambda s: s.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash)), write=True)
+        repo.run(lambda s: s.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash)), write=True)
         audit.record(repo, user_id, "sign_out", "session", outcome="denied", record_id=user_id, at=now)
         return False
     if has_row and (now - last).total_seconds() < TOUCH_SECONDS:
@@ -110,5 +107,5 @@ def touch(repo: Repository, token: str, *, now: dt.datetime | None = None) -> bo
                 s.add(SessionActivity(token_hash=token_hash, last_seen_at=now))
         else:
             row.last_seen_at = max(row.last_seen_at, now)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
     return True

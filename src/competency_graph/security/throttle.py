@@ -78,7 +78,7 @@ def blocked(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> bool
     def read(s: Session) -> bool:
         row = s.get(SignInThrottle, attempt["pair"])
         return row is not None and row.locked_until is not None and _aware(row.locked_until) > now
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> float:
@@ -91,7 +91,7 @@ def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> fl
             if row is not None and _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) > now:
                 excess = max(excess, row.failures - after)
         return excess
-    excess = repo._run(read, write=False)
+    excess = repo.run(read, write=False)
     return 0.0 if excess < 0 else min(MAX_DELAY_S, 0.25 * (excess + 1))
 
 
@@ -103,7 +103,7 @@ def record_failure(repo: Repository, attempt: dict[str, str], now: dt.datetime) 
             row.failures += 1
             if name == "pair" and row.failures >= PAIR_MAX_FAILURES:
                 row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def record_success(repo: Repository, attempt: dict[str, str]) -> None:
@@ -112,7 +112,7 @@ def record_success(repo: Repository, attempt: dict[str, str]) -> None:
         row = s.get(SignInThrottle, attempt["pair"])
         if row is not None:
             s.delete(row)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def client_from(remote: str | None, forwarded_for: str | None, hops: int) -> str | None:

@@ -246,3 +246,32 @@ def require_person(ctx: Context, identity: Identity, person_id: str) -> PersonRe
     """The person's record when the identity may open it (logged), else ``AccessDenied`` (a ``StoreError``
     with code ``access_denied``, also logged)."""
     return guard_for(ctx, identity).read_person(person_id)
+
+
+# -- what the admin pages read besides the guarded records (no personal data) ------------------------------
+
+MIN_PASSWORD_LENGTH = security_accounts.MIN_PASSWORD_LENGTH
+
+
+def structure_names(ctx: Context) -> dict[str, str]:
+    """Establishment id -> name (names of establishments are not personal data)."""
+    return {s.id: s.name for s in ctx.repo.list_structures()}
+
+
+def users_with_password(ctx: Context) -> set[str]:
+    """Ids of the users who have a local password."""
+    return security_accounts.users_with_password(ctx.repo)
+
+
+def retention_days(ctx: Context) -> int:
+    """How long a person's record is kept after its last activity (days)."""
+    from ..security import rgpd
+
+    return rgpd.retention_days(ctx.repo)
+
+
+def people_past_retention(ctx: Context) -> list[str]:
+    """Ids of people with no activity within the retention period (to be reviewed for erasure)."""
+    from ..security import rgpd
+
+    return rgpd.people_past_retention(ctx.repo)

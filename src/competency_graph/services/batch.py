@@ -32,8 +32,8 @@ from ..security import audit
 from ..security.access import Guard
 from ..security.errors import AccessDenied
 from ..store import PersonRecord, PositionView, bulk
-from ..store.positions import as_of_instant
 from ..store.models import Assignment, Person
+from ..store.positions import as_of_instant
 from .accounts import Identity, guard_for
 from .context import Context
 
@@ -124,7 +124,7 @@ def read_people(ctx: Context, identity: Identity | None, person_ids: Sequence[st
         extra = also(s, records) if also is not None and all(decided[p] in allowed for p in ids) else None
         return records, assigned, views, extra
 
-    records, assigned, views, extra = ctx.repo._run(read, write=False)
+    records, assigned, views, extra = ctx.repo.run(read, write=False)
     decided = relations(guard, records, assigned)
     refused = [p for p in ids if p not in records or decided.get(p) not in allowed]
     if refused:
@@ -174,7 +174,7 @@ def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequenc
             return records, set(), None
         return records, assigned, fetch(s, ids)
 
-    records, assigned, data = ctx.repo._run(read, write=False)
+    records, assigned, data = ctx.repo.run(read, write=False)
     missing = [p for p in ids if p not in records]
     if missing:
         audit.record_set(ctx.repo, guard.user_id, "read", "group", missing, outcome="denied")

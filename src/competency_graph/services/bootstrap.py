@@ -20,8 +20,8 @@ from pathlib import Path
 
 from .. import settings
 from ..bundle import Bundle
-from ..loader import load_bundle, referential_files
 from ..gcpause import gc_paused
+from ..loader import load_bundle, referential_files
 from ..store import Repository
 from ..store.demo import ensure_demo
 
@@ -139,14 +139,13 @@ def demo_enabled() -> bool:
     from ..security.accounts import mode
 
     default = "0" if mode() == "production" else "1"
-    return os.environ.get("COMPETENCY_GRAPH_DEMO", default).strip().lower() not in ("0", "false", "no", "non")
+    return settings.demo_requested(default)
 
 
 def open_repository(bundle: Bundle, url: str | None = None, *, demo: bool | None = None) -> Repository:
     """The repository on ``url`` (default from settings), migrated; on an empty database, the demo data.
     The settings are checked first (an unknown mode stops the start: :class:`settings.SettingsError`)."""
     from .. import settings
-
     from ..security import erasures
 
     settings.check()

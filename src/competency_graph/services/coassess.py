@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..store import PositioningInput, StoreError
 from ..store import validations as store_validations
 from ..store.validations import Validation, Withdrawal
+from ..vocab import State, values
 from .accounts import Identity, guard_for
 from .context import Context
 from .people import candidate_trades, rectec_competencies
@@ -25,7 +26,7 @@ __all__ = ["ItemSet", "GridRow", "Change", "item_sets", "set_items", "grid_rows"
 
 RECTEC_AND_TRADE = "rectec+trade"
 #: the three answers on a certification's competencies, as stored states (France VAE: oui / partiellement / non)
-ANSWERS = ("acquired", "in_progress", "not_yet")
+ANSWERS = values(State)
 
 
 @dataclass(frozen=True)

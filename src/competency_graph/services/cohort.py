@@ -13,9 +13,9 @@ import pandas as pd
 from ..analysis.course_links import CourseLink, design_course_links
 from ..analysis.gaps import cohort_gaps
 from ..analysis.targets import Target
-from ..store.csvio import neutralise
 from ..security.access import pseudonymised
 from ..store import PersonRecord, bulk
+from ..store.csvio import neutralise
 from .accounts import Identity
 from .batch import read_group, read_group_with
 from .context import Context

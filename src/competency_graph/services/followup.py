@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..store import ContractRecord, FollowUpRecord, Participant, PositionView
+from ..vocab import STATE_RANK, retained
 from .accounts import Identity, guard_for
 from .context import Context
 
@@ -72,14 +73,14 @@ class ProgressRow:
     """Change of the retained value (accompanist's when present, else the person's own); None if unknown."""
 
 
-_RANK = {"not_yet": 0, "in_progress": 1, "acquired": 2}
+_RANK = STATE_RANK
 
 
 def _retained(view: PositionView, item_id: str) -> int | str | None:
     entry = view.items.get(item_id)
     if entry is None:
         return None
-    chosen = entry.accompanist or entry.self_
+    chosen = retained(entry.self_, entry.accompanist)
     return chosen.value if chosen else None
 
 

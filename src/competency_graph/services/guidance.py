@@ -12,6 +12,7 @@ from ..analysis.recommend import Recommendation, recommend_modalities
 from ..analysis.targets import ENTRY_PROFILE_KIND, Target, TargetError, entry_profiles, resolve_target
 from ..bundle import Bundle
 from ..store import facts as store_facts
+from ..vocab import retained
 from .accounts import Identity, acting_as
 from .batch import read_people
 from .context import Context
@@ -110,8 +111,8 @@ def next_step(ctx: Context, person_id: str, as_of: dt.date | None = None) -> Nex
         if open_rows:
             competency, level = open_rows[0].item, open_rows[0].retained + 1
     if competency is None:
-        graded = [(p.co if p.co is not None else p.self, item) for item, p in positions.items()
-                  if item in rectec and isinstance(p.co if p.co is not None else p.self, int)]
+        graded = [(retained(p.self, p.co), item) for item, p in positions.items()
+                  if item in rectec and isinstance(retained(p.self, p.co), int)]
         below = sorted((lvl, item) for lvl, item in graded if lvl < 4)
         if below:
             competency, level = below[0][1], below[0][0] + 1

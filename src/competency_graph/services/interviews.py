@@ -9,14 +9,12 @@ import hashlib
 from dataclasses import dataclass
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
 
 from ..security import audit
 from ..store import ContractRecord, FollowUpRecord, StoreError
 from ..store import interviews as store
 from ..store.caseload_queries import load_caseload
 from ..store.interviews import Proposal
-from ..store.models import FollowUp
 from .accounts import Identity, guard_for
 from .caseload import scope_structures
 from .context import Context
@@ -67,8 +65,7 @@ def accept(ctx: Context, identity: Identity, person_id: str, proposal: Proposal,
 
 
 def _owner(ctx: Context, followup_id: str) -> str:
-    person_id = ctx.repo._run(lambda s: s.scalar(select(FollowUp.person_id).where(FollowUp.id == followup_id)),
-                              write=False)
+    person_id = ctx.repo.followup_owner(followup_id)
     if person_id is None:
         raise StoreError("unknown_followup", "Entretien inconnu.", "Unknown interview.")
     return person_id

@@ -8,13 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..store import Positioning
+from ..vocab import State, values
 from .accounts import Identity, guard_for
 from .context import Context
 from .people import rectec_competencies
 
 __all__ = ["ComparisonRow", "record_self", "record_co", "comparison", "trade_activities", "STATES"]
 
-STATES = ("acquired", "in_progress", "not_yet")
+STATES = values(State)
 
 
 def record_self(ctx: Context, identity: Identity, person_id: str, item_id: str, *, level: int | None = None,

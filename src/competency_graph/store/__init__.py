@@ -6,8 +6,11 @@ Personal data lives here only — never in the referential graph. Entry point: :
 
 from __future__ import annotations
 
+from . import (
+    facts_models,  # noqa: F401 - registers the facts tables (migration 0003) on Base.metadata
+    validation_models,  # noqa: F401,E402 - registers the recognition tables on Base.metadata
+)
 from .catalog import ItemCatalog, StaticCatalog, demo_catalog
-from . import facts_models  # noqa: F401 - registers the facts tables (migration 0003) on Base.metadata
 from .engine import make_engine, upgrade
 from .errors import StoreError
 from .files import FileStore
@@ -27,7 +30,6 @@ from .records import (
 )
 from .repository import Repository
 from .schedule import Milestone, pec_schedule
-from . import validation_models  # noqa: F401,E402 - registers the recognition tables on Base.metadata
 
 __all__ = [
     "ItemCatalog", "StaticCatalog", "demo_catalog", "make_engine", "upgrade", "StoreError", "FileStore",

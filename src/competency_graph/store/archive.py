@@ -22,12 +22,12 @@ def archive_person(repo: Repository, person_id: str, by_user_id: str | None) -> 
             raise StoreError("unknown_person", f"Personne inconnue : {person_id}.", f"Unknown person: {person_id}.")
         if s.get(PersonArchive, person_id) is None:
             s.add(PersonArchive(person_id=person_id, archived_at=utcnow(), archived_by=by_user_id))
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def restore_person(repo: Repository, person_id: str) -> None:
     """Show an archived person in lists again."""
-    repo._run(lambda s: s.execute(delete(PersonArchive).where(PersonArchive.person_id == person_id)), write=True)
+    repo.run(lambda s: s.execute(delete(PersonArchive).where(PersonArchive.person_id == person_id)), write=True)
 
 
 def archived_ids(repo: Repository, person_ids: Iterable[str] | None = None) -> set[str]:
@@ -41,7 +41,7 @@ def archived_ids(repo: Repository, person_ids: Iterable[str] | None = None) -> s
                 return set()
             query = query.where(PersonArchive.person_id.in_(wanted))
         return set(s.scalars(query))
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def is_archived(repo: Repository, person_id: str) -> bool:

@@ -1,7 +1,7 @@
 """Set-based reads of the person's record: a few queries for a whole set of people, never one per person.
 
 Each function takes an open :class:`~sqlalchemy.orm.Session` (so that several compose in one transaction:
-``repo._run(lambda s: ..., write=False)``) and a set of people given either as ids or as a ``SELECT`` of
+``repo.run(lambda s: ..., write=False)``) and a set of people given either as ids or as a ``SELECT`` of
 person ids (then the set is computed by the database, e.g. "the people this accompanist follows today").
 They return the same values the per-person repository methods return (``PersonRecord``, ``PositionView``…);
 tests compare both paths on the same data. Access checks and the audit entry are the caller's

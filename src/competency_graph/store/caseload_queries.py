@@ -101,7 +101,7 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
                                                        f.scheduled_on, f.due_from, f.due_until, f.held_on, None, None))
         return CaseloadData(people, {k: tuple(v) for k, v in accompanists.items()}, views, dict(planned),
                             structure_names)
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -34,13 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..ids import ID_PATTERN
 from .errors import StoreError
 from .facts_models import (
     CONTRACT_KINDS,
@@ -50,6 +48,21 @@ from .facts_models import (
     HeldCertification,
     StructureNetwork,
 )
+from .facts_records import (
+    BranchAgreementRecord,
+    HeldRecord,
+    NetworkMembership,
+    PersonFacts,
+    StructureFacts,
+    _choice,
+    _fact_count,
+    _fact_date,
+    _fact_id,
+    _person,
+    _structure,
+    _text,
+)
+from .followup import contract_record
 from .models import PRESCRIBERS, Contract, FollowUp, Person, Structure
 from .records import ContractRecord
 from .schedule import pec_schedule
@@ -85,118 +98,6 @@ __all__ = [
 UNSET: Any = object()
 
 
-@dataclass(frozen=True)
-class NetworkMembership:
-    network: str
-    trained_staff: int | None = None
-    """RAE: staff trained by Différent et Compétent (correspondent, accompanist, director)."""
-    field: str | None = None
-    """RSFP: the field (domaine d'activité) the structure takes part in."""
-    field_structures: int | None = None
-    """RSFP: structures of that field engaged in the network, this one included (≥ 2 needed, seed 003)."""
-    since: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class BranchAgreementRecord:
-    id: str
-    structure_id: str
-    branch: str
-    cqps: tuple[str, ...]
-    since: dt.date | None
-
-
-@dataclass(frozen=True)
-class StructureFacts:
-    structure_id: str
-    kind: str
-    field: str | None
-    networks: tuple[NetworkMembership, ...]
-    agreements: tuple[BranchAgreementRecord, ...]
-
-    def network(self, name: str) -> NetworkMembership | None:
-        return next((n for n in self.networks if n.network == name), None)
-
-
-@dataclass(frozen=True)
-class HeldRecord:
-    id: str
-    person_id: str
-    certification: str
-    outcome: str
-    blocs: tuple[str, ...]
-    awarded_on: dt.date
-    jury: str | None
-    modality: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class PersonFacts:
-    person_id: str
-    structure_id: str
-    pec_enrolled_on: dt.date | None
-    placement_planned: bool | None
-    contracts: tuple[ContractRecord, ...]
-    held: tuple[HeldRecord, ...]
-
-
-def _choice(value: Any, allowed: tuple[str, ...], code: str, what: str) -> str:
-    if value not in allowed:
-        raise StoreError(code, f"{what} inconnu : {value!r} (possibles : {', '.join(allowed)}).",
-                   f"unknown {code}: {value!r}")
-    return str(value)
-
-
-def _fact_count(value: Any, code: str, fr: str, low: int) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 100_000:
-        raise StoreError(code, f"{fr} : un entier ≥ {low} est attendu.", f"{code}: an integer >= {low} is expected")
-    return value
-
-
-def _text(value: Any, limit: int, code: str, fr: str, *, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip() and not required):
-        if required:
-            raise StoreError(code, f"{fr} est obligatoire.", f"{code}: required")
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise StoreError(code, f"{fr} : un texte de 1 à {limit} caractères est attendu.", f"{code}: bad text")
-    return value.strip()
-
-
-def _fact_id(value: Any, code: str, fr: str) -> str:
-    import re
-
-    text = _text(value, 200, code, fr, required=True) or ""
-    if not re.fullmatch(ID_PATTERN, text):
-        raise StoreError(code, f"{fr} : identifiant invalide {text!r} (forme prefixe:local).", f"{code}: bad id {text!r}")
-    return text
-
-
-def _fact_date(value: Any, code: str, fr: str, *, optional: bool = True) -> dt.date | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise StoreError(code, f"{fr} : une date est attendue.", f"{code}: a date is expected")
-    return value
-
-
-def _structure(s: Session, structure_id: str) -> Structure:
-    row = s.get(Structure, structure_id)
-    if row is None:
-        raise StoreError("unknown_structure", f"Structure introuvable : {structure_id}.", "unknown structure")
-    return row
-
-
-def _person(s: Session, person_id: str) -> Person:
-    row = s.get(Person, person_id)
-    if row is None:
-        raise StoreError("unknown_person", f"Personne introuvable : {person_id}.", "unknown person")
-    return row
-
-
 # -- structure facts ---------------------------------------------------------------------------------------
 
 def _structure_facts(s: Session, row: Structure) -> StructureFacts:
@@ -214,7 +115,7 @@ def _structure_facts(s: Session, row: Structure) -> StructureFacts:
 
 def structure_facts(repo: Repository, structure_id: str) -> StructureFacts:
     """The structure's networks (with their facts) and branch agreements."""
-    return repo._run(lambda s: _structure_facts(s, _structure(s, structure_id)), write=False)
+    return repo.run(lambda s: _structure_facts(s, _structure(s, structure_id)), write=False)
 
 
 def set_network(repo: Repository, structure_id: str, network: str, *, trained_staff: int | None = None,
@@ -240,7 +141,7 @@ def set_network(repo: Repository, structure_id: str, network: str, *, trained_st
         s.flush()
         return _structure_facts(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_network(repo: Repository, structure_id: str, network: str) -> StructureFacts:
@@ -254,7 +155,7 @@ def remove_network(repo: Repository, structure_id: str, network: str) -> Structu
         s.flush()
         return _structure_facts(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def add_branch_agreement(repo: Repository, structure_id: str, branch: str, cqps: Iterable[str], *,
@@ -271,7 +172,7 @@ def add_branch_agreement(repo: Repository, structure_id: str, branch: str, cqps:
         s.flush()
         return BranchAgreementRecord(row.id, structure_id, row.branch, tuple(ids), since)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_branch_agreement(repo: Repository, agreement_id: str) -> None:
@@ -281,7 +182,7 @@ def remove_branch_agreement(repo: Repository, agreement_id: str) -> None:
             raise StoreError("unknown_agreement", "Accord de branche introuvable.", "unknown agreement")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 # -- person facts ------------------------------------------------------------------------------------------
@@ -292,7 +193,7 @@ def _held_record(row: HeldCertification) -> HeldRecord:
 
 
 def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
-    contracts = tuple(repo._contract_record(s, c) for c in s.scalars(
+    contracts = tuple(contract_record(s, c) for c in s.scalars(
         select(Contract).where(Contract.person_id == row.id).order_by(Contract.start_date, Contract.id)))
     held = tuple(_held_record(h) for h in s.scalars(
         select(HeldCertification).where(HeldCertification.person_id == row.id)
@@ -302,7 +203,7 @@ def _person_facts(repo: Repository, s: Session, row: Person) -> PersonFacts:
 
 def person_facts(repo: Repository, person_id: str) -> PersonFacts:
     """The person's dated contracts, certifications held, Compétences PEC enrolment and planned placement."""
-    return repo._run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
+    return repo.run(lambda s: _person_facts(repo, s, _person(s, person_id)), write=False)
 
 
 def rule_facts(repo: Repository, person_id: str) -> tuple[PersonFacts, StructureFacts]:
@@ -319,7 +220,7 @@ def rule_facts(repo: Repository, person_id: str) -> tuple[PersonFacts, Structure
             .order_by(HeldCertification.awarded_on, HeldCertification.id)))
         facts = PersonFacts(row.id, row.structure_id, row.pec_enrolled_on, row.placement_planned, contracts, held)
         return facts, _structure_facts(s, _structure(s, row.structure_id))
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any = UNSET,
@@ -339,7 +240,7 @@ def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any =
         s.flush()
         return _person_facts(repo, s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def _check_contract(kind: Any, start: Any, end: Any, job: Any, weekly_hours: Any, prescriber: Any) -> None:
@@ -378,9 +279,9 @@ def add_contract(repo: Repository, person_id: str, kind: str, start: dt.date, en
                                status="planned", scheduled_on=m.scheduled_on, due_from=m.due_from,
                                due_until=m.due_until))
             s.flush()
-        return repo._contract_record(s, row)
+        return contract_record(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 _CONTRACT_FIELDS = {"kind": "kind", "start": "start_date", "end": "end_date", "job": "job",
@@ -406,9 +307,9 @@ def update_contract(repo: Repository, contract_id: str, **changes: Any) -> Contr
         for key, value in changes.items():
             setattr(row, _CONTRACT_FIELDS[key], value)
         s.flush()
-        return repo._contract_record(s, row)
+        return contract_record(s, row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_contract(repo: Repository, contract_id: str) -> None:
@@ -419,7 +320,7 @@ def remove_contract(repo: Repository, contract_id: str) -> None:
             raise StoreError("unknown_contract", "Contrat introuvable.", "unknown contract")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def add_held(repo: Repository, person_id: str, certification: str, outcome: str, awarded_on: dt.date, *,
@@ -446,7 +347,7 @@ def add_held(repo: Repository, person_id: str, certification: str, outcome: str,
         s.flush()
         return _held_record(row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def remove_held(repo: Repository, held_id: str) -> None:
@@ -456,4 +357,4 @@ def remove_held(repo: Repository, held_id: str) -> None:
             raise StoreError("unknown_held", "Certification détenue introuvable.", "unknown held certification")
         s.delete(row)
 
-    repo._run(write, write=True)
+    repo.run(write, write=True)

@@ -11,17 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..vocab import ContractKind, HeldOutcome, Network, values
 from .models import Base, new_id, utcnow
 
 __all__ = [
@@ -35,11 +28,11 @@ __all__ = [
 
 #: employment contracts and work situations: PEC (CUI-CAE), insertion CDDI, ESAT support contract, ordinary
 #: CDD/CDI, apprenticeship, and placements (stage, PMSMP) that give a work situation without employment.
-CONTRACT_KINDS = ("pec", "cddi", "esat", "cdd", "cdi", "apprenticeship", "interim", "internship", "pmsmp", "other")
+CONTRACT_KINDS = values(ContractKind)
 #: the outcome of a jury: the whole certification, or some blocs only (seed 003, VAE "validation partielle")
-HELD_OUTCOMES = ("total", "partial")
+HELD_OUTCOMES = values(HeldOutcome)
 #: networks a structure can belong to, with facts (same vocabulary as ``models.NETWORKS``)
-FACT_NETWORKS = ("rae", "rae-rectec", "rsfp", "clea", "afest", "open-badge")
+FACT_NETWORKS = values(Network)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -76,7 +76,7 @@ def save_group(repo: Repository, owner_id: str, structure_id: str | None, name: 
             row.name, row.members, row.structure_id, row.changed_at = name, list(members), structure_id, utcnow()
         s.flush()
         return _group(row)
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def list_groups(repo: Repository, owner_id: str) -> list[GroupRecord]:
@@ -87,7 +87,7 @@ def list_groups(repo: Repository, owner_id: str) -> list[GroupRecord]:
         wanted = {m for r in rows for m in r.members or ()}
         existing = set(s.scalars(select(Person.id).where(Person.id.in_(list(wanted))))) if wanted else set()
         return [_group(r, existing) for r in rows]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def get_group(repo: Repository, group_id: str) -> GroupRecord | None:
@@ -97,7 +97,7 @@ def get_group(repo: Repository, group_id: str) -> GroupRecord | None:
             return None
         existing = set(s.scalars(select(Person.id).where(Person.id.in_(list(row.members or ())))))
         return _group(row, existing)
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def delete_group(repo: Repository, group_id: str) -> None:
@@ -105,7 +105,7 @@ def delete_group(repo: Repository, group_id: str) -> None:
         row = s.get(TrainerGroup, group_id)
         if row is not None:
             s.delete(row)
-    repo._run(write, write=True)
+    repo.run(write, write=True)
 
 
 def save_version(repo: Repository, group_id: str, target: str, content: dict[str, Any], author_id: str | None
@@ -120,7 +120,7 @@ def save_version(repo: Repository, group_id: str, target: str, content: dict[str
         s.add(row)
         s.flush()
         return VersionRecord(group_id, row.version, target, content, author_id, row.created_at)
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def list_versions(repo: Repository, group_id: str) -> list[VersionRecord]:
@@ -129,7 +129,7 @@ def list_versions(repo: Repository, group_id: str) -> list[VersionRecord]:
         return [VersionRecord(r.group_id, r.version, r.target, r.content, r.author_id, r.created_at)
                 for r in s.scalars(select(CourseLinkVersion).where(CourseLinkVersion.group_id == group_id)
                                    .order_by(CourseLinkVersion.version.desc()))]
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def get_version(repo: Repository, group_id: str, version: int) -> VersionRecord | None:

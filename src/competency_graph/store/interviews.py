@@ -65,7 +65,7 @@ def plan(repo: Repository, person_id: str, kind: str, day: dt.date, *, milestone
         s.add(row)
         s.flush()
         return row.id
-    followup_id = repo._run(write, write=True)
+    followup_id = repo.run(write, write=True)
     return next(f for f in repo.list_followups(person_id) if f.id == followup_id)
 
 
@@ -79,7 +79,7 @@ def reschedule(repo: Repository, followup_id: str, day: dt.date) -> FollowUpReco
             raise StoreError("followup_closed", "Cet entretien est déjà clos.", "This interview is already closed.")
         row.scheduled_on = day
         return row.person_id
-    person_id = repo._run(write, write=True)
+    person_id = repo.run(write, write=True)
     return next(f for f in repo.list_followups(person_id) if f.id == followup_id)
 
 

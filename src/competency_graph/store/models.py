@@ -28,6 +28,25 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..vocab import (
+    AuthorRole,
+    EndorserRelation,
+    EvidenceKind,
+    FollowUpKind,
+    FollowUpStatus,
+    Goal,
+    Milestone,
+    Network,
+    PersonStatus,
+    Prescriber,
+    RaeModality,
+    State,
+    StructureKind,
+    UserRole,
+    WritingLevel,
+    values,
+)
+
 __all__ = [
     "Base",
     "UTCDateTime",
@@ -63,24 +82,23 @@ __all__ = [
     "FollowUpParticipant",
 ]
 
-# Closed vocabularies (stored as short strings, checked in the service layer and by CHECK constraints).
-STRUCTURE_KINDS = ("esat", "ea", "ime", "itep", "impro", "siae-aci", "siae-ei", "siae-etti", "pec-employer",
-                   "training-centre", "prescriber", "other")
-PERSON_STATUSES = ("esat", "ea", "ime", "itep", "impro", "siae", "pec", "job_seeker", "employee", "volunteer",
-                   "caregiver")
-WRITING_LEVELS = ("none", "limited", "fluent")
-GOALS = ("certification", "recognition", "employment", "training")
-NETWORKS = ("rae", "rae-rectec", "rsfp", "clea", "afest", "open-badge")
-USER_ROLES = ("candidate", "accompanist", "trainer", "admin")
-AUTHOR_ROLES = ("self", "accompanist", "jury", "tutor")
-STATES = ("acquired", "in_progress", "not_yet")
-EVIDENCE_KINDS = ("photo", "document", "video_link", "observation", "attestation", "endorsement")
-RAE_MODALITIES = ("montrer", "expliquer", "comparer")
-ENDORSER_RELATIONS = ("tutor", "colleague", "educator", "accompanist", "employer", "client", "family", "other")
-FOLLOWUP_KINDS = ("diagnostic", "tripartite", "follow_up", "exit", "jury_preparation", "project_review")
-FOLLOWUP_STATUSES = ("planned", "done", "cancelled")
-MILESTONES = ("one_month", "mid_contract", "three_quarters", "exit")
-PRESCRIBERS = ("france_travail", "mission_locale", "cap_emploi", "conseil_departemental", "other")
+# Closed vocabularies (stored as short strings, checked in the service layer and by CHECK constraints),
+# declared once in vocab.py.
+STRUCTURE_KINDS = values(StructureKind)
+PERSON_STATUSES = values(PersonStatus)
+WRITING_LEVELS = values(WritingLevel)
+GOALS = values(Goal)
+NETWORKS = values(Network)
+USER_ROLES = values(UserRole)
+AUTHOR_ROLES = values(AuthorRole)
+STATES = values(State)
+EVIDENCE_KINDS = values(EvidenceKind)
+RAE_MODALITIES = values(RaeModality)
+ENDORSER_RELATIONS = values(EndorserRelation)
+FOLLOWUP_KINDS = values(FollowUpKind)
+FOLLOWUP_STATUSES = values(FollowUpStatus)
+MILESTONES = values(Milestone)
+PRESCRIBERS = values(Prescriber)
 
 _NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -26,7 +26,7 @@ def get_preferences(repo: Repository, user_id: str) -> Preferences:
     def read(s: Session) -> Preferences:
         row = s.get(UserPreference, user_id)
         return Preferences(row.easy_read, row.read_aloud, row.text_size) if row is not None else Preferences()
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def save_preferences(repo: Repository, user_id: str, prefs: Preferences) -> Preferences:
@@ -43,4 +43,4 @@ def save_preferences(repo: Repository, user_id: str, prefs: Preferences) -> Pref
             row.easy_read, row.read_aloud, row.text_size = bool(prefs.easy_read), bool(prefs.read_aloud), prefs.text_size
             row.changed_at = utcnow()
         return prefs
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)

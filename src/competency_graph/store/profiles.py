@@ -24,28 +24,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from ..vocab import FRENCH_STATES
 from .errors import StoreError
 from .facts_models import CONTRACT_KINDS, HELD_OUTCOMES
 from .models import GOALS, NETWORKS, PERSON_STATUSES, STATES, WRITING_LEVELS
-from .positions import PositionView
-from .profile_facts import ProfileContract, ProfileHeld, apply_facts, structure_data
-from .records import ExperienceEntry, PersonRecord, PositioningInput
-
-if TYPE_CHECKING:
-    from .facts import PersonFacts, StructureFacts
-    from .repository import Repository
+from .profile_facts import ProfileContract, ProfileHeld
+from .records import ExperienceEntry
 
 __all__ = ["Profile", "ProfilePerson", "ProfilePosition", "ProfileContract", "ProfileHeld", "load_profile", "read_profile", "dump_profile",
-           "write_profile", "profile_from_records", "apply_profile", "MAX_PROFILE_BYTES"]
+           "write_profile", "MAX_PROFILE_BYTES", "ROLE_KEYS"]
 
 MAX_PROFILE_BYTES = 2 * 1024 * 1024
-_ROLE_KEYS = {"self": "self", "co": "accompanist", "jury": "jury", "tutor": "tutor"}
-_FRENCH_STATES = {"acquis": "acquired", "en cours": "in_progress", "en_cours": "in_progress",
-                  "pas encore": "not_yet", "pas_encore": "not_yet"}
+ROLE_KEYS = {"self": "self", "co": "accompanist", "jury": "jury", "tutor": "tutor"}
+_FRENCH_STATES: dict[str, str] = {k: v.value for k, v in FRENCH_STATES.items()}
 
 
 @dataclass(frozen=True)
@@ -279,7 +274,7 @@ def profile_from_data(data: Any) -> Profile:
     seen: set[str] = set()
     for i, raw in enumerate(positions_data):
         raw = _mapping(raw, f"positions[{i}]")
-        unknown = set(raw) - {"item", *(_ROLE_KEYS)}
+        unknown = set(raw) - {"item", *(ROLE_KEYS)}
         if unknown:
             raise _bad(f"positions[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
                        f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
@@ -287,7 +282,7 @@ def profile_from_data(data: Any) -> Profile:
         if item in seen:
             raise _bad(f"positions[{i}].item", f"élément {item} déjà présent.", f"item {item} already listed.")
         seen.add(item)
-        values = {k: _position_value(raw.get(k), f"positions[{i}].{k}") for k in _ROLE_KEYS}
+        values = {k: _position_value(raw.get(k), f"positions[{i}].{k}") for k in ROLE_KEYS}
         positions.append(ProfilePosition(item, {k: v for k, v in values.items() if v is not None}))
     return Profile(
         person=person,
@@ -329,7 +324,7 @@ def _profile_data(profile: Profile) -> dict[str, Any]:
         data["target"] = profile.target
     if profile.positions:
         data["positions"] = [
-            {"item": pos.item, **{k: pos.values[k] for k in _ROLE_KEYS if k in pos.values}}
+            {"item": pos.item, **{k: pos.values[k] for k in ROLE_KEYS if k in pos.values}}
             for pos in profile.positions
         ]
     data.update(profile.extra)
@@ -344,77 +339,3 @@ def dump_profile(profile: Profile) -> str:
 
 def write_profile(profile: Profile, path: Path | str) -> None:
     Path(path).write_text(dump_profile(profile), encoding="utf-8")
-
-
-def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.date | None = None,
-                         facts: PersonFacts | None = None, structure: StructureFacts | None = None) -> Profile:
-    """The profile of a stored person and their current positions (self and accompanist side by side), with
-    their facts (contracts, certifications held) and their structure's networks when given."""
-    year = (today or dt.date.today()).year
-    positions = tuple(
-        ProfilePosition(item, {key: event.value for key, role in _ROLE_KEYS.items()
-                               if (event := view.items[item].get(role)) is not None})
-        for item in sorted(view.items)
-    )
-    return Profile(
-        person=ProfilePerson(
-            id=person.id, status=person.status, age=(year - person.birth_year) if person.birth_year else None,
-            writing=person.writing, networks=person.networks or None, goal=person.goal,
-            pec_enrolled_on=facts.pec_enrolled_on if facts else None,
-            placement_planned=facts.placement_planned if facts else None,
-        ),
-        experience=person.experience,
-        target=person.target,
-        positions=positions,
-        extra={"structure": structure_data(structure)} if structure is not None else {},
-        contracts=tuple(ProfileContract(c.kind, c.start_date, c.end_date, c.job) for c in facts.contracts) or None
-        if facts else None,
-        held=tuple(ProfileHeld(h.certification, h.outcome, h.awarded_on, h.blocs, h.jury, h.modality)
-                   for h in facts.held) or None if facts else None,
-    )
-
-
-def apply_profile(repo: Repository, profile: Profile, structure_id: str, *, display_name: str | None = None,
-                  author_id: str | None = None, at: dt.datetime | None = None) -> PersonRecord:
-    """Create or update the profile's person and append its positions (call inside ``repo.transaction``)."""
-    p = profile.person
-    birth_year = dt.date.today().year - p.age if p.age is not None else None
-    fields: dict[str, Any] = {"status": p.status, "writing": p.writing, "goal": p.goal, "target": profile.target,
-                              "networks": list(p.networks) if p.networks is not None else None}
-    if birth_year is not None:
-        fields["birth_year"] = birth_year
-    existing = repo.find_person(p.id)
-    if existing is None:
-        repo.create_person(structure_id, display_name or p.name or p.id, person_id=p.id,
-                           experience=profile.experience, **fields)
-    else:
-        if existing.structure_id != structure_id:
-            raise StoreError("person_other_structure", "Cette personne est suivie dans une autre structure.",
-                             "This person is followed in another structure.")
-        if display_name or p.name:
-            fields["display_name"] = display_name or p.name
-        repo.update_person(p.id, **fields)
-        repo.set_experience(p.id, profile.experience)
-    apply_facts(repo, profile)
-    view = repo.current_view(p.id)
-    entries: list[PositioningInput] = []
-    labels: list[str] = []
-    for index, pos in enumerate(profile.positions):
-        for key, role in _ROLE_KEYS.items():
-            value = pos.get(key)
-            if value is None:
-                continue
-            current = view.items.get(pos.item)
-            event = current.get(role) if current else None
-            if event is not None and event.value == value:
-                continue  # importing the same file twice adds nothing
-            entries.append(PositioningInput(
-                person_id=p.id, item_id=pos.item, role=role,
-                level=value if isinstance(value, int) else None, state=value if isinstance(value, str) else None,
-                author_id=author_id if role != "self" else None, at=at, source="profile",
-            ))
-            labels.append(f"positions[{index}].{key}")
-    if entries:
-        repo.record_positionings(entries, labels=labels)
-    return repo.get_person(p.id)
-

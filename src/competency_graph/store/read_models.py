@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, PositioningEvent
 from . import security_models  # noqa: F401 - the audit_log table this one refers to
+from .models import Base, PositioningEvent
 
 __all__ = ["AuditSubject", "LATEST_INDEX"]
 

@@ -13,13 +13,14 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..vocab import AuditAction, AuditOutcome, values
 from .models import Base, _in, utcnow
 
 __all__ = ["AUDIT_ACTIONS", "AUDIT_OUTCOMES", "Account", "AuthSession", "AuditEntry", "ErasureEntry",
            "SecuritySetting", "SignInThrottle", "ErasureRequest"]
 
-AUDIT_ACTIONS = ("read", "create", "change", "erase", "export", "sign_in", "sign_out")
-AUDIT_OUTCOMES = ("allowed", "denied", "failed")
+AUDIT_ACTIONS = values(AuditAction)
+AUDIT_OUTCOMES = values(AuditOutcome)
 
 
 class Account(Base):

@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..vocab import ValidatorRole, values
 from .models import RAE_MODALITIES, Base, _in, new_id, utcnow
 
 __all__ = ["VALIDATION_ACTIONS", "VALIDATOR_ROLES", "ValidationEvent", "EvidenceWithdrawal"]
 
 VALIDATION_ACTIONS = ("validate", "withdraw")
 #: who took the decision: the accompanist (in-situation RAE "je MONTRE", an open badge) or a jury
-VALIDATOR_ROLES = ("accompanist", "jury")
+VALIDATOR_ROLES = values(ValidatorRole)
 
 
 class ValidationEvent(Base):

@@ -150,7 +150,7 @@ def record_validation(repo, person_id: str, item_id: str, *, modality: str, evid
         s.flush()
         return _validation(row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def withdraw_validation(repo, person_id: str, validation_id: int, *, author_id: str | None,
@@ -173,7 +173,7 @@ def withdraw_validation(repo, person_id: str, validation_id: int, *, author_id: 
         s.flush()
         return _validation(row)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def validation_history(repo, person_id: str) -> list[Validation]:
@@ -183,7 +183,7 @@ def validation_history(repo, person_id: str) -> list[Validation]:
                          .order_by(ValidationEvent.recorded_at, ValidationEvent.id))
         return [_validation(r) for r in rows]
 
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def validations(repo, person_id: str, *, as_of: dt.date | dt.datetime | None = None) -> dict[str, Validation]:
@@ -222,7 +222,7 @@ def withdraw_evidence(repo, person_id: str, evidence_id: str, *, author_id: str 
                                                     withdrawn_at=at))
         return Withdrawal(evidence_id, replaced_by_id, (reason or "").strip() or None, author_id, at)
 
-    return repo._run(write, write=True)
+    return repo.run(write, write=True)
 
 
 def withdrawals(repo, person_id: str) -> dict[str, Withdrawal]:
@@ -233,7 +233,7 @@ def withdrawals(repo, person_id: str) -> dict[str, Withdrawal]:
         return {r.evidence_id: Withdrawal(r.evidence_id, r.replaced_by_id, r.reason, r.author_id, r.withdrawn_at)
                 for r in rows}
 
-    return repo._run(read, write=False)
+    return repo.run(read, write=False)
 
 
 def active_evidence(repo, person_id: str, *, item_id: str | None = None) -> list[EvidenceRecord]:

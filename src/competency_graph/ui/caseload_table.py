@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from ..exports.sheets import rows_csv, rows_xlsx
-from ..services import cache, caseload
+from ..services import caseload
 from ..services.accounts import Identity
 from ..services.caseload import CaseRow
+from ..ui import cache
 from .i18n import label, t
 
 __all__ = ["filters", "table"]

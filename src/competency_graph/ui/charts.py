@@ -66,7 +66,7 @@ def competency_map(rows: Sequence[MapRow], *, self_name: str | None = None, co_n
     poles: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         poles.setdefault(row.pole_id, []).append(index)
-    for pole_id, indexes in poles.items():
+    for indexes in poles.values():
         first = rows[indexes[0]]
         fig.add_trace(go.Barpolar(
             r=[rows[i].self_level or 0 for i in indexes], theta=[angles[i] for i in indexes],

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import traceback
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
-
 from sqlalchemy.exc import OperationalError
 
 from ..problems import ReferentialError

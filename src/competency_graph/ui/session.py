@@ -16,9 +16,9 @@ The display preferences are saved on the account and come back with the session.
 
 from __future__ import annotations
 
-import streamlit as st
-
 import json
+
+import streamlit as st
 
 from ..security import accounts as security_accounts
 from ..security import sessions as signed_sessions
@@ -43,7 +43,7 @@ _COOKIE_SENT = "_cookie_written"  # the cookie value this tab has written
 
 
 def _context():
-    from ..services import cache  # imported late: the cache builds the database on first use
+    from . import cache  # imported late: the cache builds the database on first use
 
     return cache.context()
 

@@ -15,8 +15,6 @@ from alembic import op
 # The ORM models of these tables live in a separate module: importing it registers them on Base.metadata.
 import competency_graph.store.validation_models  # noqa: F401
 
-
-
 revision: str = '0005'
 down_revision: str | None = '0004'  # re-chained at merge (0002 in its branch)
 branch_labels: str | Sequence[str] | None = None

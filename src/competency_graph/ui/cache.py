@@ -1,4 +1,4 @@
-"""The only service module that imports streamlit: process-wide caches of immutable things.
+"""Process-wide caches of immutable things (Streamlit ``cache_resource``): the UI layer's, not a service's.
 
 The bundle is cached under its content hash (editing a referential file gives a new bundle at the next
 rerun); the repository (engine and connection pool) under the database URL and that hash; the RDF graph
@@ -21,9 +21,9 @@ import streamlit as st
 
 from .. import settings
 from ..bundle import Bundle
+from ..services.bootstrap import demo_enabled, load_referentials, open_repository, referential_content_hash
+from ..services.context import Context
 from ..store import Repository
-from .bootstrap import demo_enabled, load_referentials, open_repository, referential_content_hash
-from .context import Context
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -13,7 +13,7 @@ badge_app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 
 def _credential_from(path: Path) -> dict:
-    from .exports import badge_image
+    from ..exports import badge_image
 
     data = path.read_bytes()
     if data.startswith(b"\x89PNG"):
@@ -34,7 +34,7 @@ def issuer_cmd(
     domain: Annotated[Optional[str], typer.Option(help="did:web domain (default $COMPETENCY_GRAPH_ISSUER_DOMAIN).")] = None,
 ) -> None:
     """Show (creating it on first use) the structure's issuer DID and where its DID document lives."""
-    from .exports.signing import issuer_for
+    from ..exports.signing import issuer_for
 
     issuer = issuer_for(structure, domain=domain)
     typer.echo(f"{issuer.did}\nclé de signature : {issuer.key_id}\ndocument DID : {issuer.directory / 'did.json'}")
@@ -46,7 +46,7 @@ def rotate_key_cmd(
     retire_previous: Annotated[bool, typer.Option("--retire-previous", help="Also withdraw the previous public keys: badges they signed stop verifying.")] = False,
 ) -> None:
     """Make a new Ed25519 signing key for the structure (private key file mode 0600)."""
-    from .exports.signing import rotate_key
+    from ..exports.signing import rotate_key
 
     issuer = rotate_key(structure, retire_previous=retire_previous)
     kept = len(issuer.did_document.get("assertionMethod", []))
@@ -59,8 +59,8 @@ def verify_cmd(
     did_document: Annotated[Optional[Path], typer.Option("--did-document", help="Issuer DID document (default: the local issuers).")] = None,
 ) -> None:
     """Check a badge's eddsa-rdfc-2022 signature and 1EdTech's official schema. Exit 1 when invalid."""
-    from .exports.openbadges import schema_errors
-    from .exports.signing import verify
+    from ..exports.openbadges import schema_errors
+    from ..exports.signing import verify
 
     if not path.is_file():
         typer.echo(f"{path} : fichier introuvable.", err=True)

@@ -1,0 +1,5 @@
+"""``python -m competency_graph.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,185 @@
+"""Commands answering a person's questions from a profile file: recommend, gaps, pathway, course-links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..problems import ReferentialError, format_problems
+from .common import RefsOption, _bundle, _fail, _print_json, app
+
+# -- analysis ------------------------------------------------------------------------------------------------
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Date the rules are applied at (YYYY-MM-DD).")]
+TargetOpt = Annotated[Optional[str], typer.Option("--target", "-t", help="Target id (rae:/rsfp:/rncp:/rome:) or a target-profile YAML file.")]
+
+
+def _profile(path: Path):
+    from ..analysis.profile import load_profile
+
+    try:
+        return load_profile(path)
+    except ReferentialError as exc:
+        _fail(format_problems(exc.problems))
+
+
+def _date(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"invalid date '{value}': use YYYY-MM-DD")
+
+
+def _target(bundle, value: str | None, profile=None):
+    from ..analysis.profile import TargetProfile
+    from ..analysis.targets import TargetError, resolve_target
+
+    spec = value if value is not None else (profile.target if profile is not None else None)
+    if spec is None:
+        _fail("no target: give --target or a 'target' in the profile")
+    if isinstance(spec, str) and (spec.endswith((".yaml", ".yml")) or Path(spec).is_file()):
+        import yaml
+
+        try:
+            spec = TargetProfile.model_validate(yaml.safe_load(Path(spec).read_text(encoding="utf-8")))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            _fail(f"invalid target profile {value}: {exc}")
+    try:
+        return resolve_target(bundle, spec)
+    except TargetError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def recommend(
+    profile_path: Annotated[Path, typer.Argument(metavar="PROFILE.yaml")],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    referentials: RefsOption = None,
+) -> None:
+    """Rank the recognition modalities for a person, with reasons, what is missing and sources."""
+    from ..analysis.recommend import recommend_modalities
+
+    bundle = _bundle(referentials)
+    recs = recommend_modalities(bundle, _profile(profile_path), _date(as_of))
+    if as_json:
+        _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources",
+                                                  "variant", "eligible_from", "value", "tier", "goal_fit",
+                                                  "provenance", "duration_source")}
+                     for r in recs])
+        return
+    for rank, rec in enumerate(recs, 1):
+        flag = "oui" if rec.eligible else "non"
+        variant = f" — {rec.variant_label}" if rec.variant_label else ""
+        typer.echo(f"{rank}. {rec.label} [{rec.modality}]{variant} — éligible : {flag} — score {rec.score:.2f}")
+        for reason in rec.reasons:
+            typer.echo(f"     + {reason}")
+        for missing in rec.missing:
+            typer.echo(f"     - {missing}")
+        for note in rec.provenance:
+            typer.echo(f"     ! {note}")
+
+
+@app.command()
+def gaps(
+    profile_path: Annotated[Path, typer.Argument(metavar="PROFILE.yaml")],
+    target: TargetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    referentials: RefsOption = None,
+) -> None:
+    """Gaps to a target per item, per pole and overall, with bloc coverage for certifications."""
+    from ..analysis.coverage import acquired_items, bloc_coverage
+    from ..analysis.gaps import compute_gaps, gap_provenance
+
+    bundle = _bundle(referentials)
+    profile = _profile(profile_path)
+    tgt = _target(bundle, target, profile)
+    positions = profile.positions_by_item()
+    report = compute_gaps(bundle, positions, tgt)
+    acquired = acquired_items(bundle, positions)
+    coverage = [{"bloc": c.bloc, "label": c.label, "share": round(c.share, 3), "covered": list(c.covered),
+                 "total": c.total} for cert in tgt.certifications for c in bloc_coverage(bundle, acquired, cert)]
+    provenance = gap_provenance(bundle, tgt)
+    if as_json:
+        _print_json({**report.to_dict(), "bloc_coverage": coverage, "provenance": provenance})
+        return
+    typer.echo(f"Cible : {tgt.label} [{tgt.id}] — {report.met}/{report.total} attendus atteints, écart total {report.total_gap}")
+    for note in provenance:
+        typer.echo(f"  ! {note}")
+    for row in report.rows:
+        shown = lambda v: "–" if v is None else str(v)  # noqa: E731
+        mark = "" if row.confirmed else " (non confirmé)"
+        div = f"  écart auto/co {row.divergence:+d}" if row.divergence else ""
+        typer.echo(f"  {row.item:32} auto {shown(row.self_level)} · accomp. {shown(row.co_level)} · retenu {row.retained}{mark}"
+                   f" · requis {row.required} · écart {row.gap}{div}")
+    for cov in coverage:
+        typer.echo(f"  bloc {cov['bloc']}: {round(cov['share'] * 100)} % couvert")
+
+
+@app.command()
+def pathway(
+    profile_path: Annotated[Path, typer.Argument(metavar="PROFILE.yaml")],
+    target: TargetOpt = None,
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    referentials: RefsOption = None,
+) -> None:
+    """The sequence of recognition steps to a target certification, with durations and blocs."""
+    from ..analysis.pathway import plan_pathway
+    from ..analysis.targets import TargetError
+
+    bundle = _bundle(referentials)
+    profile = _profile(profile_path)
+    try:
+        result = plan_pathway(bundle, profile, target, _date(as_of))
+    except (TargetError, ValueError) as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    typer.echo(f"Parcours vers {result.target_label} [{result.target}] — environ {result.total_months:g} mois")
+    for i, step in enumerate(result.steps, 1):
+        blocs = f" — blocs : {', '.join(step.blocs)}" if step.blocs else ""
+        source = "" if step.duration_source else ", durée non sourcée"
+        typer.echo(f"  {i}. {step.label} — à partir du {step.eligible_from:%d/%m/%Y} "
+                   f"({step.duration_months:g} mois{source}){blocs}")
+        if step.note:
+            typer.echo(f"       {step.note}")
+    if result.note:
+        typer.echo(f"  {result.note}")
+    for note in result.provenance:
+        typer.echo(f"  ! {note}")
+
+
+@app.command("course-links")
+def course_links(
+    profiles_dir: Annotated[Path, typer.Argument(metavar="PROFILES_DIR")],
+    target: TargetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    referentials: RefsOption = None,
+) -> None:
+    """Maillons de parcours for a group: competencies to raise circle by circle, situations, people, hours."""
+    from ..analysis.course_links import design_course_links
+
+    bundle = _bundle(referentials)
+    files = sorted(p for p in Path(profiles_dir).glob("*.y*ml")) if Path(profiles_dir).is_dir() else [Path(profiles_dir)]
+    if not files:
+        _fail(f"no profile file in {profiles_dir}")
+    profiles = [_profile(p) for p in files]
+    tgt = _target(bundle, target, profiles[0] if target is None else None)
+    links = design_course_links(bundle, profiles, tgt)
+    if as_json:
+        _print_json([link.to_dict() for link in links])
+        return
+    typer.echo(f"Maillons de parcours vers {tgt.label} [{tgt.id}] pour {len(profiles)} personne(s)")
+    for link in links:
+        where = "; ".join(s["label"] for s in link.situations) or "situation à définir"
+        typer.echo(f"  {link.order}. {link.title} — {link.hours} h — {len(link.people)} pers. — en situation : {where}")
+
+
+# -- storage --------------------------------------------------------------------------------------------------

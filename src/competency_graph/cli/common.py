@@ -1,0 +1,35 @@
+"""What every command group shares: the Typer ``app``, the ``--referentials`` option, failing with a message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..loader import load_bundle
+from ..problems import ReferentialError, format_problems
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Référentiels de compétences : RECTEC, RAE, RSFP, RNCP, CléA.")
+
+RefsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--referentials", "-r", help="Referential directory or file (repeatable). Default: shipped + imported."),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def _bundle(referentials: list[Path] | None):
+    try:
+        return load_bundle(referentials or None)
+    except ReferentialError as exc:
+        _fail(format_problems(exc.problems) + f"\n{len(exc.problems)} problem(s); nothing loaded.")
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
