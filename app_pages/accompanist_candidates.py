@@ -36,4 +36,7 @@ if right.button(t("candidates.go"), type="primary", key="go", width="stretch"):
     st.switch_page("app_pages/accompanist_copositioning.py")
 if chosen != current:
     session.select_person(chosen)
-person_file(ctx, identity, chosen)
+# The file is opened on demand: reading it is one more logged read of that person's record, the list alone
+# is one audit entry.
+if st.toggle(t("file.show"), key="show_file"):
+    person_file(ctx, identity, chosen)

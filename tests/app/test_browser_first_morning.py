@@ -73,6 +73,10 @@ def give_objective(page, name: str) -> None:
     """On "Mes candidats": open the worker's file and save a goal and a target."""
     choose(page, page, t("candidates.open"), name)
     settle(page)
+    toggle = page.get_by_role("switch", name=t("file.show"))
+    if not toggle.is_checked():
+        page.get_by_text(t("file.show")).click()
+        settle(page)
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=t("file.save_objective")))
     choose(page, form, t("file.goal"), t("goal.recognition"))
     choose(page, form, t("file.target"), "Agent de propreté et d'hygiène (Métier RAE)")

@@ -27,7 +27,7 @@ def _new_person(ctx, own) -> str:
 def test_person_file_objective_experience_contract_and_certification(ctx):
     own = own_structure(ctx)
     pid = _new_person(ctx, own)
-    at = open_page(None, "accompanist_candidates", identity=own.accompanist, person_id=pid)
+    at = open_page(None, "accompanist_candidates", identity=own.accompanist, person_id=pid, show_file=True)
     assert at.selectbox(key="open_person").value == pid
     at.selectbox(key=f"f_goal_{pid}").set_value("certification")
     at.selectbox(key=f"f_target_{pid}").set_value("rncp:RNCP38386")

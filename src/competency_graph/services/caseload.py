@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..analysis.recommend import recommend_modalities
 from ..security import audit
 from ..store.caseload_queries import load_caseload
-from .accounts import Identity, guard_for
+from .accounts import Identity
 from .context import Context
 from .people import profile_from_record, rectec_competencies
 
@@ -51,11 +51,12 @@ class CaseRow:
 
 
 def scope_structures(ctx: Context, identity: Identity) -> tuple[str, ...]:
-    """The structures whose people the identity's dashboard covers (accompanist: where they accompany;
-    admin: where they administer)."""
-    guard = guard_for(ctx, identity)
-    wanted = "admin" if identity.role == "admin" else "accompanist"
-    return tuple(sorted(s for s in guard.roles if guard.has(wanted, s)))
+    """The structures whose people the identity's dashboard covers: where it holds its role (accompanist: the
+    candidates it follows there; admin: everyone there). ``identity.structures`` is re-read from the database
+    at every run (``ui.session.current_identity``), so no second lookup is needed."""
+    if identity.role not in ("accompanist", "admin"):
+        return ()
+    return tuple(sorted(identity.structures))
 
 
 #: above this many people the recommendation column is left empty unless asked for (the engine costs about
@@ -75,7 +76,7 @@ def caseload(ctx: Context, identity: Identity, *, today: dt.date | None = None,
     # one entry naming every person of the list (``audit_subjects``): the admin's filter on a person finds it
     audit.record_set(ctx.repo, identity.user_id, "read", "caseload", [p.id for p in data.people],
                      structure_id=structures[0] if len(structures) == 1 else None)
-    names = {s.id: s.name for s in ctx.repo.list_structures() if s.id in structures}
+    names = data.structure_names
     rectec = {i.id for i in rectec_competencies(ctx.bundle)}
     modality_labels = {i.id: i.label for i in ctx.bundle.of_kind("modality")}
     if with_recommendation is None:

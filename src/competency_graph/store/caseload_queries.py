@@ -31,6 +31,7 @@ class CaseloadData:
     views: dict[str, PositionView]
     planned: dict[str, list[FollowUpRecord]] = field(default_factory=dict)
     """person id → planned interviews, soonest first (no participants, no snapshot)."""
+    structure_names: dict[str, str] = field(default_factory=dict)
 
 
 def _scope(structure_ids: Sequence[str], accompanist_id: str | None, day: dt.date):
@@ -53,14 +54,16 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
     def read(s: Session) -> CaseloadData:
         scope_ids = _scope(structure_ids, accompanist_id, day)
         # 1. people with their structure's networks
-        rows = s.execute(select(Person, Structure.networks).join(Structure, Structure.id == Person.structure_id)
+        rows = s.execute(select(Person, Structure.networks, Structure.name).join(Structure, Structure.id == Person.structure_id)
                          .where(Person.id.in_(scope_ids)).order_by(Person.display_name, Person.id)).all()
         # 2. experience
         experience: dict[str, list[ExperienceEntry]] = defaultdict(list)
         for e in s.scalars(select(Experience).where(Experience.person_id.in_(scope_ids)).order_by(Experience.id)):
             experience[e.person_id].append(ExperienceEntry(e.job, e.months, e.in_pec, e.current))
         people = []
-        for person, networks in rows:
+        structure_names: dict[str, str] = {}
+        for person, networks, structure_name in rows:
+            structure_names[person.structure_id] = structure_name
             own = tuple(person.networks) if person.networks is not None else None
             people.append(PersonRecord(person.id, person.structure_id, person.display_name, person.status,
                                        person.birth_year, person.writing, person.goal, person.target,
@@ -96,7 +99,8 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
                            .order_by(FollowUp.scheduled_on, FollowUp.id)):
             planned[f.person_id].append(FollowUpRecord(f.id, f.person_id, f.contract_id, f.kind, f.milestone, f.status,
                                                        f.scheduled_on, f.due_from, f.due_until, f.held_on, None, None))
-        return CaseloadData(people, {k: tuple(v) for k, v in accompanists.items()}, views, dict(planned))
+        return CaseloadData(people, {k: tuple(v) for k, v in accompanists.items()}, views, dict(planned),
+                            structure_names)
     return repo.run(read, write=False)
 
 

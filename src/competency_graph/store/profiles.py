@@ -87,6 +87,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:  # found by the fuzzer: [a]: b
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value",
+                                                        key_node.start_mark)
             if key in seen:
                 mark = key_node.start_mark
                 raise StoreError("profile_duplicate_key",
