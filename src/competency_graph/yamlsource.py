@@ -90,6 +90,9 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
         except yaml.YAMLError as exc:
             problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], _location(path, node)))
             return None
+        except (ValueError, OverflowError) as exc:  # a timestamp-shaped scalar that is no date (2026-21-01)
+            problems.append(Problem("yaml-syntax", f"invalid value: {exc}", _location(path, node)))
+            return None
 
     def _build_collection(node: yaml.Node, key_path: tuple[Any, ...]) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -100,6 +103,9 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
                     key = constructor.construct_object(key_node, deep=True)
                 except yaml.YAMLError as exc:
                     problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], _location(path, key_node)))
+                    continue
+                except (ValueError, OverflowError) as exc:
+                    problems.append(Problem("yaml-syntax", f"invalid value: {exc}", _location(path, key_node)))
                     continue
                 if not isinstance(key, (str, int, float, bool)) and key is not None:
                     problems.append(Problem("wrong-type", "a key must be a plain value", _location(path, key_node)))
