@@ -67,13 +67,39 @@ NAVIGATION = {
 ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe")
 for _sections in NAVIGATION.values():
     _sections["nav.section.account"] = [ACCOUNT]
+#: every address the app answers, whatever the role (a bookmark, a link in a mail, a page of another role)
+KNOWN_URLS = sorted({p.url_path for sections in NAVIGATION.values() for entries in sections.values()
+                     for p in entries} | {SIGN_IN.url_path})
+
+
+def not_for_this_role() -> None:
+    """A known address that is not among the signed-in role's pages: say so in French, link to the role's
+    first page (Streamlit would show its English "Page not found" dialog)."""
+    first = next(iter(next(iter(sections.values())))) if sections else SIGN_IN
+    if current.url_path == SIGN_IN.url_path:  # already signed in: the sign-in address opens the first page
+        st.switch_page(first)
+    st.title(t("nav.not_for_role.title"))
+    st.info(t("nav.not_for_role.body"))
+    st.page_link(first, label=t("nav.not_for_role.link", page=first.title), icon=first.icon)
+
+
+def elsewhere(url: str, signed_in: bool) -> st.Page:
+    """A hidden page at a known address the current visitor has no page for: the sign-in form when nobody
+    is signed in (the address stays, so the page opens after signing in), else a French notice."""
+    if signed_in:
+        return st.Page(not_for_this_role, title=t("nav.not_for_role.title"), url_path=url, visibility="hidden")
+    return st.Page("app_pages/sign_in.py", title=t("page.sign_in"), url_path=url, visibility="hidden")
+
 
 with errors.guard("startup"):
     cache.context()  # first start: load referentials, migrate, create the demo
     identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
     apply_style(session.easy_read(), session.text_size())
     sections = NAVIGATION.get(identity.role, {}) if identity else {}
-    pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
+    pages = {t(name): entries for name, entries in sections.items()} if sections else {"": [SIGN_IN]}
+    reachable = {p.url_path for entries in pages.values() for p in entries}
+    hidden = [elsewhere(url, bool(sections)) for url in KNOWN_URLS if url not in reachable]
+    pages[next(reversed(pages))] = pages[next(reversed(pages))] + hidden
     current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
     session.sidebar(identity)
     script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)

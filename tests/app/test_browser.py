@@ -448,3 +448,26 @@ def close_sidebar(page) -> None:
     if not page.evaluate(SIDEBAR_CLOSED):
         page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
         page.wait_for_function(SIDEBAR_CLOSED)
+
+
+def test_direct_links_open_after_sign_in_and_other_roles_pages_say_so_in_french(server, browser, shots):
+    """A bookmark to a page (a link in a mail, F5 after the session ended) shows the sign-in form at that
+    address and opens the page once signed in; a page of another role is a French notice, never Streamlit's
+    English "Page not found"."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, server.rstrip("/") + "/ma-carte", "Léa")
+    assert page.url.rstrip("/").endswith("/ma-carte")
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    assert "Ma carte des compétences" in main.inner_text()
+    page.goto(server.rstrip("/") + "/administration")
+    settle(page, 60_000)
+    page.wait_for_selector("text=Cette page n'est pas dans votre espace")
+    page.screenshot(path=shots / "direct-link-other-role.png")
+    assert "Page not found" not in page.inner_text("body")
+    assert "Administration" not in main.inner_text()  # nothing of the admin page is shown
+    page.get_by_role("link", name="Aller à « Me positionner »").click()
+    settle(page)
+    page.wait_for_selector("text=Compétence 1 sur 12")  # the role's first page (its address is the root)
+    assert "Cette page n'est pas dans votre espace" not in main.inner_text()
+    context.close()
