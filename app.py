@@ -68,17 +68,28 @@ ACCOUNT = page("account_password.py", "page.password", "🔒", "mon-mot-de-passe
 for _sections in NAVIGATION.values():
     _sections["nav.section.account"] = [ACCOUNT]
 
-with errors.guard("startup"):
-    cache.context()  # first start: load referentials, migrate, create the demo
-    identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
-    apply_style(session.easy_read(), session.text_size())
-    sections = NAVIGATION.get(identity.role, {}) if identity else {}
-    pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
-    current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
-    session.sidebar(identity)
-    script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
-    if script:
-        with st.sidebar:
-            st.html(script, unsafe_allow_javascript=True)
-    with errors.guard(current.url_path or "home"):
-        current.run()
+
+def _run_app() -> None:
+    """The frame of every run: settings and database first, the session check, navigation, the page."""
+    with errors.guard("startup"):
+        cache.context()  # first start: load referentials, migrate, create the demo
+        identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
+        apply_style(session.easy_read(), session.text_size())
+        sections = NAVIGATION.get(identity.role, {}) if identity else {}
+        pages = {t(name): entries for name, entries in sections.items()} if sections else [SIGN_IN]
+        current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
+        session.sidebar(identity)
+        script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
+        if script:
+            with st.sidebar:
+                st.html(script, unsafe_allow_javascript=True)
+        with errors.guard(current.url_path or "home"):
+            current.run()
+
+
+# One Context per run: current_identity() checks the session and makes the checked identity the actor of the
+# run's context (what cache.context() gives every page); it is forgotten when the run ends.
+try:
+    _run_app()
+finally:
+    session.end_run()
