@@ -7,6 +7,8 @@ empty, filled with a fictional demo structure (``COMPETENCY_GRAPH_DEMO=0`` turns
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from competency_graph.ui import cache, errors, session
@@ -72,39 +74,55 @@ KNOWN_URLS = sorted({p.url_path for sections in NAVIGATION.values() for entries 
                      for p in entries} | {SIGN_IN.url_path})
 
 
-def not_for_this_role() -> None:
-    """A known address that is not among the signed-in role's pages: say so in French, link to the role's
-    first page (Streamlit would show its English "Page not found" dialog)."""
-    first = next(iter(next(iter(sections.values())))) if sections else SIGN_IN
-    if current.url_path == SIGN_IN.url_path:  # already signed in: the sign-in address opens the first page
-        st.switch_page(first)
-    st.title(t("nav.not_for_role.title"))
-    st.info(t("nav.not_for_role.body"))
-    st.page_link(first, label=t("nav.not_for_role.link", page=first.title), icon=first.icon)
+def not_for_this_role(first: st.Page, url: str) -> Callable[[], None]:
+    """The page shown at a known address that is not among the signed-in role's pages: a French notice and a
+    link to the role's first page (Streamlit would show its English "Page not found" dialog); the sign-in
+    address, once signed in, opens the first page."""
+    def notice() -> None:
+        if url == SIGN_IN.url_path:
+            st.switch_page(first)
+        st.title(t("nav.not_for_role.title"))
+        st.info(t("nav.not_for_role.body"))
+        st.page_link(first, label=t("nav.not_for_role.link", page=first.title), icon=first.icon)
+    return notice
 
 
-def elsewhere(url: str, signed_in: bool) -> st.Page:
+
+def elsewhere(url: str, first: st.Page | None) -> st.Page:
     """A hidden page at a known address the current visitor has no page for: the sign-in form when nobody
     is signed in (the address stays, so the page opens after signing in), else a French notice."""
-    if signed_in:
-        return st.Page(not_for_this_role, title=t("nav.not_for_role.title"), url_path=url, visibility="hidden")
+    if first is not None:
+        return st.Page(not_for_this_role(first, url), title=t("nav.not_for_role.title"), url_path=url,
+                       visibility="hidden")
     return st.Page("app_pages/sign_in.py", title=t("page.sign_in"), url_path=url, visibility="hidden")
 
 
-with errors.guard("startup"):
-    cache.context()  # first start: load referentials, migrate, create the demo
-    identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
-    apply_style(session.easy_read(), session.text_size())
-    sections = NAVIGATION.get(identity.role, {}) if identity else {}
-    pages = {t(name): entries for name, entries in sections.items()} if sections else {"": [SIGN_IN]}
-    reachable = {p.url_path for entries in pages.values() for p in entries}
-    hidden = [elsewhere(url, bool(sections)) for url in KNOWN_URLS if url not in reachable]
-    pages[next(reversed(pages))] = pages[next(reversed(pages))] + hidden
-    current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
-    session.sidebar(identity)
-    script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
-    if script:
-        with st.sidebar:
-            st.html(script, unsafe_allow_javascript=True)
-    with errors.guard(current.url_path or "home"):
-        current.run()
+def _run_app() -> None:
+    """The frame of every run: settings and database first, the session check, navigation, the page."""
+    with errors.guard("startup"):
+        cache.context()  # first start: load referentials, migrate, create the demo
+        identity = session.current_identity()  # checks the session token (or the reload cookie) at every run
+        apply_style(session.easy_read(), session.text_size())
+        sections = NAVIGATION.get(identity.role, {}) if identity else {}
+        pages = {t(name): entries for name, entries in sections.items()} if sections else {"": [SIGN_IN]}
+        first = next(iter(next(iter(sections.values())))) if sections else None
+        reachable = {p.url_path for entries in pages.values() for p in entries}
+        hidden = [elsewhere(url, first) for url in KNOWN_URLS if url not in reachable]
+        last = next(reversed(pages))
+        pages[last] = pages[last] + hidden
+        current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some
+        session.sidebar(identity)
+        script = session.cookie_script(identity)  # keeps the browser's session cookie in step (F5, links)
+        if script:
+            with st.sidebar:
+                st.html(script, unsafe_allow_javascript=True)
+        with errors.guard(current.url_path or "home"):
+            current.run()
+
+
+# One Context per run: current_identity() checks the session and makes the checked identity the actor of the
+# run's context (what cache.context() gives every page); it is forgotten when the run ends.
+try:
+    _run_app()
+finally:
+    session.end_run()

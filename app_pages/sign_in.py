@@ -48,7 +48,6 @@ def finish(signed: accounts.SignedIn) -> None:
 
 def client_address() -> str | None:
     """Where the attempt comes from, for throttling (behind trusted proxies: from ``X-Forwarded-For``)."""
-    from competency_graph import settings
     from competency_graph.security.throttle import client_from
 
     try:
@@ -56,7 +55,7 @@ def client_address() -> str | None:
     except Exception:  # noqa: BLE001 - no request context (tests)
         return None
     address = address if isinstance(address, str) and address else None
-    return client_from(address, forwarded if isinstance(forwarded, str) else None, settings.proxy_hops())
+    return client_from(address, forwarded if isinstance(forwarded, str) else None, cache.context().settings.proxy_hops)
 
 
 def refusal(error: AuthError) -> str:

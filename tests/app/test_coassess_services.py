@@ -10,7 +10,6 @@ from apphelpers import IDENTITIES
 from coassess_helpers import ACC, worker
 
 from competency_graph.services import coassess, evidence, guidance
-from competency_graph.services.accounts import acting_as
 from competency_graph.services.coassess import Change
 from competency_graph.store import StoreError
 
@@ -66,21 +65,18 @@ def test_grid_refused_to_someone_who_does_not_follow_the_person(ctx, newcomer):
 def test_bloc_coverage_moves_when_bloc_competencies_are_answered_yes_or_partial(ctx, newcomer):
     cert = "rncp:RNCP38386"
     rows = coassess.grid_rows(ctx, ACC, newcomer, cert)
-    with acting_as(ACC):
-        before = {c.bloc: c.share for c in guidance.coverage(ctx, newcomer, cert)}
+    before = {c.bloc: c.share for c in guidance.coverage(ctx.as_actor(ACC), newcomer, cert)}
     bloc = rows[0].item_id.split("/")[0]
     in_bloc = [r for r in rows if r.item_id.startswith(bloc + "/")]
     assert len(in_bloc) >= 2 and before[bloc] == 0
     answers = [Change(in_bloc[0].item_id, "acquired"), Change(in_bloc[1].item_id, "in_progress")]
     assert coassess.save_grid(ctx, ACC, newcomer, cert, answers) == 2
-    with acting_as(ACC):
-        after = {c.bloc: c for c in guidance.coverage(ctx, newcomer, cert)}
+    after = {c.bloc: c for c in guidance.coverage(ctx.as_actor(ACC), newcomer, cert)}
     assert after[bloc].covered == (in_bloc[0].item_id,) and after[bloc].partial == (in_bloc[1].item_id,)
     assert after[bloc].share == pytest.approx(1.5 / len(in_bloc))
     assert all(after[b].share == before[b] for b in before if b != bloc)
     coassess.save_grid(ctx, ACC, newcomer, cert, [Change(in_bloc[1].item_id, "acquired")])
-    with acting_as(ACC):
-        again = {c.bloc: c.share for c in guidance.coverage(ctx, newcomer, cert)}
+    again = {c.bloc: c.share for c in guidance.coverage(ctx.as_actor(ACC), newcomer, cert)}
     assert again[bloc] == pytest.approx(2 / len(in_bloc))
 
 

@@ -33,3 +33,17 @@ def test_an_unexpected_error_shows_no_detail() -> None:
     at = AppTest.from_function(_page, args=("boom",)).run()
     assert not at.exception
     assert at.error and "secret detail" not in at.error[0].value
+
+
+@pytest.mark.parametrize(("variable", "value"), [("COMPETENCY_GRAPH_MODE", "prod"),
+                                                 ("COMPETENCY_GRAPH_MODEE", "production"),
+                                                 ("COMPETENCY_GRAPH_PROXY_HOPS", "beaucoup")])
+def test_the_app_refuses_to_start_on_a_setting_it_does_not_understand(monkeypatch, variable: str, value: str) -> None:
+    """No sign-in page, no demo picker: the French message naming the variable, and nothing else."""
+    from apphelpers import APP
+
+    monkeypatch.setenv(variable, value)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "mal configuré" in at.error[0].value and variable in at.error[0].value
+    assert not at.title and not at.radio and not at.text_input  # the sign-in page never ran

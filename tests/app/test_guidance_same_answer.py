@@ -11,7 +11,7 @@ from apphelpers import IDENTITIES, open_page, texts
 from typer.testing import CliRunner
 
 from competency_graph.cli import app
-from competency_graph.services import accounts, guidance
+from competency_graph.services import guidance
 from competency_graph.services import profiles as profiles_service
 from competency_graph.store.profiles import dump_profile
 from competency_graph.ui.i18n import t
@@ -34,8 +34,7 @@ def _plain(modality: str, label: str) -> str:
 
 def test_pages_and_cli_rank_the_modalities_the_same_way(ctx, tmp_path):
     cli = _cli_answer(ctx, tmp_path, "recommend")
-    with accounts.acting_as(IDENTITIES["accompanist"]):
-        service = guidance.recommendations(ctx, PERSON, dt.date.today())
+    service = guidance.recommendations(ctx.as_actor(IDENTITIES["accompanist"]), PERSON, dt.date.today())
     assert [(r["modality"], r["eligible"], r["variant"]) for r in cli] == \
         [(r.modality, r.eligible, r.variant) for r in service]
 

@@ -147,14 +147,14 @@ def test_guidance_page_equals_the_four_separate_services(ctx: Context) -> None:
     as_of = dt.date.today() - dt.timedelta(days=60)
     for pid in ids[:3]:
         for day in (dt.date.today(), as_of):
-            with accounts.acting_as(identity):
-                page = guidance.guidance_page(ctx, pid, "rae:agent-de-restauration", day)
-                assert page.gaps == guidance.gaps(ctx, pid, "rae:agent-de-restauration")
-                assert page.coverage == guidance.coverage(ctx, pid, "rae:agent-de-restauration")
-                assert page.recommendations == guidance.recommendations(ctx, pid, day, "rae:agent-de-restauration")
-                assert page.pathway == guidance.pathway(ctx, pid, "rae:agent-de-restauration", day)
-                untargeted = guidance.guidance_page(ctx, pid, None, day)
-                assert untargeted.recommendations == guidance.recommendations(ctx, pid, day)
+            run = ctx.as_actor(identity)
+            page = guidance.guidance_page(run, pid, "rae:agent-de-restauration", day)
+            assert page.gaps == guidance.gaps(run, pid, "rae:agent-de-restauration")
+            assert page.coverage == guidance.coverage(run, pid, "rae:agent-de-restauration")
+            assert page.recommendations == guidance.recommendations(run, pid, day, "rae:agent-de-restauration")
+            assert page.pathway == guidance.pathway(run, pid, "rae:agent-de-restauration", day)
+            untargeted = guidance.guidance_page(run, pid, None, day)
+            assert untargeted.recommendations == guidance.recommendations(run, pid, day)
 
 
 # -- statements and audit rows -------------------------------------------------------------------------------
@@ -244,18 +244,19 @@ def test_pseudonym_key_is_read_once_per_repository(ctx: Context) -> None:
     assert audit.pseudonym(ctx.repo, "p000") != old
 
 
-def test_the_run_guard_is_reused_only_for_the_actor_of_this_run(ctx: Context) -> None:
+def test_the_run_guard_is_reused_only_for_the_actor_of_this_run(ctx: Context, monkeypatch) -> None:
     build_world(ctx.repo, 2)
     identity = who(ctx, "u-acc", "accompanist")
-    with accounts.acting_as(identity):
-        first = accounts.guard_for(ctx)
-        assert accounts.guard_for(ctx) is first
-        assert accounts.guard_for(ctx, who(ctx, "u-admin", "admin")) is not first
-    accounts.set_actor(identity)
-    try:
-        assert accounts.guard_for(ctx) is not first  # a new run: the user and roles are read again
-        again = accounts.guard_for(ctx)
-        accounts.set_actor(identity)
-        assert accounts.guard_for(ctx) is not again
-    finally:
-        accounts.set_actor(None)
+    run = ctx.as_actor(identity)
+    first = accounts.guard_for(run)
+    assert accounts.guard_for(run) is first and accounts.guard_for(run, identity) is first
+    assert accounts.guard_for(run, who(ctx, "u-admin", "admin")) is not first
+    assert accounts.guard_for(ctx, identity) is not first  # a context without that actor memoises nothing
+    assert accounts.guard_for(ctx, identity) is not accounts.guard_for(ctx, identity)
+    again = ctx.as_actor(identity)  # a new run: the user and roles are read again
+    assert accounts.guard_for(again) is not first
+    assert accounts.guard_for(again) is accounts.guard_for(again)
+    # a few seconds at most, even within one context (roles may change)
+    later = accounts.time.monotonic() + run.guards.SECONDS + 1
+    monkeypatch.setattr(accounts.time, "monotonic", lambda: later)
+    assert accounts.guard_for(run) is not first

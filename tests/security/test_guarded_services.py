@@ -196,11 +196,14 @@ def test_services_refuse_when_nobody_is_signed_in_and_use_the_actor_of_the_run(c
     with pytest.raises(AccessDenied) as caught:
         positioning.comparison(ctx, "own", ["rectec:C01"])
     assert caught.value.code == "not_signed_in"
-    with accounts.acting_as(who(ctx, "u-acc", "accompanist")):
-        assert positioning.comparison(ctx, "own", ["rectec:C01"])[0].item_id == "rectec:C01"
-        with pytest.raises(AccessDenied):
-            positioning.comparison(ctx, "mate", ["rectec:C01"])
-    assert accounts.current_actor() is None
+    run = ctx.as_actor(who(ctx, "u-acc", "accompanist"))
+    assert positioning.comparison(run, "own", ["rectec:C01"])[0].item_id == "rectec:C01"
+    with pytest.raises(AccessDenied):
+        positioning.comparison(run, "mate", ["rectec:C01"])
+    assert ctx.actor is None and run.repo is ctx.repo  # the copy acts; the context it came from does not
+    with pytest.raises(AccessDenied) as caught:
+        positioning.comparison(ctx, "own", ["rectec:C01"])
+    assert caught.value.code == "not_signed_in"
 
 
 def test_refusals_are_store_errors_shown_by_the_app() -> None:

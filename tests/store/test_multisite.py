@@ -30,9 +30,9 @@ repo = open_repository(bundle, sys.argv[1], demo=True)
 ctx = Context(bundle, repo)
 identity = accounts.identity_for(ctx, "demo-moniteur", "accompanist")
 person = accounts.visible_people(ctx, identity)[0].id
-with accounts.acting_as(identity):
-    for n in range(int(sys.argv[3])):
-        positioning.record_co(ctx, identity, person, f"rectec:C{n % 12 + 1:02d}", level=n % 4 + 1)
+ctx = ctx.as_actor(identity)
+for n in range(int(sys.argv[3])):
+    positioning.record_co(ctx, identity, person, f"rectec:C{n % 12 + 1:02d}", level=n % 4 + 1)
 print(json.dumps({"person": person}))
 """
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import settings
 from ..loader import load_bundle
 from ..problems import ReferentialError, format_problems
 
@@ -22,6 +23,16 @@ RefsOption = Annotated[
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(1)
+
+
+@app.callback()
+def _settings_first() -> None:
+    # Every command reads the settings first: a value not understood (or an unknown COMPETENCY_GRAPH_*
+    # variable) stops it with the French message naming the variable, before anything is read or written.
+    try:
+        settings.check()
+    except settings.SettingsError as exc:
+        _fail(exc.message_fr)
 
 
 def _bundle(referentials: list[Path] | None):

@@ -2,45 +2,30 @@
 
 Sign-in opens a session (a random token; only its hash is stored) with a password (``security.accounts``),
 through an OpenID Connect provider configured in the Streamlit secrets (``st.login``; roles still come from
-this database) or, outside production mode, by picking a demo account. The app checks the token at every run and sets the
-*actor* (:func:`set_actor`): services that read or write a person's record build a
-:class:`~competency_graph.security.access.Guard` for it (:func:`guard_for`), so that every decision is
-checked and written to the audit log whatever the page shows or hides.
+this database) or, outside production mode, by picking a demo account. The app checks the token at every run and builds
+that run's :class:`~.context.Context` with the checked identity as its ``actor``: services that read or write a
+person's record build a :class:`~competency_graph.security.access.Guard` for the identity they are given, or
+else for ``ctx.actor`` (:func:`guard_for`), so that every decision is checked and written to the audit log
+whatever the page shows or hides.
 """
 
 from __future__ import annotations
 
-import contextvars
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..security import accounts as security_accounts
 from ..security.access import Guard
 from ..security.errors import AccessDenied, AuthError
 from ..store import PersonRecord, StoreError, UserRecord
-from .context import Context
+from .context import Context, Identity
 
 __all__ = ["Identity", "Account", "SignedIn", "ROLES", "demo_accounts", "demo_sign_in", "demo_session",
-           "password_sign_in", "external_sign_in", "change_password", "roles_of", "identity_for", "check_session", "sign_out", "set_actor",
-           "current_actor", "acting_as", "guard_for", "visible_people", "require_person"]
+           "password_sign_in", "external_sign_in", "change_password", "roles_of", "identity_for", "check_session", "sign_out",
+           "guard_for", "visible_people", "require_person"]
 
 #: roles in the order the sign-in page lists them
 ROLES = ("candidate", "accompanist", "trainer", "admin")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A signed-in user acting in one role (a user with several roles picks one at sign-in)."""
-
-    user_id: str
-    display_name: str
-    role: str
-    structures: tuple[str, ...]
-    """Structures where the user holds ``role``."""
-    person_id: str | None = None
-    """For a candidate: their own record."""
 
 
 @dataclass(frozen=True)
@@ -178,52 +163,23 @@ def sign_out(ctx: Context, token: str | None) -> None:
         security_accounts.logout(ctx.repo, token)
 
 
-# -- the actor of the current run ------------------------------------------------------------------------
-
-_ACTOR: contextvars.ContextVar[Identity | None] = contextvars.ContextVar("competency_graph_actor", default=None)
-# The actor's guard, built at most once per run (a guard reads the user and their memberships: a page that
-# called ``guard_for`` four times read them four times). Forgotten at each ``set_actor`` (the app checks the
-# session and sets the actor at every run) and after a few seconds in any case.
-_RUN_GUARD: contextvars.ContextVar[tuple[Identity, object, Guard, float] | None] = contextvars.ContextVar(
-    "competency_graph_run_guard", default=None)
-_RUN_GUARD_SECONDS = 5.0
-
-
-def set_actor(identity: Identity | None) -> None:
-    """The signed-in identity the services act for in this thread (the app sets it at each run)."""
-    _ACTOR.set(identity)
-    _RUN_GUARD.set(None)
-
-
-def current_actor() -> Identity | None:
-    return _ACTOR.get()
-
-
-@contextmanager
-def acting_as(identity: Identity | None) -> Iterator[None]:
-    """Run a block as ``identity`` (tests, commands), restoring the previous actor afterwards."""
-    token, memo = _ACTOR.set(identity), _RUN_GUARD.set(None)
-    try:
-        yield
-    finally:
-        _ACTOR.reset(token)
-        _RUN_GUARD.reset(memo)
-
+# -- the guard of the acting user ------------------------------------------------------------------------
 
 def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
-    """The access guard of ``identity`` (default: the actor of this run) in its role; ``AccessDenied`` when
-    nobody is signed in."""
-    who = identity if identity is not None else _ACTOR.get()
+    """The access guard of ``identity`` (default: ``ctx.actor``, the signed-in user of the run) in its role;
+    ``AccessDenied`` when nobody is signed in. The actor's guard is built once per context (a run) and kept
+    :attr:`GuardMemo.SECONDS` at most; another identity's guard is built at each call."""
+    who = identity if identity is not None else ctx.actor
     if who is None:
         raise AccessDenied("Connectez-vous pour ouvrir un dossier.", code="not_signed_in")
-    actor = who == _ACTOR.get()
-    memo = _RUN_GUARD.get() if actor else None
-    if memo is not None and memo[0] == who and memo[1] is ctx.repo \
-            and time.monotonic() - memo[3] < _RUN_GUARD_SECONDS:
-        return memo[2]
+    if who != ctx.actor:
+        return Guard(ctx.repo, who.user_id, who.role)
+    memo = ctx.guards
+    held = memo.held
+    if held is not None and held[0] == who and time.monotonic() - held[2] < memo.SECONDS:
+        return held[1]
     guard = Guard(ctx.repo, who.user_id, who.role)
-    if actor:
-        _RUN_GUARD.set((who, ctx.repo, guard, time.monotonic()))
+    memo.held = (who, guard, time.monotonic())
     return guard
 
 

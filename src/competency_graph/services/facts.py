@@ -5,7 +5,7 @@ may read the record; written by the person's accompanist only (the candidate see
 (networks, branch agreements): read by any member of the structure, written by its admins. Every decision is
 written to the audit log, allowed or denied.
 
-Functions (``identity`` None: the signed-in actor):
+Functions (``identity`` None: ``ctx.actor``, the signed-in user of the run):
 ``person_facts(ctx, person_id)``, ``set_person_facts(ctx, person_id, **changes)``,
 ``add_contract(ctx, person_id, kind, start, end=None, **kwargs)``, ``update_contract(ctx, person_id,
 contract_id, **changes)``, ``remove_contract(ctx, person_id, contract_id)``, ``add_held(ctx, person_id,

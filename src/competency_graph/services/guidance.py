@@ -13,7 +13,7 @@ from ..analysis.targets import ENTRY_PROFILE_KIND, Target, TargetError, entry_pr
 from ..bundle import Bundle
 from ..store import facts as store_facts
 from ..vocab import retained
-from .accounts import Identity, acting_as
+from .accounts import Identity
 from .batch import read_people
 from .context import Context
 from .people import person_profile, profile_from_record, usable_target
@@ -176,13 +176,13 @@ def advice_pdf(ctx: Context, identity: Identity, person_id: str, target_id: str 
     from ..security import audit
 
     as_of = as_of or dt.date.today()
-    with acting_as(identity):
-        recs = recommendations(ctx, person_id, as_of, target_id)
-        report = gaps(ctx, person_id, target_id) if target_id else None
-        try:
-            path = pathway(ctx, person_id, target_id, as_of) if target_id else None
-        except (TargetError, ValueError):
-            path = None
+    reading = ctx.as_actor(identity)  # the three reads below act as ``identity`` (one guard for the three)
+    recs = recommendations(reading, person_id, as_of, target_id)
+    report = gaps(reading, person_id, target_id) if target_id else None
+    try:
+        path = pathway(reading, person_id, target_id, as_of) if target_id else None
+    except (TargetError, ValueError):
+        path = None
     target = resolve(ctx, target_id) if target_id else None
     data = build(ctx.bundle, as_of=as_of, target_label=target.label if target else None, report=report,
                  gap_notes=gap_provenance(ctx.bundle, target) if target else [], recommendations=recs, pathway=path)

@@ -89,7 +89,7 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
 def person_profile(ctx: Context, person_id: str, as_of: dt.date | None = None, *,
                    identity: Identity | None = None) -> Profile:
     """The profile of ``person_id`` as the engine reads it, from the positions known on ``as_of`` (None: now);
-    read as ``identity`` (default: the signed-in actor)."""
+    read as ``identity`` (default: ``ctx.actor``, the signed-in user of the run)."""
     def read() -> tuple:
         person = ctx.repo.get_person(person_id)
         return (person, ctx.repo.current_view(person_id, as_of=as_of), *store_facts.rule_facts(ctx.repo, person_id))

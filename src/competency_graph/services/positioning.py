@@ -51,7 +51,7 @@ class ComparisonRow:
 def comparison(ctx: Context, person_id: str, item_ids: list[str], *, identity: Identity | None = None
                ) -> list[ComparisonRow]:
     """Self and accompanist side by side for ``item_ids`` (in that order), with the signed difference
-    (read as ``identity``, default the signed-in actor)."""
+    (read as ``identity``, default ``ctx.actor``: the signed-in user of the run)."""
     view = guard_for(ctx, identity).current_view(person_id)
     rows = []
     for item_id in item_ids:

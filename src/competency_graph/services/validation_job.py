@@ -109,7 +109,7 @@ def start(identity: Identity | None, path: Path | None = None) -> bool:
     _write(target, JobStatus("running", started_at=now))
     process = subprocess.Popen([sys.executable, "-m", "competency_graph.services.validation_job", str(target)],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True, env=dict(os.environ))
+                               start_new_session=True)  # the child inherits the environment (settings)
     _write(target, JobStatus("running", pid=process.pid, started_at=now))
     return True
 

@@ -4,6 +4,11 @@ The bundle is cached under its content hash (editing a referential file gives a 
 rerun); the repository (engine and connection pool) under the database URL and that hash; the RDF graph
 under the hash (rdflib is imported only when a page asks for the graph, not by the sign-in page).
 
+:func:`context` is the :class:`~competency_graph.services.context.Context` of the current script run: the app
+checks the signed-in identity at the start of each run and builds that run's context with it as ``actor``
+(:func:`begin_run`, called by ``ui.session``); the context is kept in the tab's session state until the run
+ends (:func:`end_run`), so a widget callback of the next run, which runs before the check, acts for nobody.
+
 Once the bundle and the repository of a hash are built, :func:`context` freezes what is alive
 (``gc.freeze``): those ~2x10^5 long-lived objects leave the cyclic collector's scans, and the full collection
 Streamlit runs after every script run (``runner.postScriptGC``, which holds the GIL and so delays the last
@@ -18,17 +23,22 @@ import threading
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import settings
 from ..bundle import Bundle
 from ..services.bootstrap import demo_enabled, load_referentials, open_repository, referential_content_hash
-from ..services.context import Context
+from ..services.context import Context, Identity
 from ..store import Repository
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["bundle", "repository", "context", "rdf_graph", "published_store"]
+__all__ = ["bundle", "repository", "context", "base_context", "begin_run", "end_run", "rdf_graph",
+           "published_store"]
+
+#: where the context of the current run is kept (the tab's session state, never a module variable)
+RUN_CONTEXT = "_run_context"
 
 _frozen: set[str] = set()
 _freeze_lock = threading.Lock()
@@ -76,12 +86,43 @@ def repository() -> Repository:
     return context().repo
 
 
-def context() -> Context:
+def base_context() -> Context:
+    """The bundle, the repository and the settings, acting for nobody."""
     b = bundle()
     url, demo = settings.database_url(), demo_enabled()
     repo = _repository_for(url, b.content_hash, demo, b)
     _freeze_long_lived(f"{url}|{b.content_hash}|{demo}")
     return Context(b, repo)
+
+
+def context() -> Context:
+    """The context of this run, with the identity checked at its start as ``actor`` (:func:`begin_run`);
+    before the check, in a widget callback or outside a script run: the base context (no actor)."""
+    base = base_context()
+    held = st.session_state.get(RUN_CONTEXT) if get_script_run_ctx() is not None else None
+    if isinstance(held, Context) and held.repo is base.repo and held.bundle is base.bundle:
+        return held
+    return base
+
+
+def begin_run(actor: Identity | None, base: Context | None = None) -> Context:
+    """The context of this run acting as ``actor`` (the identity the app has just checked), kept until
+    :func:`end_run`: every page and widget of the run shares it, and so the actor's guard (a page checks the
+    identity again: the context of the run is kept when the identity is the same). ``base``: the
+    :func:`base_context` the caller already holds."""
+    base = base or base_context()
+    held = st.session_state.get(RUN_CONTEXT)
+    if isinstance(held, Context) and held.actor == actor and held.repo is base.repo and held.bundle is base.bundle:
+        return held
+    ctx = base.as_actor(actor)
+    st.session_state[RUN_CONTEXT] = ctx
+    return ctx
+
+
+def end_run() -> None:
+    """Forget the run's context (the app calls it when the run ends)."""
+    if get_script_run_ctx() is not None:
+        st.session_state.pop(RUN_CONTEXT, None)
 
 
 def rdf_graph() -> Graph:

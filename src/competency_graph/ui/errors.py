@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from ..problems import ReferentialError
+from ..settings import SettingsError
 from ..store import StoreError
 from .i18n import t
 
@@ -51,6 +52,9 @@ def guard(where: str) -> Iterator[None]:
         yield
     except StoreError as error:
         show_refusal(error)
+    except SettingsError as exc:  # a setting not understood: nothing starts (the variable named, no value logged)
+        log.error("settings refused in %s: %s", where, exc.variable)
+        st.error(t("error.settings", message=exc.message_fr))
     except ReferentialError as exc:
         log.error("referentials cannot be loaded in %s: %d problem(s)", where, len(exc.problems))
         st.error(t("error.referentials"))

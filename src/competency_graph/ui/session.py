@@ -3,8 +3,10 @@
 
 The token is checked against the database at every run (:func:`current_identity`): an expired, ended or
 unknown session sends the user back to the sign-in page with a message. The checked identity becomes the
-actor the services act for (``services.accounts.set_actor``). Widget callbacks run before that check, so they
-must not call services that open a person's record (the sign-out callback only ends the session).
+actor of the run's :class:`~competency_graph.services.context.Context` (``ui.cache.begin_run``), which every
+page and widget of the run gets from ``cache.context()``. Widget callbacks run before that check and get a
+context acting for nobody, so they must pass the identity explicitly (the sign-out callback only ends the
+session).
 
 Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the page writes the cookie
 ``cg_session`` (token, role and an HMAC signature, see ``security.sessions``) with a small script; on the
@@ -27,7 +29,7 @@ from ..services.accounts import Identity
 from .formats import md_escape
 from .i18n import label, t, t_easy
 
-__all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
+__all__ = ["current_identity", "end_run", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
            "READ_ALOUD", "PERSON", "NOTICE", "TEXT_SIZE", "text_size", "cookie_script"]
 
@@ -42,10 +44,27 @@ _COOKIE_DEAD = "_cookie_refused"  # a cookie value already refused in this tab: 
 _COOKIE_SENT = "_cookie_written"  # the cookie value this tab has written
 
 
-def _context():
+def _cache():
     from . import cache  # imported late: the cache builds the database on first use
 
-    return cache.context()
+    return cache
+
+
+def _context():
+    return _cache().context()
+
+
+def _act_as(identity: Identity | None, base=None) -> None:
+    """This run's context acts as ``identity`` (None: nobody); ``base``: the base context already at hand."""
+    if identity is None:
+        _cache().end_run()  # the base context acts for nobody
+    else:
+        _cache().begin_run(identity, base)
+
+
+def end_run() -> None:
+    """The run is over: its context (and its actor) is forgotten (called by the app at the end of each run)."""
+    _cache().end_run()
 
 
 def _end(notice_key: str | None) -> None:
@@ -55,7 +74,7 @@ def _end(notice_key: str | None) -> None:
         st.session_state[_COOKIE_DEAD] = cookie
     if notice_key:
         st.session_state[NOTICE] = notice_key
-    accounts.set_actor(None)
+    _act_as(None)
 
 
 def _cookie() -> str | None:
@@ -88,18 +107,19 @@ def current_identity() -> Identity | None:
     if not isinstance(value, Identity):
         value = _restore()
     if not isinstance(value, Identity):
-        accounts.set_actor(None)
+        _act_as(None)
         return None
     token = st.session_state.get(TOKEN)
-    checked = accounts.check_session(_context(), value, token)
-    if checked is not None and token and not signed_sessions.touch(_context().repo, token):
+    base = _cache().base_context()
+    checked = accounts.check_session(base, value, token)
+    if checked is not None and token and not signed_sessions.touch(base.repo, token):
         checked = None
     if checked is None:
         _end("sign_in.expired")
         return None
     if checked != value:  # roles or structures changed since sign-in
         st.session_state[IDENTITY] = checked
-    accounts.set_actor(checked)
+    _act_as(checked, base)
     return checked
 
 
@@ -113,11 +133,12 @@ def sign_in(identity: Identity, token: str | None = None) -> None:
     st.session_state[IDENTITY] = identity
     if token:
         st.session_state[TOKEN] = token
-    prefs = preferences.load(_context(), identity.user_id)
+    base = _cache().base_context()
+    prefs = preferences.load(base, identity.user_id)
     st.session_state[EASY_READ] = prefs.easy_read
     st.session_state[READ_ALOUD] = prefs.read_aloud
     st.session_state[TEXT_SIZE] = prefs.text_size
-    accounts.set_actor(identity)
+    _act_as(identity, base)
 
 
 def sign_out() -> None:
