@@ -3,8 +3,10 @@
 
 The token is checked against the database at every run (:func:`current_identity`): an expired, ended or
 unknown session sends the user back to the sign-in page with a message. The checked identity becomes the
-actor the services act for (``services.accounts.set_actor``). Widget callbacks run before that check, so they
-must not call services that open a person's record (the sign-out callback only ends the session).
+actor the services act for (``services.accounts.set_actor``). Widget callbacks run before the page's check, so
+a callback that opens a person's record calls :func:`current_identity` itself first (the candidate's level
+buttons do); within one script run the check is made once and its result reused (``_RUN_CHECK``), so the
+callback, ``app.py`` and the page's :func:`require_role` read the account once between them.
 
 Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the page writes the cookie
 ``cg_session`` (token, role and an HMAC signature, see ``security.sessions``) with a small script; on the
@@ -82,9 +84,39 @@ def _restore() -> Identity | None:
     return identity
 
 
+_RUN_CHECK = "_identity_checked_this_run"  # (this run's marker, identity, token) of the last check
+
+
+def _run_marker() -> object | None:
+    """An object that is the same for the whole of one script run (callbacks included) and new at the next:
+    the run context's cursor table, which Streamlit replaces when a run starts. None outside a script run."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - another Streamlit layout: no reuse, every call checks
+        return None
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
 def current_identity() -> Identity | None:
-    """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked)."""
+    """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked);
+    checked once per script run (a second call in the same run, with the same identity and token, reuses it)."""
     value = st.session_state.get(IDENTITY)
+    marker = _run_marker()
+    memo = st.session_state.get(_RUN_CHECK)
+    if marker is not None and isinstance(memo, tuple) and memo[0] is marker and memo[1] == value \
+            and memo[2] == st.session_state.get(TOKEN):
+        if accounts.current_actor() != value:
+            accounts.set_actor(value)
+        return value
+    checked = _check(value)
+    if checked is not None and marker is not None:
+        st.session_state[_RUN_CHECK] = (marker, checked, st.session_state.get(TOKEN))
+    return checked
+
+
+def _check(value: object) -> Identity | None:
     if not isinstance(value, Identity):
         value = _restore()
     if not isinstance(value, Identity):
