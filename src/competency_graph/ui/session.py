@@ -28,6 +28,7 @@ from ..services import accounts, preferences
 from ..services.accounts import Identity
 from .formats import md_escape
 from .i18n import label, t, t_easy
+from .runs import run_marker
 
 __all__ = ["current_identity", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
@@ -87,23 +88,11 @@ def _restore() -> Identity | None:
 _RUN_CHECK = "_identity_checked_this_run"  # (this run's marker, identity, token) of the last check
 
 
-def _run_marker() -> object | None:
-    """An object that is the same for the whole of one script run (callbacks included) and new at the next:
-    the run context's cursor table, which Streamlit replaces when a run starts. None outside a script run."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx(suppress_warning=True)
-    except Exception:  # noqa: BLE001 - another Streamlit layout: no reuse, every call checks
-        return None
-    return getattr(ctx, "cursors", None) if ctx is not None else None
-
-
 def current_identity() -> Identity | None:
     """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked);
     checked once per script run (a second call in the same run, with the same identity and token, reuses it)."""
     value = st.session_state.get(IDENTITY)
-    marker = _run_marker()
+    marker = run_marker()
     memo = st.session_state.get(_RUN_CHECK)
     if marker is not None and isinstance(memo, tuple) and memo[0] is marker and memo[1] == value \
             and memo[2] == st.session_state.get(TOKEN):
