@@ -18,6 +18,7 @@ from ..store import PositioningInput, PositionView, StoreError, bulk
 from ..store import validations as store_validations
 from ..store.validations import Validation, Withdrawal
 from ..vocab import State, values
+from . import batch as batch_reads
 from .accounts import Identity, guard_for
 from .context import Context
 from .people import candidate_trades, rectec_competencies
@@ -121,10 +122,10 @@ def set_items(ctx: Context, person, set_id: str) -> list[tuple[str, str, str]]:
 
 
 def grid_rows(ctx: Context, identity: Identity, person_id: str, set_id: str) -> list[GridRow]:
-    """Every item of the set with the person's own answer and the accompanist's latest (read, logged)."""
-    guard = guard_for(ctx, identity)
-    person = guard.read_person(person_id)
-    view = guard.current_view(person_id)
+    """Every item of the set with the person's own answer and the accompanist's latest (read, logged: the
+    record and the positions in one guarded read, one audit entry)."""
+    read = batch_reads.read_people(ctx, identity, [person_id], "positioning")
+    person, view = read.records[person_id], read.views[person_id]
     rows = []
     for item_id, number, section in _items_of(ctx, person, set_id):
         item = ctx.bundle.items[item_id]
@@ -185,11 +186,12 @@ class GroupCell:
 
 def group_grid(ctx: Context, identity: Identity, person_ids: list[str], item_ids: list[str]
                ) -> dict[tuple[str, str], GroupCell]:
-    """Self and accompanist answers of each person of a workshop on each item (each record read is logged)."""
-    guard = guard_for(ctx, identity)
+    """Self and accompanist answers of each person of a workshop on each item: one guarded read of the set, one
+    audit entry naming it (``AccessDenied`` when one of them may not be read)."""
+    views = batch_reads.read_people(ctx, identity, person_ids, "positioning").views
     cells = {}
     for person_id in person_ids:
-        view = guard.current_view(person_id)
+        view = views[person_id]
         for item_id in item_ids:
             entry = view.items.get(item_id)
             own, co = (entry.self_, entry.accompanist) if entry else (None, None)

@@ -75,9 +75,9 @@ def read_access(s: Session, user_id: str, person_ids: Sequence[str], on: dt.date
     if not ids:
         return {}
     if len(ids) == 1:
-        rows = s.execute(_ONE, {"user": user_id, "person": ids[0], "day": day}).all()
+        rows = s.connection().execute(_ONE, {"user": user_id, "person": ids[0], "day": day}).all()
     else:
-        rows = s.execute(_MANY, {"user": user_id, "people": ids, "day": day}).all()
+        rows = s.connection().execute(_MANY, {"user": user_id, "people": ids, "day": day}).all()
     found = {r.id: PersonAccess(r.id, r.structure_id, bool(r.assigned), bool(r.admin_here)) for r in rows}
     s.info.setdefault(VERIFIED_PEOPLE, set()).update(found)
     if rows and rows[0].user_exists:

@@ -63,7 +63,7 @@ def append_entry(uow: UnitOfWork, *, actor_id: str | None, action: str, outcome:
            "record_kind": record_kind, "record_id": record_id, "subject_ref": subject_ref,
            "structure_id": structure_id}
     # A Core INSERT on the table (built once): the ORM's add + flush tripled the cost of an entry (issue #19).
-    uow.write(lambda s: s.execute(_INSERT_ENTRY, row))
+    uow.write(lambda s: s.connection().execute(_INSERT_ENTRY, row))
 
 
 def append_set_entry(uow: UnitOfWork, *, actor_id: str | None, action: str, outcome: str, record_kind: str,
