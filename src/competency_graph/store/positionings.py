@@ -90,6 +90,12 @@ def check_positioning(uow: UnitOfWork, entry: PositioningInput, now: dt.datetime
     return version, at
 
 
+# On the Table, not the mapped class: the ORM's bulk-insert path cost as much again as the INSERT; built once
+# (issue #19, perf-writes).
+_INSERT_EVENTS = insert(PositioningEvent.__table__).returning(PositioningEvent.__table__.c.id,
+                                                              sort_by_parameter_order=True)
+
+
 def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[PositioningInput], labels: Sequence[str] | None,
                          skip_existing_uids: bool = False) -> tuple[list[Positioning], int]:
     now = utcnow()
@@ -155,9 +161,7 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
                "referential_version": p.referential_version, "comment": p.comment,
                "positioned_at": p.positioned_at, "recorded_at": p.recorded_at, "corrects_id": p.corrects_id,
                "source": p.source} for p in pending]
-    # On the Table, not the mapped class: the ORM's bulk-insert path cost as much again as the INSERT (#19).
-    table = PositioningEvent.__table__
-    ids = s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values).scalars().all()
+    ids = s.execute(_INSERT_EVENTS, values).scalars().all()
     return [replace(p, id=i) for p, i in zip(pending, ids, strict=True)], skipped
 
 
