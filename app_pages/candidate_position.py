@@ -6,24 +6,47 @@ import html
 
 import streamlit as st
 
-from competency_graph.services import accounts, people, positioning
+from competency_graph.services import people, positioning
+from competency_graph.services.errors import StoreError
 from competency_graph.ui import cache, session
 from competency_graph.ui.easyread import competency_picto, focus_on, level_picto, read_aloud
+from competency_graph.ui.errors import show_refusal
 from competency_graph.ui.i18n import t, t_easy
 
 STATE_PICTOS = {"acquired": "✅", "in_progress": "🔄", "not_yet": "⏳"}
 INDEX = "position_index"
 FLASH = "position_flash"
 MOVED = "position_moved"  # set when the question changed: the next question takes the keyboard focus
+REFUSED = "position_refused"  # a refused write, shown once by the run that follows
 QUESTION = '[data-testid="stMain"] h2.cg-question'
+
+
+def choose(item_id: str, label: str, rank: int, index: int) -> None:
+    """A level's ``on_click``: the write happens before the run that follows, which shows the next competency
+    (one script run per click; with ``st.rerun()`` after the write it took two). The session is checked
+    again here, as the page's run would."""
+    who = session.current_identity()
+    if who is None or who.role != "candidate" or not who.person_id:
+        return  # the session ended: the run that follows says so
+    try:
+        positioning.record_self(cache.context(), who, who.person_id, item_id, level=rank)
+    except StoreError as error:
+        st.session_state[REFUSED] = error
+        return
+    st.session_state[FLASH] = t("position.saved", level=rank, label=label)
+    st.session_state[INDEX] = index + 1
+    st.session_state[MOVED] = True
+
 
 ctx = cache.context()
 identity = session.require_role("candidate")
-person = accounts.require_person(ctx, identity, identity.person_id or "")
+person, view = positioning.own_positions(ctx, identity)  # record and positions: one guarded read
 easy = session.easy_read()
 st.title(t("position.title"))
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
+if REFUSED in st.session_state:
+    show_refusal(st.session_state.pop(REFUSED))
 
 tab_rectec, tab_activities = st.tabs([t("position.tab.rectec"), t("position.tab.activities")])
 
@@ -41,7 +64,7 @@ with tab_rectec:
     else:
         item = competencies[index]
         pole = ctx.bundle.items.get(item.parent or "")
-        row = positioning.comparison(ctx, person.id, [item.id])[0]
+        row = positioning.comparison_rows(ctx, view, [item.id])[0]
         st.progress(index / len(competencies), text=t("position.progress", n=index + 1, total=len(competencies)))
         color = (pole.model.color if pole else None) or "#777777"
         st.markdown(f'<h2 class="cg-question"><span class="cg-pole" style="background:{html.escape(color)}"></span>'
@@ -61,13 +84,8 @@ with tab_rectec:
                     t("position.level_button_full", picto=level_picto(level.rank), n=level.rank, statement=statement))
             chosen = row.self_value == level.rank
             key = f"big-chosen-{item.id}-{level.rank}" if chosen else f"big-{item.id}-{level.rank}"
-            if st.button(text, key=key, width="stretch", help=None if easy else level.title,
-                         type="secondary"):
-                positioning.record_self(ctx, identity, person.id, item.id, level=level.rank)
-                st.session_state[FLASH] = t("position.saved", level=level.rank, label=item.label)
-                st.session_state[INDEX] = index + 1
-                st.session_state[MOVED] = True
-                st.rerun()
+            st.button(text, key=key, width="stretch", help=None if easy else level.title, type="secondary",
+                      on_click=choose, args=(item.id, item.label, level.rank, index))
         if session.read_aloud_on():
             read_aloud(". ".join([item.label, *statements]))
         back, skip = st.columns(2)
@@ -94,7 +112,7 @@ with tab_activities:
             st.markdown(f"**{t('activities.trade')} :** {html.escape(ctx.bundle.label(trade))}")
         st.write(t("activities.intro"))
         activity_ids = positioning.trade_activities(ctx, trade)
-        current = {r.item_id: r.self_value for r in positioning.comparison(ctx, person.id, activity_ids)}
+        current = {r.item_id: r.self_value for r in positioning.comparison_rows(ctx, view, activity_ids)}
         states = list(positioning.STATES)
         with st.form(f"activities-{trade}"):
             answers = {}
@@ -109,9 +127,12 @@ with tab_activities:
                     st.caption(t("activities.situations", text=" ; ".join(activity.model.situations)))
             saved = st.form_submit_button(t("activities.save"), type="primary")
         if saved:
-            changed = [(a, s) for a, s in answers.items() if s is not None and s != current.get(a)]
-            for activity_id, state in changed:
-                positioning.record_self(ctx, identity, person.id, activity_id, state=state)
-            st.session_state[FLASH] = (t_easy("activities.saved", easy, count=len(changed)) if changed
-                                       else t("activities.nothing"))
-            st.rerun()
+            changed = {a: (None, s) for a, s in answers.items() if s is not None and s != current.get(a)}
+            try:  # every changed answer in one transaction, with one audit entry
+                positioning.record_self_many(ctx, identity, person.id, changed)
+            except StoreError as error:
+                show_refusal(error)
+            else:
+                st.session_state[FLASH] = (t_easy("activities.saved", easy, count=len(changed)) if changed
+                                           else t("activities.nothing"))
+                st.rerun()

@@ -227,16 +227,19 @@ def _page(role: str, page: str, root: Path = ROOT):  # type: ignore[no-untyped-d
     return at
 
 
-def position_clicks(repeat: int) -> list[float]:
+def position_clicks(repeat: int, cpu: list[float] | None = None) -> list[float]:
     """Server time (s) of a click on a level of the candidate's *Me positionner* page: the guarded write of
-    the positioning, its audit entry and the rerun that shows the next competency (AppTest)."""
+    the positioning, its audit entry and the rerun that shows the next competency (AppTest). ``cpu``: receives
+    the CPU time of this process (all threads: AppTest runs the script in its own) for each click."""
     times = []
     at = _page("candidate", "candidate_position")
     for _ in range(repeat):
         button = next(b for b in at.button if str(b.key).startswith("big-"))
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         button.click().run()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
         assert not at.exception, at.exception
         if not any(str(b.key).startswith("big-") for b in at.button):  # past the last competency: start over
             at = _page("candidate", "candidate_position")
@@ -266,7 +269,13 @@ def clicks_during_validation(repeat: int, referentials: list[Path] | None, wait:
     from competency_graph.services import validation_job
     from competency_graph.services.accounts import Identity
 
-    idle = position_clicks(repeat)
+    def one_click_each(count: int, cpu: list[float]) -> list[float]:
+        # the same measure in both conditions: a fresh page, then one click on it
+        return [t for _ in range(count) for t in position_clicks(1, cpu)]
+
+    idle_cpu: list[float] = []
+    busy_cpu: list[float] = []
+    idle = one_click_each(repeat, idle_cpu)
     status = Path(tempfile.mkdtemp(prefix="cg-bench-job-")) / "validation.json"
     saved = os.environ.get("COMPETENCY_GRAPH_REFERENTIALS")
     if referentials:
@@ -279,33 +288,54 @@ def clicks_during_validation(repeat: int, referentials: list[Path] | None, wait:
         else:
             os.environ["COMPETENCY_GRAPH_REFERENTIALS"] = saved
     time.sleep(2.0)  # past the job's start-up: it is validating
-    busy = []
+    busy: list[float] = []
     while len(busy) < repeat * 2:
         job = validation_job.status(status)
-        busy.extend(position_clicks(1))
         if job is None or job.state != "running":
             break
+        busy.extend(position_clicks(1, busy_cpu))
     job = validation_job.status(status)
-    while wait and job is not None and job.state == "running":
+    job_cpu_s = _process_cpu_s(job.pid) if job is not None and job.state == "running" and job.pid else None
+    deadline = time.monotonic() + 900  # at SCHED_IDLE on a saturated machine the job may barely progress
+    while wait and job is not None and job.state == "running" and time.monotonic() < deadline:
         time.sleep(0.5)
         job = validation_job.status(status)
-    if job is not None and job.state == "running" and job.pid:  # --quick: stop it, its time is not the point
+    unfinished = job is not None and job.state == "running"
+    if unfinished and job is not None and job.pid:  # --quick (or too long): stop it, its time is not the point
         import signal
 
         os.kill(job.pid, signal.SIGTERM)
+        time.sleep(0.5)
+    idle += one_click_each(repeat, idle_cpu)  # after the job too: both conditions see the same drift
+    if not busy:
+        return {"validation_job_clicks_measured": 0, "validation_job_state": job.state if job else None}
     return {"position_click_idle_ms": round(statistics.median(idle) * 1000, 1),
+            "position_click_idle_cpu_ms": round(statistics.median(idle_cpu) * 1000, 1),
             "position_click_during_validation_ms": round(statistics.median(busy) * 1000, 1),
+            "position_click_during_validation_cpu_ms": round(statistics.median(busy_cpu) * 1000, 1),
             "click_during_validation_over_idle": round(statistics.median(busy) / statistics.median(idle), 2),
             "validation_job_clicks_measured": len(busy),
-            "validation_job_s": job.seconds if job and wait else None,
-            "validation_job_problems": len(job.problems) if job else None}
+            "validation_job_cpu_s_while_clicking": job_cpu_s,
+            "validation_job_s": job.seconds if job and wait and not unfinished else None,
+            "validation_job_problems": len(job.problems) if job and not unfinished else None}
+
+
+def _process_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far (Linux ``/proc``), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def run(quick: bool = False, validation_referentials: list[Path] | None = None) -> dict:
     result: dict[str, object] = {}
     repeat = 3 if quick else 7
     result["app_click_server_ms"] = round(click_server(repeat) * 1000, 1)
-    result["position_click_server_ms"] = round(statistics.median(position_clicks(repeat + 2)) * 1000, 1)
+    cpu: list[float] = []
+    result["position_click_server_ms"] = round(statistics.median(position_clicks(repeat + 2, cpu)) * 1000, 1)
+    result["position_click_server_cpu_ms"] = round(statistics.median(cpu) * 1000, 1)
     result.update(guidance_statements())
     if validation_referentials is None:
         from bench_rdf import rome_referentials

@@ -17,9 +17,17 @@ them; a trainer works with the structure. Keys (times are medians; CPU seconds o
 - ``gap_matrix_1k_s`` — ``services.cohort.gap_matrix`` for 1,000 people (guarded group read, one audit entry);
   ``gap_matrix_sql_pandas_1k_s`` — a plain SQL query of the latest positions and a ``pandas`` pivot;
   ``gap_matrix_numpy_floor_s`` — the gap kernel alone on pre-coded numpy arrays (the physical floor);
-- ``guarded_writes_per_s`` — positionings written through the guarded service (access check, event, audit
-  entry; one transaction per event); ``repository_writes_per_s`` — through the repository (no guard);
-  ``raw_sqlite_writes_per_s`` — a plain ``sqlite3`` INSERT and COMMIT per event on the same database.
+- ``guarded_writes_per_s`` — positionings written one by one through the guarded service
+  (``positioning.record_co``: access decision, event, audit entry in one transaction per event; the actor's
+  guard built once, as in one run of the app), ``guarded_writes_fresh_guard_per_s`` — the guard built again
+  before each write (one click = one run); ``guarded_batch_writes_per_s`` — events written by the workshop
+  grid (``coassess.save_group``, 10 people × 12 competencies per save, one guarded transaction per save);
+  baselines on the same database: ``repository_writes_per_s`` (the repository, no guard),
+  ``raw_sqlite_writes_per_s`` (a plain ``sqlite3`` INSERT and COMMIT per event),
+  ``raw_sqlite_guarded_writes_per_s`` (by hand what a guarded write does: access query, event, audit row,
+  one COMMIT per event) and ``raw_sqlite_batch_writes_per_s`` (120 events and one audit row per COMMIT);
+  each with its ``…_cpu_per_s`` (events per CPU second of this process); ``guarded_write_statements`` —
+  statements of one guarded write (``BEGIN`` included).
 
     python bench/bench_caseload.py [--quick]
 """
@@ -200,40 +208,111 @@ def numpy_floor(people: int, requirements: dict[str, int], repeat: int) -> float
     return _timed(kernel, repeat * 20)[0]
 
 
-def guarded_writes(ctx, identity, ids: list[str], count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    from competency_graph.services import positioning
-
-    rng = random.Random(3)
-    ctx = ctx.as_actor(identity)  # the context of a run: the actor's guard is built once
-    positioning.record_co(ctx, identity, ids[0], RECTEC[0], level=2)  # warm
-    start, cpu = time.perf_counter(), time.process_time()
-    for n in range(count):
-        positioning.record_co(ctx, identity, ids[n % 50], RECTEC[n % 12], level=rng.randint(1, 4))
+def _rates(count: int, start: float, cpu: float) -> tuple[float, float]:
+    """(events per second of wall time, events per second of this process's CPU time)."""
     return count / (time.perf_counter() - start), count / max(time.process_time() - cpu, 1e-9)
 
 
-def repository_writes(repo, ids: list[str], count: int) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+def guarded_writes(ctx, identity, ids: list[str], count: int, fresh_guard: bool = False  # type: ignore[no-untyped-def]
+                   ) -> tuple[float, float]:
+    """One ``positioning.record_co`` per event: the access decision, the event and its audit entry in one
+    transaction. The actor's guard is built once per run in the app (``guard_for`` on the run's context): here
+    once, or before every write with ``fresh_guard`` (one click = one run = one context = one guard)."""
+    from competency_graph.services import positioning
+
+    rng = random.Random(3)
+    base, ctx = ctx, ctx.as_actor(identity)  # the context of a run: the actor's guard is built once
+    positioning.record_co(ctx, identity, ids[0], RECTEC[0], level=2)  # warm
+    start, cpu = time.perf_counter(), time.process_time()
+    for n in range(count):
+        if fresh_guard:
+            ctx = base.as_actor(identity)  # what the app does at each run: a new context, a new guard
+        positioning.record_co(ctx, identity, ids[n % 50], RECTEC[n % 12], level=rng.randint(1, 4))
+    return _rates(count, start, cpu)
+
+
+def guarded_batch_writes(ctx, identity, ids: list[str], count: int, people: int = 10  # type: ignore[no-untyped-def]
+                         ) -> tuple[float, float]:
+    """The accompanist's workshop grid (``coassess.save_group``): ``people`` × the 12 RECTEC competencies per
+    save, each save one guarded transaction (access facts, current positions, one multi-row INSERT, one audit
+    entry for the set and one for the read). Events per second."""
+    from competency_graph.services import coassess
+
+    rng = random.Random(4)
+    saves = max(1, count // (people * len(RECTEC)))
+    ctx = ctx.as_actor(identity)
+    start, cpu = time.perf_counter(), time.process_time()
+    written = 0
+    for n in range(saves):
+        group = ids[(n * people) % 50:(n * people) % 50 + people]
+        answers = {p: [coassess.Change(i, rng.randint(1, 4), "Vu en atelier") for i in RECTEC] for p in group}
+        result = coassess.save_group(ctx, identity, answers)
+        written += sum(v for v in result.values() if isinstance(v, int))
+    return _rates(written, start, cpu)
+
+
+def guarded_statements(ctx, identity, ids: list[str]) -> int:  # type: ignore[no-untyped-def]
+    from competency_graph.services import batch, positioning
+
+    ctx = ctx.as_actor(identity)
+    positioning.record_co(ctx, identity, ids[1], RECTEC[1], level=2)
+    with batch.count_statements(ctx.repo.engine) as count:
+        positioning.record_co(ctx, identity, ids[1], RECTEC[1], level=3)
+    return count.total
+
+
+def repository_writes(repo, ids: list[str], count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    start, cpu = time.perf_counter(), time.process_time()
     for n in range(count):
         repo.record_positioning(ids[n % 50], RECTEC[n % 12], role="accompanist", level=n % 4 + 1)
-    return count / (time.perf_counter() - start)
+    return _rates(count, start, cpu)
 
 
-def raw_writes(path: Path, ids: list[str], count: int) -> float:
+_RAW_EVENT = ("INSERT INTO positioning_events (uid, person_id, item_id, level, author_role, author_id,"
+              " referential_version, positioned_at, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_RAW_AUDIT = ("INSERT INTO audit_log (at, actor_id, action, outcome, record_kind, record_id, subject_ref,"
+              " structure_id) VALUES (?, 'u-acc', 'create', 'allowed', 'positioning', NULL, ?, 'S')")
+_RAW_ACCESS = ("SELECT p.structure_id, EXISTS (SELECT 1 FROM assignments a WHERE a.accompanist_id = 'u-acc'"
+               " AND a.person_id = p.id AND a.since <= ? AND (a.until IS NULL OR a.until >= ?)),"
+               " EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = 'u-acc' AND m.role = 'admin'"
+               " AND m.structure_id = p.structure_id) FROM people p WHERE p.id = ?")
+
+
+def raw_writes(path: Path, ids: list[str], count: int, mode: str = "event") -> tuple[float, float]:
+    """Plain ``sqlite3`` (WAL, ``synchronous = NORMAL`` as the app), events per second. ``event``: one INSERT
+    and COMMIT per event; ``guarded``: what a guarded write does, by hand (the access query, the event, the
+    audit entry, one COMMIT per event); ``batch``: the events of 120 at a time in one transaction."""
+    import hashlib
+    import uuid
+
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA synchronous = NORMAL")
     now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
-    start = time.perf_counter()
-    for n in range(count):
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute(
-            "INSERT INTO positioning_events (uid, person_id, item_id, level, author_role, author_id,"
-            " referential_version, positioned_at, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (f"raw{n}", ids[n % 50], RECTEC[n % 12], n % 4 + 1, "accompanist", "u-acc", "2019", now, now, "app"))
-        connection.execute("COMMIT")
-    rate = count / (time.perf_counter() - start)
+    today = dt.date.today().isoformat()
+
+    def row(n: int) -> tuple:
+        return (uuid.uuid4().hex, ids[n % 50], RECTEC[n % 12], n % 4 + 1, "accompanist", "u-acc", "2019", now, now,
+                "app")
+
+    start, cpu = time.perf_counter(), time.process_time()
+    if mode == "batch":
+        for first in range(0, count, 120):
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(_RAW_EVENT, [row(n) for n in range(first, min(first + 120, count))])
+            connection.execute(_RAW_AUDIT, (now, None))
+            connection.execute("COMMIT")
+    else:
+        for n in range(count):
+            connection.execute("BEGIN IMMEDIATE")
+            if mode == "guarded":
+                connection.execute(_RAW_ACCESS, (today, today, ids[n % 50])).fetchone()
+            connection.execute(_RAW_EVENT, row(n))
+            if mode == "guarded":
+                connection.execute(_RAW_AUDIT, (now, hashlib.sha256(ids[n % 50].encode()).hexdigest()))
+            connection.execute("COMMIT")
+    rates = _rates(count, start, cpu)
     connection.close()
-    return rate
+    return rates
 
 
 def run(quick: bool = False) -> dict:
@@ -286,10 +365,26 @@ def run(quick: bool = False) -> dict:
 
         writes = 300 if quick else 1000
         guarded, guarded_cpu = guarded_writes(ctx, acc, ids, writes)
-        result.update({"guarded_writes_per_s": round(guarded), "guarded_writes_cpu_per_s": round(guarded_cpu),
-                       "repository_writes_per_s": round(repository_writes(repo, ids, writes)),
-                       "raw_sqlite_writes_per_s": round(raw_writes(path, ids, writes * 3))})
-        result["guarded_over_raw_sqlite"] = round(result["raw_sqlite_writes_per_s"] / guarded, 1)  # type: ignore[operator]
+        fresh, fresh_cpu = guarded_writes(ctx, acc, ids, writes, fresh_guard=True)
+        batch, batch_cpu = guarded_batch_writes(ctx, acc, ids, writes * 4)
+        repository, repository_cpu = repository_writes(repo, ids, writes)
+        raw, raw_cpu = raw_writes(path, ids, writes * 3)
+        raw_guarded, raw_guarded_cpu = raw_writes(path, ids, writes * 3, "guarded")
+        raw_batch, raw_batch_cpu = raw_writes(path, ids, writes * 12, "batch")
+        result.update({
+            "guarded_writes_per_s": round(guarded), "guarded_writes_cpu_per_s": round(guarded_cpu),
+            "guarded_writes_fresh_guard_per_s": round(fresh), "guarded_writes_fresh_guard_cpu_per_s": round(fresh_cpu),
+            "guarded_batch_writes_per_s": round(batch), "guarded_batch_writes_cpu_per_s": round(batch_cpu),
+            "repository_writes_per_s": round(repository), "repository_writes_cpu_per_s": round(repository_cpu),
+            "raw_sqlite_writes_per_s": round(raw), "raw_sqlite_writes_cpu_per_s": round(raw_cpu),
+            "raw_sqlite_guarded_writes_per_s": round(raw_guarded),
+            "raw_sqlite_guarded_writes_cpu_per_s": round(raw_guarded_cpu),
+            "raw_sqlite_batch_writes_per_s": round(raw_batch), "raw_sqlite_batch_writes_cpu_per_s": round(raw_batch_cpu),
+            "guarded_over_raw_sqlite": round(raw / guarded, 1),
+            "guarded_over_raw_sqlite_guarded": round(raw_guarded / guarded, 1),
+            "guarded_batch_over_raw_sqlite_batch": round(raw_batch / batch, 1),
+            "guarded_write_statements": guarded_statements(ctx, acc, ids),
+        })
         repo.close()
     result["load_after"] = os.getloadavg()[0]
     return result

@@ -1,4 +1,6 @@
-"""Single entry point of the benchmarks: ``python bench/run.py [--json] [--quick]``.
+"""Single entry point of the benchmarks: ``python bench/run.py [--json] [--quick] [--only NAME,NAME]``.
+
+``--only bench_caseload,bench_app`` runs those benchmarks alone (the goals of their keys are still checked).
 
 Every ratio is baseline time / our time measured in the same run (median of several repetitions), because
 absolute times drift on shared machines. A benchmark that cannot run here (no ROME bundle, no Chromium)
@@ -33,12 +35,15 @@ FULL_ONLY = {"bench_load", "bench_rome"}
 def main() -> int:
     quick = "--quick" in sys.argv
     as_json = "--json" in sys.argv
+    only = None
+    if "--only" in sys.argv:
+        only = set(sys.argv[sys.argv.index("--only") + 1].split(","))
     began = time.perf_counter()
     results: dict[str, object] = {}
     results["load_average_start"] = [round(x, 2) for x in os.getloadavg()]
     results["cpu_count"] = os.cpu_count()
     for name in BENCHES:
-        if quick and name in FULL_ONLY:
+        if (quick and name in FULL_ONLY) or (only is not None and name not in only):
             continue
         start = time.perf_counter()
         try:

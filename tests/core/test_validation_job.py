@@ -61,3 +61,25 @@ def test_a_job_whose_process_died_is_reported_failed(tmp_path) -> None:
     path = tmp_path / "v.json"
     validation_job._write(path, validation_job.JobStatus("running", "shapes", 3, 10, pid=2**22 + 12345))
     assert validation_job.status(path).state == "failed"
+
+
+def test_the_worker_gives_way_to_every_other_process() -> None:
+    """The job's worker lowers its own priority (nice 19, SCHED_IDLE, one core of several, idle I/O): what
+    ``python -m competency_graph.services.validation_job`` does before validating."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, os\nfrom competency_graph.services.validation_job import lower_priority\n"
+            "applied = lower_priority()\n"
+            "print(json.dumps({'applied': applied, 'nice': os.nice(0),"
+            " 'idle': os.sched_getscheduler(0) == getattr(os, 'SCHED_IDLE', -1),"
+            " 'cores': len(os.sched_getaffinity(0))}))")
+    result = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                       text=True).stdout)
+    assert result["nice"] == 19 and "nice 19" in result["applied"]
+    if sys.platform == "linux":
+        assert result["idle"] and "SCHED_IDLE" in result["applied"]
+        if len(os.sched_getaffinity(0)) > 1:
+            assert result["cores"] == 1

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ..store.access_facts import PersonAccess
 from ..store.positions import Positioning
 from ..store.records import ContractRecord, EvidenceRecord, FollowUpRecord, PersonRecord, UserRecord
 from ..store.repository import Repository
@@ -102,27 +103,55 @@ class Guard(Administration):
         audit.record(self.repo, self.user_id, "read", kind, person_id=person.id, structure_id=person.structure_id)
         return result
 
-    def _writing(self, person_id: str, kind: str, fn: Callable[[str], T], *,
-                 roles: tuple[str, ...] = ("self", "accompanist"), action: str = "create") -> T:
-        """Run ``fn(author_role)`` and its audit entry in one transaction when the user may write."""
-        person = self._person(person_id, action, kind)
-        relation = self._relation(person)
+    def _relation_to(self, access: PersonAccess) -> str | None:
+        """:meth:`_relation` from the access facts read in the write's transaction (same rules)."""
+        if self.user.person_id == access.person_id and self.role in (None, "candidate"):
+            return "self"
+        if self.has("accompanist", access.structure_id) and access.assigned:
+            return "accompanist"
+        if self.has("admin", access.structure_id):
+            return "admin"
+        return None
+
+    def _refusal(self, access: PersonAccess | None, kind: str, roles: tuple[str, ...]) -> str | None:
+        """The message of a refused write, or None when ``kind`` may be written (relation in ``roles``)."""
+        if access is None:
+            return _DENIED_READ
+        relation = self._relation_to(access)
         if relation not in roles:
-            raise self._deny(person, action, kind, _DENIED_WRITE)
-        if kind in _ADMIN_NEVER_WRITES and relation != "self" and self.repo.has_role(
-                self.user_id, "admin", person.structure_id):
+            return _DENIED_WRITE
+        if kind in _ADMIN_NEVER_WRITES and relation != "self" and access.admin_here:
             # Separation of duties: whoever administers the structure never positions its people, whatever
             # role they signed in with (an admin who also holds the accompanist role there included).
-            raise self._deny(person, action, kind,
-                             "Accès refusé : un administrateur de la structure ne positionne pas ses personnes.")
-        role = relation
+            return "Accès refusé : un administrateur de la structure ne positionne pas ses personnes."
+        return None
 
-        def both(_repo: Repository) -> T:
-            result = fn(role)
-            audit.record(self.repo, self.user_id, action, kind, person_id=person.id,
-                         structure_id=person.structure_id)
+    def _writing(self, person_id: str, kind: str, fn: Callable[[str], T], *,
+                 roles: tuple[str, ...] = ("self", "accompanist"), action: str = "create") -> T:
+        """Decide, run ``fn(author_role)`` and append the audit entry in ONE write transaction: the access facts
+        are read by one query inside it (``store.access_facts``), so the decision and the write see the same
+        data. A refusal commits its ``denied`` entry in that transaction and raises :class:`AccessDenied`."""
+        refused: list[str] = []
+
+        def decide_and_write(_repo: Repository) -> T | None:
+            refused.clear()  # the transaction may be run again when the database was busy
+            access = self.repo.person_access(self.user_id, person_id)
+            refusal = self._refusal(access, kind, roles)
+            if refusal is not None:
+                audit.record(self.repo, self.user_id, action, kind, outcome="denied", person_id=person_id,
+                             structure_id=access.structure_id if access is not None else None)
+                refused.append(refusal)
+                return None
+            assert access is not None
+            result = fn(self._relation_to(access) or "")
+            audit.record(self.repo, self.user_id, action, kind, person_id=person_id,
+                         structure_id=access.structure_id)
             return result
-        return self.repo.transaction(both)
+
+        result = self.repo.transaction(decide_and_write)
+        if refused:
+            raise AccessDenied(refused[0])
+        return result  # type: ignore[return-value]
 
     # -- building blocks for the services ----------------------------------------------------------------
 
@@ -142,6 +171,40 @@ class Guard(Administration):
         if action not in ("create", "change"):
             raise ValueError(f"not a write action: {action}")
         return self._writing(person_id, kind, fn, roles=roles, action=action)
+
+    def writing_set(self, person_ids: list[str], kind: str, fn: Callable[[dict[str, str]], T], *,
+                    roles: tuple[str, ...] = ("self", "accompanist"), action: str = "create"
+                    ) -> tuple[T | None, dict[str, str]]:
+        """The batched :meth:`writing`: ONE write transaction decides for every person (one query), runs
+        ``fn({person: relation})`` for those the user may write and appends ONE audit entry naming them (and one
+        ``denied`` entry naming the others). Returns ``(fn's result, {refused person: message})``; ``fn`` is
+        not called when every person is refused. A ``StoreError`` raised by ``fn`` writes nothing at all."""
+        if action not in ("create", "change"):
+            raise ValueError(f"not a write action: {action}")
+        ids = list(dict.fromkeys(person_ids))
+        refused: dict[str, str] = {}
+
+        def decide_and_write(_repo: Repository) -> T | None:
+            refused.clear()
+            facts = self.repo.people_access(self.user_id, ids)
+            allowed: dict[str, str] = {}
+            for pid in ids:
+                refusal = self._refusal(facts.get(pid), kind, roles)
+                if refusal is None:
+                    allowed[pid] = self._relation_to(facts[pid]) or ""
+                else:
+                    refused[pid] = refusal
+            if refused:
+                audit.record_set(self.repo, self.user_id, action, kind, list(refused), outcome="denied")
+            if not allowed:
+                return None
+            result = fn(allowed)
+            structures = {facts[p].structure_id for p in allowed}
+            audit.record_set(self.repo, self.user_id, action, kind, list(allowed),
+                             structure_id=structures.pop() if len(structures) == 1 else None)
+            return result
+
+        return self.repo.transaction(decide_and_write), dict(refused)
 
     # -- reads -------------------------------------------------------------------------------------------
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..store import PositioningInput, StoreError
+from ..security import audit
+from ..security.errors import AccessDenied
+from ..store import PositioningInput, PositionView, StoreError, bulk
 from ..store import validations as store_validations
 from ..store.validations import Validation, Withdrawal
 from ..vocab import State, values
+from . import batch as batch_reads
 from .accounts import Identity, guard_for
 from .context import Context
 from .people import candidate_trades, rectec_competencies
@@ -119,10 +122,10 @@ def set_items(ctx: Context, person, set_id: str) -> list[tuple[str, str, str]]:
 
 
 def grid_rows(ctx: Context, identity: Identity, person_id: str, set_id: str) -> list[GridRow]:
-    """Every item of the set with the person's own answer and the accompanist's latest (read, logged)."""
-    guard = guard_for(ctx, identity)
-    person = guard.read_person(person_id)
-    view = guard.current_view(person_id)
+    """Every item of the set with the person's own answer and the accompanist's latest (read, logged: the
+    record and the positions in one guarded read, one audit entry)."""
+    read = batch_reads.read_people(ctx, identity, [person_id], "positioning")
+    person, view = read.records[person_id], read.views[person_id]
     rows = []
     for item_id, number, section in _items_of(ctx, person, set_id):
         item = ctx.bundle.items[item_id]
@@ -183,11 +186,12 @@ class GroupCell:
 
 def group_grid(ctx: Context, identity: Identity, person_ids: list[str], item_ids: list[str]
                ) -> dict[tuple[str, str], GroupCell]:
-    """Self and accompanist answers of each person of a workshop on each item (each record read is logged)."""
-    guard = guard_for(ctx, identity)
+    """Self and accompanist answers of each person of a workshop on each item: one guarded read of the set, one
+    audit entry naming it (``AccessDenied`` when one of them may not be read)."""
+    views = batch_reads.read_people(ctx, identity, person_ids, "positioning").views
     cells = {}
     for person_id in person_ids:
-        view = guard.current_view(person_id)
+        view = views[person_id]
         for item_id in item_ids:
             entry = view.items.get(item_id)
             own, co = (entry.self_, entry.accompanist) if entry else (None, None)
@@ -197,25 +201,70 @@ def group_grid(ctx: Context, identity: Identity, person_ids: list[str], item_ids
 
 
 def save_group(ctx: Context, identity: Identity, answers: dict[str, list[Change]]) -> dict[str, int | StoreError]:
-    """The workshop's grid: per person, the changed answers in one transaction (all of that person's or none);
-    returns per person the count written or the refusal."""
+    """The workshop's grid: per person, the changed answers, all of that person's or none; returns per person
+    the count written or the refusal (a person not followed, a note missing).
+
+    Everyone's answers are written in ONE guarded transaction (``Guard.writing_set``: one access query, the
+    current positions read in the same transaction, one multi-row INSERT, one audit entry naming the people
+    written and one naming those refused), where it took two guarded transactions and two audit entries per
+    person. Should the database refuse the whole (a rule broken by one row), nothing is written and each
+    person's answers are saved on their own, as before (:func:`_save_each`), so that one person's refusal
+    never costs the others theirs."""
     guard = guard_for(ctx, identity)
     now = dt.datetime.now(dt.UTC)
     result: dict[str, int | StoreError] = {}
+    prepared: dict[str, list[PositioningInput]] = {}
+
+    def write(allowed: dict[str, str]) -> None:
+        result.clear()
+        prepared.clear()
+        ids = list(allowed)
+        views = ctx.repo.run(lambda s: bulk.position_views(s, ids), write=False)  # joins this transaction
+        audit.record_set(ctx.repo, guard.user_id, "read", "positioning", ids)
+        for person_id in ids:
+            try:
+                prepared[person_id] = _entries(ctx, person_id, _rows(ctx, views[person_id], answers[person_id]),
+                                               answers[person_id], identity.user_id, now)
+            except StoreError as error:
+                result[person_id] = error
+        batch = [entry for entries in prepared.values() for entry in entries]
+        if batch:
+            ctx.repo.record_positionings(batch)
+
+    try:
+        _, refused = guard.writing_set(list(answers), "positioning", write, roles=("accompanist",))
+    except StoreError:
+        return _save_each(ctx, identity, answers, now)
+    for person_id, message in refused.items():
+        result[person_id] = AccessDenied(message)
+    for person_id, entries in prepared.items():
+        result[person_id] = len(entries)
+    return {person_id: result[person_id] for person_id in answers}
+
+
+def _rows(ctx: Context, view: PositionView, changes: list[Change]) -> dict[str, GridRow]:
+    rows = {}
+    for change in changes:
+        entry = view.items.get(change.item_id)
+        own, co = (entry.self_, entry.accompanist) if entry else (None, None)
+        item = ctx.bundle.items.get(change.item_id)
+        if item is None:
+            raise StoreError("unknown_item", f"Élément inconnu : {change.item_id!r}.", "Unknown item.")
+        rows[change.item_id] = GridRow(change.item_id, change.item_id, item.label, "",
+                                       tuple((lv.rank, str(lv.title)) for lv in item.levels),
+                                       own.value if own else None, co.value if co else None, None)
+    return rows
+
+
+def _save_each(ctx: Context, identity: Identity, answers: dict[str, list[Change]], now: dt.datetime
+               ) -> dict[str, int | StoreError]:
+    """One guarded read and one guarded transaction per person (the path taken when the batched one failed)."""
+    guard = guard_for(ctx, identity)
+    result: dict[str, int | StoreError] = {}
     for person_id, changes in answers.items():
         try:
-            view = guard.current_view(person_id)
-            rows = {}
-            for change in changes:
-                entry = view.items.get(change.item_id)
-                own, co = (entry.self_, entry.accompanist) if entry else (None, None)
-                item = ctx.bundle.items.get(change.item_id)
-                if item is None:
-                    raise StoreError("unknown_item", f"Élément inconnu : {change.item_id!r}.", "Unknown item.")
-                rows[change.item_id] = GridRow(change.item_id, change.item_id, item.label, "",
-                                               tuple((lv.rank, str(lv.title)) for lv in item.levels),
-                                               own.value if own else None, co.value if co else None, None)
-            entries = _entries(ctx, person_id, rows, changes, identity.user_id, now)
+            entries = _entries(ctx, person_id, _rows(ctx, guard.current_view(person_id), changes), changes,
+                               identity.user_id, now)
 
             def write(_role: str, entries: list[PositioningInput] = entries) -> int:
                 if entries:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..store import Positioning
+from ..store import PersonRecord, Positioning, PositioningInput, PositionView
 from ..vocab import State, values
+from . import batch
 from .accounts import Identity, guard_for
 from .context import Context
 from .people import rectec_competencies
 
-__all__ = ["ComparisonRow", "record_self", "record_co", "comparison", "trade_activities", "STATES"]
+__all__ = ["ComparisonRow", "record_self", "record_self_many", "record_co", "comparison", "comparison_rows",
+           "own_positions", "trade_activities", "STATES"]
 
 STATES = values(State)
 
@@ -52,7 +54,11 @@ def comparison(ctx: Context, person_id: str, item_ids: list[str], *, identity: I
                ) -> list[ComparisonRow]:
     """Self and accompanist side by side for ``item_ids`` (in that order), with the signed difference
     (read as ``identity``, default ``ctx.actor``: the signed-in user of the run)."""
-    view = guard_for(ctx, identity).current_view(person_id)
+    return comparison_rows(ctx, guard_for(ctx, identity).current_view(person_id), item_ids)
+
+
+def comparison_rows(ctx: Context, view: PositionView, item_ids: list[str]) -> list[ComparisonRow]:
+    """:func:`comparison` from a view already read (e.g. by :func:`own_positions`)."""
     rows = []
     for item_id in item_ids:
         entry = view.items.get(item_id)
@@ -65,6 +71,30 @@ def comparison(ctx: Context, person_id: str, item_ids: list[str], *, identity: I
             bool(entry and entry.divergent), entry.difference if entry else None,
         ))
     return rows
+
+
+def own_positions(ctx: Context, identity: Identity) -> tuple[PersonRecord, PositionView]:
+    """The signed-in candidate's record and current positions, read once for a page: one guarded read
+    transaction and ONE audit entry (``read``/``positioning``), where the record and the view were two guarded
+    reads, two audit entries and five transactions (issue #19). ``AccessDenied`` as for any other record."""
+    person_id = identity.person_id or ""
+    read = batch.read_people(ctx, identity, [person_id], "positioning", allowed=("self",))
+    return read.records[person_id], read.views[person_id]
+
+
+def record_self_many(ctx: Context, identity: Identity, person_id: str,
+                     answers: dict[str, tuple[int | None, str | None]]) -> int:
+    """The person's own word on several items (``item -> (level, state)``) in ONE guarded transaction with ONE
+    audit entry: all are written or none (a bad answer refuses the whole set, its message naming it). Returns
+    how many events were written."""
+    if not answers:
+        return 0
+    entries = [PositioningInput(person_id, item_id, "self", level, state, identity.user_id, None, None)
+               for item_id, (level, state) in answers.items()]
+
+    def write(_role: str) -> int:
+        return ctx.repo.record_positionings(entries).inserted
+    return guard_for(ctx, identity).writing(person_id, "positioning", write, roles=("self",))
 
 
 def rectec_ids(ctx: Context) -> list[str]:

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Assignment, Experience, FollowUp, Membership, Person, PositioningEvent, Structure, User
@@ -40,16 +40,23 @@ def _chunks(people: People) -> Iterable[Any]:
         yield ids[start:start + CHUNK]
 
 
+_users, _memberships = User.__table__, Membership.__table__
+#: built once, on the tables (no ORM entity): every guard reads it, i.e. every script run (issue #19)
+_USER_RECORD = (select(_users.c.id, _users.c.login, _users.c.display_name, _users.c.person_id, _users.c.active,
+                       _memberships.c.structure_id, _memberships.c.role)
+                .select_from(_users.outerjoin(_memberships, _memberships.c.user_id == _users.c.id))
+                .where(_users.c.id == bindparam("user"))
+                .order_by(_memberships.c.structure_id, _memberships.c.role))
+
+
 def user_record(s: Session, user_id: str) -> UserRecord | None:
     """A user and their roles (structure, role) in one query (None when unknown)."""
-    rows = s.execute(select(User, Membership.structure_id, Membership.role)
-                     .outerjoin(Membership, Membership.user_id == User.id).where(User.id == user_id)
-                     .order_by(Membership.structure_id, Membership.role)).all()
+    rows = s.execute(_USER_RECORD, {"user": user_id}).all()
     if not rows:
         return None
-    user = rows[0][0]
-    roles = tuple((structure_id, role) for _, structure_id, role in rows if structure_id is not None)
-    return UserRecord(user.id, user.login, user.display_name, user.person_id, user.active, roles)
+    first = rows[0]
+    roles = tuple((r.structure_id, r.role) for r in rows if r.structure_id is not None)
+    return UserRecord(first.id, first.login, first.display_name, first.person_id, bool(first.active), roles)
 
 
 def person_records(s: Session, people: People, *, by_name: bool = False, experience: bool = True

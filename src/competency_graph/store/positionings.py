@@ -10,6 +10,7 @@ from dataclasses import replace
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from .access_facts import VERIFIED_PEOPLE, VERIFIED_USERS
 from .accounts import user_row
 from .catalog import ItemCatalog
 from .checks import MAX_COMMENT_CHARS, check_choice, check_text, not_found, require_aware
@@ -89,13 +90,20 @@ def check_positioning(uow: UnitOfWork, entry: PositioningInput, now: dt.datetime
     return version, at
 
 
+# On the Table, not the mapped class: the ORM's bulk-insert path cost as much again as the INSERT; built once
+# (issue #19, perf-writes).
+_INSERT_EVENTS = insert(PositioningEvent.__table__).returning(PositioningEvent.__table__.c.id,
+                                                              sort_by_parameter_order=True)
+
+
 def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[PositioningInput], labels: Sequence[str] | None,
                          skip_existing_uids: bool = False) -> tuple[list[Positioning], int]:
     now = utcnow()
     problems: list[tuple[str, StoreError]] = []
     checked: list[tuple[PositioningInput, str, dt.datetime]] = []
-    known_people: set[str] = set()
-    known_users: set[str] = set()
+    # -- issue #19 (perf-writes): existence already read in this transaction (the guard's access query) --
+    known_people: set[str] = set(s.info.get(VERIFIED_PEOPLE, ()))
+    known_users: set[str] = set(s.info.get(VERIFIED_USERS, ()))
     seen_uids: set[str] = set()
     skipped = 0
     for index, entry in enumerate(entries):
@@ -153,8 +161,7 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
                "referential_version": p.referential_version, "comment": p.comment,
                "positioned_at": p.positioned_at, "recorded_at": p.recorded_at, "corrects_id": p.corrects_id,
                "source": p.source} for p in pending]
-    ids = s.execute(insert(PositioningEvent).returning(PositioningEvent.id, sort_by_parameter_order=True),
-                    values).scalars().all()
+    ids = s.execute(_INSERT_EVENTS, values).scalars().all()
     return [replace(p, id=i) for p, i in zip(pending, ids, strict=True)], skipped
 
 
@@ -167,7 +174,8 @@ def record_positioning(uow: UnitOfWork, person_id: str, item_id: str, *, role: s
     A correction is a new event (optionally pointing at the corrected one with ``corrects_id``)."""
     entry = PositioningInput(person_id, item_id, role, level, state, author_id, comment, at,
                              corrects_id=corrects_id, source=source)
-    check_positioning(uow, entry, utcnow())  # fail fast, before opening a write transaction
+    if not uow.in_transaction:  # fail fast, before opening a write transaction (else checked once, below)
+        check_positioning(uow, entry, utcnow())
 
     def write(s: Session) -> Positioning:
         event = insert_positionings(uow, s, [entry], None)[0][0]

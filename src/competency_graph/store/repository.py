@@ -7,7 +7,7 @@ in the aggregate module (or a new one), never here. Log lines carry ids and code
 
 from __future__ import annotations
 
-from . import accounts, evidence, followup, memberships, people, positionings
+from . import access_facts, accounts, evidence, followup, memberships, people, positionings
 from .checks import MAX_COMMENT_CHARS
 from .followup import PARTICIPANT_ROLES
 from .unit import UnitOfWork
@@ -50,6 +50,8 @@ class Repository(UnitOfWork):
     candidates_of = memberships.candidates_of
     accompanists_of = memberships.accompanists_of
     roles_by_structure = memberships.roles_by_structure
+    person_access = access_facts.person_access
+    people_access = access_facts.people_access
 
     # -- positionings -------------------------------------------------------------------------------
     record_positioning = positionings.record_positioning

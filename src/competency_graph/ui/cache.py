@@ -30,6 +30,7 @@ from ..bundle import Bundle
 from ..services.bootstrap import demo_enabled, load_referentials, open_repository, referential_content_hash
 from ..services.context import Context, Identity
 from ..store import Repository
+from .runs import run_marker
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -86,13 +87,23 @@ def repository() -> Repository:
     return context().repo
 
 
+_run = threading.local()  # (run marker, base Context) of the script run on this thread
+
+
 def base_context() -> Context:
-    """The bundle, the repository and the settings, acting for nobody."""
+    """The bundle, the repository and the settings, acting for nobody; looked up once per script run (a run
+    asked 3-4 times, each listing and stating every referential file)."""
+    marker = run_marker()
+    memo = getattr(_run, "memo", None)
+    if marker is not None and memo is not None and memo[0] is marker:
+        return memo[1]  # type: ignore[no-any-return]
     b = bundle()
     url, demo = settings.database_url(), demo_enabled()
     repo = _repository_for(url, b.content_hash, demo, b)
     _freeze_long_lived(f"{url}|{b.content_hash}|{demo}")
-    return Context(b, repo)
+    found = Context(b, repo)
+    _run.memo = (marker, found) if marker is not None else None
+    return found
 
 
 def context() -> Context:

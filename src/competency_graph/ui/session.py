@@ -4,9 +4,11 @@
 The token is checked against the database at every run (:func:`current_identity`): an expired, ended or
 unknown session sends the user back to the sign-in page with a message. The checked identity becomes the
 actor of the run's :class:`~competency_graph.services.context.Context` (``ui.cache.begin_run``), which every
-page and widget of the run gets from ``cache.context()``. Widget callbacks run before that check and get a
-context acting for nobody, so they must pass the identity explicitly (the sign-out callback only ends the
-session).
+page and widget of the run gets from ``cache.context()``. Widget callbacks run before the page's check and get a
+context acting for nobody, so a callback that opens a person's record calls :func:`current_identity` itself
+first (the candidate's level buttons do) or passes the identity explicitly (the sign-out callback only ends
+the session); within one script run the check is made once and its result reused (``_RUN_CHECK``), so the
+callback, ``app.py`` and the page's :func:`require_role` read the account once between them.
 
 Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the page writes the cookie
 ``cg_session`` (token, role and an HMAC signature, see ``security.sessions``) with a small script; on the
@@ -28,6 +30,7 @@ from ..services import accounts, preferences
 from ..services.accounts import Identity
 from .formats import md_escape
 from .i18n import label, t, t_easy
+from .runs import run_marker
 
 __all__ = ["current_identity", "end_run", "sign_in", "sign_out", "require_role", "easy_read", "read_aloud_on",
            "sidebar", "selected_person", "select_person", "pop_notice", "IDENTITY", "TOKEN", "EASY_READ",
@@ -101,9 +104,26 @@ def _restore() -> Identity | None:
     return identity
 
 
+_RUN_CHECK = "_identity_checked_this_run"  # (this run's marker, identity, token) of the last check
+
+
 def current_identity() -> Identity | None:
-    """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked)."""
+    """The signed-in identity after checking its session, or None (signed out, expired, idle, revoked);
+    checked once per script run (a second call in the same run, with the same identity and token, reuses it)."""
     value = st.session_state.get(IDENTITY)
+    marker = run_marker()
+    memo = st.session_state.get(_RUN_CHECK)
+    if marker is not None and isinstance(memo, tuple) and memo[0] is marker and memo[1] == value \
+            and memo[2] == st.session_state.get(TOKEN):
+        _act_as(value)  # the run's context acts as the identity checked earlier in this run
+        return value
+    checked = _check(value)
+    if checked is not None and marker is not None:
+        st.session_state[_RUN_CHECK] = (marker, checked, st.session_state.get(TOKEN))
+    return checked
+
+
+def _check(value: object) -> Identity | None:
     if not isinstance(value, Identity):
         value = _restore()
     if not isinstance(value, Identity):
