@@ -169,13 +169,11 @@ def xlsx_to_csv(data: bytes) -> bytes:
     from ..store.errors import StoreError
 
     if len(data) > MAX_XLSX_BYTES:
-        raise StoreError("xlsx_too_big", "Fichier XLSX trop gros. Rien n'a été importé.",
-                         "XLSX file too big. Nothing was imported.")
+        raise StoreError(code="xlsx_too_big")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - zip/xml errors of every kind: one clear message
-        raise StoreError("xlsx_malformed", "Fichier XLSX illisible. Rien n'a été importé.",
-                         f"Unreadable XLSX file ({type(exc).__name__}). Nothing was imported.") from exc
+        raise StoreError(code="xlsx_malformed", params={"error": type(exc).__name__}) from exc
     try:
         ws = wb.worksheets[0]
         buf = io.StringIO(newline="")

@@ -29,8 +29,6 @@ from .errors import AccessDenied, SecurityError
 __all__ = ["Guard", "ROLE_SCOPE", "pseudonymised"]
 
 T = TypeVar("T")
-_DENIED_READ = "Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez."
-_DENIED_WRITE = "Accès refusé : vous ne pouvez pas modifier ce dossier."
 #: record kinds an admin of the person's structure never writes, whatever role they signed in with
 _ADMIN_NEVER_WRITES = frozenset({"positioning", "copositioning"})
 
@@ -55,7 +53,7 @@ class Guard(Administration):
         self.role = role
         self.user: UserRecord = repo.get_user(user_id)  # with its memberships, read in the same transaction
         if not self.user.active:
-            raise AccessDenied("Compte désactivé.")
+            raise AccessDenied(code="access_denied", message="access_denied.inactive")
         roles: dict[str, set[str]] = {}
         for structure_id, held in self.user.roles:
             roles.setdefault(structure_id, set()).add(held)
@@ -86,18 +84,18 @@ class Guard(Administration):
         person = self.repo.find_person(person_id)
         if person is None:
             audit.record(self.repo, self.user_id, action, kind, outcome="denied", person_id=person_id)
-            raise AccessDenied(_DENIED_READ)
+            raise AccessDenied(code="access_denied", message="access_denied.read")
         return person
 
-    def _deny(self, person: PersonRecord, action: str, kind: str, message: str) -> AccessDenied:
+    def _deny(self, person: PersonRecord, action: str, kind: str, *, message: str) -> AccessDenied:
         audit.record(self.repo, self.user_id, action, kind, outcome="denied", person_id=person.id,
                      structure_id=person.structure_id)
-        return AccessDenied(message)
+        return AccessDenied(code="access_denied", message=message)
 
     def _reading(self, person_id: str, kind: str, fn: Callable[[], T]) -> T:
         person = self._person(person_id, "read", kind)
         if self._relation(person) is None:
-            raise self._deny(person, "read", kind, _DENIED_READ)
+            raise self._deny(person, "read", kind, message="access_denied.read")
         result = fn()
         audit.record(self.repo, self.user_id, "read", kind, person_id=person.id, structure_id=person.structure_id)
         return result
@@ -108,13 +106,12 @@ class Guard(Administration):
         person = self._person(person_id, action, kind)
         relation = self._relation(person)
         if relation not in roles:
-            raise self._deny(person, action, kind, _DENIED_WRITE)
+            raise self._deny(person, action, kind, message="access_denied.write")
         if kind in _ADMIN_NEVER_WRITES and relation != "self" and self.repo.has_role(
                 self.user_id, "admin", person.structure_id):
             # Separation of duties: whoever administers the structure never positions its people, whatever
             # role they signed in with (an admin who also holds the accompanist role there included).
-            raise self._deny(person, action, kind,
-                             "Accès refusé : un administrateur de la structure ne positionne pas ses personnes.")
+            raise self._deny(person, action, kind, message="access_denied.admin_never_positions")
         role = relation
 
         def both(_repo: Repository) -> T:
@@ -167,7 +164,7 @@ class Guard(Administration):
         person_id = self.repo.evidence_owner(evidence_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "read", "evidence_file", outcome="denied", record_id=None)
-            raise AccessDenied(_DENIED_READ)
+            raise AccessDenied(code="access_denied", message="access_denied.read")
         return self._reading(person_id, "evidence_file", lambda: self.repo.evidence_file(evidence_id))
 
     def list_followups(self, person_id: str, **kwargs: Any) -> list[FollowUpRecord]:
@@ -196,7 +193,7 @@ class Guard(Administration):
         if not roles & {"trainer", "accompanist", "admin"}:
             audit.record(self.repo, self.user_id, "read", "group", outcome="denied", record_id=structure_id,
                          structure_id=structure_id)
-            raise AccessDenied("Accès refusé : vous n'intervenez pas dans cette structure.")
+            raise AccessDenied(code="access_denied", message="access_denied.structure")
 
     def group_members(self, structure_id: str) -> list[PersonRecord]:
         """The people of a structure for group work (trainers): each record under a pseudonym
@@ -274,7 +271,7 @@ class Guard(Administration):
             raise TypeError("the author comes from the signed-in user")
         person = self._person(person_id, "create", "evidence")
         if self._relation(person) not in ("self", "accompanist"):
-            raise self._deny(person, "create", "evidence", _DENIED_WRITE)
+            raise self._deny(person, "create", "evidence", message="access_denied.write")
         return self.repo.add_evidence(person_id, kind, title, author_id=self.user_id, also=lambda: audit.record(
             self.repo, self.user_id, "create", "evidence", person_id=person.id, structure_id=person.structure_id),
             **kwargs)
@@ -284,8 +281,7 @@ class Guard(Administration):
         def write(_role: str) -> None:
             owner = self.repo.evidence_owner(evidence_id)
             if owner != person_id:
-                raise SecurityError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
-                                    "This proof is not in this person's dossier.")
+                raise SecurityError(code="unknown_evidence", message="unknown_evidence.not_in_record")
             self.repo.endorse(evidence_id, endorser_name, relation, **kwargs)
         self._writing(person_id, "endorsement", write, roles=("accompanist",))
 
@@ -299,7 +295,7 @@ class Guard(Administration):
         person_id = self.repo.followup_owner(followup_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "change", "followup", outcome="denied")
-            raise AccessDenied(_DENIED_WRITE)
+            raise AccessDenied(code="access_denied", message="access_denied.write")
         return self._writing(person_id, "followup", lambda _role: self.repo.hold_followup(followup_id, **kwargs),
                              roles=("accompanist",), action="change")
 
