@@ -56,3 +56,12 @@ def test_the_french_message_comes_from_the_catalogue_and_survives_pickling() -> 
     assert (copy.code, copy.message_fr, type(copy)) == (error.code, error.message_fr, StoreError)
     denied = pickle.loads(pickle.dumps(AccessDenied(code="access_denied", message="access_denied.read")))
     assert isinstance(denied, AccessDenied) and denied.message_fr.startswith("Accès refusé")
+
+
+def test_an_inline_message_is_refused_at_the_raise() -> None:
+    import pytest
+
+    with pytest.raises(TypeError, match="catalogue"):
+        StoreError("unknown_item", "Élément inconnu.")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        StoreError("unknown_item", "Élément inconnu.", "Unknown item.")  # type: ignore[misc]

@@ -41,6 +41,9 @@ class StoreError(Exception):
 
     def __init__(self, code: str, params: Mapping[str, Any] | None = None, *, message: str | None = None,
                  details: Sequence[str] | None = None) -> None:
+        if params is not None and not isinstance(params, Mapping):
+            raise TypeError(f"StoreError({code!r}): params is a dict; the message comes from the catalogue "
+                            f"(errors.{code} in messages/fr.yaml), not from the raise")
         self.code = code
         self.params: dict[str, Any] = dict(params or {})
         self.message_key = message or code
