@@ -2,6 +2,24 @@
 
 A :class:`Bundle` is immutable once built; the RDF graph (``rdf.py``) and the networkx projection
 (``network.py``) are both built from it. It also answers the store's ``ItemCatalog`` questions.
+
+>>> from competency_graph.examples import tiny_bundle
+>>> bundle = tiny_bundle()
+>>> [item.id for item in bundle.children("ext:jardinier")]
+['ext:jardinier/A1', 'ext:jardinier/A2']
+>>> [(edge.target, edge.level) for edge in bundle.edges_from("ext:jardinier/A1", "requires-level")]
+[('ex:C01', 2)]
+>>> [edge.source for edge in bundle.edges_to("exc:CAP1/B1/C1", "close-match")]
+['ext:jardinier/A1']
+>>> [item.id for item in bundle.descendants("exc:CAP1")]
+['exc:CAP1/B1', 'exc:CAP1/B1/C1', 'exc:CAP1/B1/C2', 'exc:CAP1/B2', 'exc:CAP1/B2/C1']
+
+The store asks it whether an item exists and how it is positioned (a scale of circles, or states):
+
+>>> bundle.has_item("ex:C01"), bundle.level_range("ex:C01"), bundle.level_range("ext:jardinier/A1")
+(True, (1, 4), None)
+>>> bundle.label("ex:C02"), bundle.label("ex:C99"), bundle.referential_version("ex:C02")
+('Travailler en équipe', 'ex:C99', 'ex@1')
 """
 
 from __future__ import annotations

@@ -2,6 +2,21 @@
 
 Two passes: structure (positioned YAML → pydantic, per file) then integrity across files (unique ids, known
 references, levels in range and in order). Any error anywhere → nothing is loaded.
+
+>>> import tempfile
+>>> from competency_graph.examples import write_tiny
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     check_paths([write_tiny(Path(tmp))])
+(<Bundle 3 referentials, 14 items, 16 edges>, [])
+
+A level outside the competency's scale is a located problem, and nothing is loaded:
+
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     trades = write_tiny(Path(tmp)) / "trades.yaml"
+...     _ = trades.write_text(trades.read_text(encoding="utf-8").replace("ex:C02, level: 3", "ex:C02, level: 5"))
+...     bundle, problems = check_paths([Path(tmp)])
+>>> bundle, [(p.code, p.location.line, p.message) for p in problems]
+(None, [('level-out-of-range', 21, "level 5 is not a level of 'ex:C02' (1–4)")])
 """
 
 from __future__ import annotations

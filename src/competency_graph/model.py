@@ -3,6 +3,30 @@
 A referential file is a YAML mapping with a ``referential`` header and any of the item sections below.
 See ``docs/referential-format.md`` for the prose description and ``schema/referential.schema.json`` for the
 generated schema (``competency-graph schema`` rewrites it).
+
+Every model is strict (an unknown key is refused) and frozen; ids are ``prefix:local``:
+
+>>> from pydantic import ValidationError
+>>> c01 = Competency.model_validate({"id": "ex:C01", "label": "Organiser son activité",
+...                                  "levels": [{"rank": 1, "title": "Identifie"}, {"rank": 2, "title": "Applique"}]})
+>>> [level.title for level in c01.levels], c01.eqf_graded
+(['Identifie', 'Applique'], True)
+>>> try:
+...     Competency.model_validate({"id": "no prefix", "label": "x", "colour": "red"})
+... except ValidationError as exc:
+...     print([(e["loc"], e["type"]) for e in exc.errors()])
+[(('id',), 'string_pattern_mismatch'), (('colour',), 'extra_forbidden')]
+
+A link is written ``from`` / ``to`` in YAML; its type is one of :data:`LINK_TYPES`:
+
+>>> link = Link.model_validate({"from": "ext:jardinier/A1", "type": "requires-level", "to": "ex:C01", "level": 2})
+>>> link.source_id, link.target, link.level
+('ext:jardinier/A1', 'ex:C01', 2)
+>>> try:
+...     Link.model_validate({"from": "ex:a", "type": "likes", "to": "ex:b"})
+... except ValidationError as exc:
+...     print(exc.errors()[0]["loc"], exc.errors()[0]["type"])
+('type',) literal_error
 """
 
 from __future__ import annotations

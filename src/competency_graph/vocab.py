@@ -10,6 +10,25 @@ True
 ('none', 'limited', 'fluent')
 >>> message_key(State.IN_PROGRESS)
 'state.in_progress'
+
+A value is its own string (what the database stores), and a typo is refused where it is read:
+
+>>> State.ACQUIRED == "acquired", f"{State.NOT_YET}"
+(True, 'not_yet')
+>>> try:
+...     State("aquired")
+... except ValueError as exc:
+...     print(exc)
+'aquired' is not a valid State
+
+Every value of the vocabularies the pages show has its French label in the message catalogue:
+
+>>> from competency_graph.messages import FR
+>>> [message_key(m) for vocabulary in (State, PersonStatus, WritingLevel, Goal) for m in vocabulary
+...  if message_key(m) not in FR]
+[]
+>>> FR[message_key(State.ACQUIRED)], FRENCH_STATES["en cours"]
+('Je sais faire', <State.IN_PROGRESS: 'in_progress'>)
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from competency_graph.messages import t
+
+_KEY = {"access_denied": "access_denied.read"}  # that code has one sentence per case
+
 
 def _page(code: str) -> None:
     from competency_graph.store import StoreError
@@ -13,7 +17,7 @@ def _page(code: str) -> None:
     with errors.guard("test"):
         if code == "boom":
             raise RuntimeError("secret detail")
-        raise StoreError(code, f"Message {code}.", f"Message {code}.")
+        raise StoreError(code=code, message={"access_denied": "access_denied.read"}.get(code))  # as _KEY
 
 
 @pytest.mark.parametrize(("code", "kind", "refused"), [
@@ -25,7 +29,7 @@ def test_store_errors_are_french_and_an_outage_is_not_called_a_refusal(code: str
     at = AppTest.from_function(_page, args=(code,)).run()
     assert not at.exception
     shown = [e.value for e in getattr(at, kind)]
-    assert shown and f"Message {code}." in shown[0]
+    assert shown and t(f"errors.{_KEY.get(code, code)}") in shown[0]
     assert shown[0].startswith("Action refusée") is refused
 
 

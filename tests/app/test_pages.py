@@ -325,7 +325,7 @@ def test_refused_operation_shows_the_store_message(monkeypatch):
     from competency_graph.store import StoreError
 
     def refused(*_args, **_kwargs):
-        raise StoreError("database_busy", "La base est occupée, réessayez dans un instant.", "busy")
+        raise StoreError(code="database_busy")
 
     monkeypatch.setattr(caseload, "caseload", refused)
     at = open_page("accompanist", "accompanist_candidates")

@@ -207,8 +207,9 @@ def test_services_refuse_when_nobody_is_signed_in_and_use_the_actor_of_the_run(c
 
 
 def test_refusals_are_store_errors_shown_by_the_app() -> None:
-    error = AccessDenied("Accès refusé : test.")
-    assert isinstance(error, StoreError) and error.message("fr") == "Accès refusé : test."
+    error = AccessDenied(code="access_denied", message="access_denied.structure")
+    assert isinstance(error, StoreError)
+    assert error.message("fr") == "Accès refusé : vous n'intervenez pas dans cette structure."
 
 
 # -- sessions ------------------------------------------------------------------------------------------------

@@ -4,6 +4,22 @@ A bloc competency is covered when the person has it acquired, or when an acquire
 competencies) is linked to it — or to its bloc — through the crosswalks. This is what a partial VAE could
 realistically validate now. A bloc competency co-assessed PARTIAL (state ``in_progress``, France VAE's
 "partiellement") counts for half of one: it shows the way without being claimed as covered.
+
+In the tiny example, the trade's activity "Tondre une pelouse" is linked to the bloc competency "Tondre":
+
+>>> from competency_graph.analysis.profile import Position
+>>> from competency_graph.examples import tiny_bundle
+>>> bundle = tiny_bundle()
+>>> positions = {"ext:jardinier/A1": Position(item="ext:jardinier/A1", self="acquired"),
+...              "exc:CAP1/B1/C2": Position(item="exc:CAP1/B1/C2", self="acquired", co="in_progress")}
+>>> acquired = acquired_items(bundle, positions)
+>>> sorted(acquired), sorted(partial_items(bundle, positions))
+(['ext:jardinier/A1', 'ext:jardinier/A1/C1'], ['exc:CAP1/B1/C2'])
+>>> coverage = bloc_coverage(bundle, acquired, "exc:CAP1", partial_items(bundle, positions))
+>>> [(c.bloc, c.covered, c.partial, c.share) for c in coverage]
+[('exc:CAP1/B1', ('exc:CAP1/B1/C1',), ('exc:CAP1/B1/C2',), 0.75), ('exc:CAP1/B2', (), (), 0.0)]
+>>> mean_coverage(coverage)
+0.375
 """
 
 from __future__ import annotations

@@ -2,6 +2,24 @@
 
 The retained level of an item is the accompanist's when there is one, else the person's own (then marked
 "not confirmed"). Self and accompanist are kept side by side, never averaged.
+
+>>> from competency_graph.analysis.profile import Position
+>>> from competency_graph.analysis.targets import resolve_target
+>>> from competency_graph.examples import tiny_bundle
+>>> bundle = tiny_bundle()
+>>> target = resolve_target(bundle, "ext:jardinier")
+>>> [(r.item, r.level, r.graded) for r in target.requirements]
+[('ex:C01', 2, True), ('ex:C02', 3, True), ('ext:jardinier/A1', 2, False), ('ext:jardinier/A2', 2, False)]
+
+The accompanist put circle 2 on C01 where the person said 3: 2 is retained (confirmed), the divergence is kept.
+C02 only has the person's own 3 (retained, not confirmed). No activity is positioned yet:
+
+>>> report = compute_gaps(bundle, {"ex:C01": Position(item="ex:C01", self=3, co=2),
+...                                "ex:C02": Position(item="ex:C02", self=3)}, target)
+>>> [(r.item, r.retained, r.confirmed, r.gap, r.divergence) for r in report.rows]
+[('ex:C01', 2, True, 0, -1), ('ex:C02', 3, False, 0, None), ('ext:jardinier/A1', 0, False, 2, None), ('ext:jardinier/A2', 0, False, 2, None)]
+>>> report.met, report.total, report.total_gap, report.by_pole["ex:P1"]["met"]
+(2, 4, 4, 2)
 """
 
 from __future__ import annotations

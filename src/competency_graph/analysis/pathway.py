@@ -10,6 +10,21 @@ eligible within the horizon is not planned. Blocs already held are never planned
 
 ``pathway --json`` steps: ``{"modality", "eligible_from", "blocs", "duration_months", "duration_source"}``
 (plus ``label``, ``note``, ``variant``).
+
+A worker of an ESAT of the "Différent et Compétent" network who wants the CAPa Jardinier paysagiste: the RAE
+first (eligible now), then the training that validates the five blocs, once the RAE is done (six months on):
+
+>>> import datetime as dt
+>>> from competency_graph.analysis.profile import parse_profile
+>>> from competency_graph.examples import shipped_bundle
+>>> profile = parse_profile('''
+... person: {id: p1, status: esat, age: 34, writing: limited, goal: certification}
+... structure: {kind: esat, networks: [{network: rae, trained_staff: 2}]}
+... target: rncp:RNCP38386
+... ''')
+>>> pathway = plan_pathway(shipped_bundle(), profile, as_of=dt.date(2026, 1, 15))
+>>> [(step.modality, step.eligible_from.isoformat(), len(step.blocs)) for step in pathway.steps]
+[('modality:rae', '2026-01-15', 0), ('modality:formation', '2026-07-15', 5)]
 """
 
 from __future__ import annotations

@@ -13,6 +13,25 @@ accompaniment toward it; 2: training toward the target; 1: a generic first step;
 training > accompaniment > badge); then the score. An open badge comes first only when no referential route
 fits. An ineligible modality says when it will become eligible if the facts on record get it there within
 three years ("VAE possible à partir du 15/09/2022").
+
+A worker of an ESAT of the "Différent et Compétent" network, aiming at recognition of a trade, on the shipped
+modalities and their rules:
+
+>>> import datetime as dt
+>>> from competency_graph.analysis.profile import parse_profile
+>>> from competency_graph.examples import shipped_bundle
+>>> profile = parse_profile('''
+... person: {id: p1, status: esat, age: 34, writing: limited, goal: recognition}
+... structure: {kind: esat, networks: [{network: rae, trained_staff: 2}]}
+... target: rae:agent-de-restauration
+... ''')
+>>> advice = recommend_modalities(shipped_bundle(), profile, as_of=dt.date(2026, 1, 15))
+>>> [(a.modality, a.eligible) for a in advice[:2]]
+[('modality:rae', True), ('modality:open-badge', True)]
+>>> advice[0].reasons[1]
+'Votre structure fait partie du réseau Différent et Compétent.'
+>>> fr_date(dt.date(2022, 9, 15))
+'15/09/2022'
 """
 
 from __future__ import annotations

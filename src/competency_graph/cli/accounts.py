@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..messages import t
 from .common import _fail, app
 from .records import _existing_user, _open_repository
 
@@ -18,8 +19,7 @@ def _read_password(login: str, from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Mot de passe / password", hide_input=True,
-                                confirmation_prompt="Confirmez le mot de passe / repeat the password")
+        password = typer.prompt(t("cli.password"), hide_input=True, confirmation_prompt=t("cli.password_repeat"))
     try:
         check_password(password, login)
     except WeakPassword as exc:
@@ -56,12 +56,12 @@ def create_user_cmd(
     from ..store.models import USER_ROLES
 
     if role not in USER_ROLES:
-        _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
+        _fail(t("cli.unknown_role", role=repr(role), roles=", ".join(USER_ROLES)))
     password = _read_password(login, password_stdin)
     repo = _open_repository()
     try:
         if repo.find_user_by_login(login) is not None:
-            _fail("Cet identifiant de connexion est déjà pris. / This login is already taken.")
+            _fail(t("cli.login_taken"))
 
         def create(r: Repository) -> str:
             user = r.create_user(login, name, person_id=person)
@@ -75,7 +75,7 @@ def create_user_cmd(
         _store_failure(exc)
     finally:
         repo.close()
-    typer.echo(f"Compte créé / account created: {login} (id {user_id}, {role} @ {structure})")
+    typer.echo(t("cli.account_created", login=login, id=user_id, role=role, structure=structure))
 
 
 @app.command("set-password")
@@ -98,7 +98,7 @@ def set_password_cmd(
         _store_failure(exc)
     finally:
         repo.close()
-    typer.echo(f"Mot de passe changé / password changed: {login}")
+    typer.echo(t("cli.password_changed", login=login))
 
 
 @app.command("grant-role")
@@ -114,7 +114,7 @@ def grant_role_cmd(
     from ..store.models import USER_ROLES
 
     if role not in USER_ROLES:
-        _fail(f"Rôle inconnu / unknown role: {role!r} ({', '.join(USER_ROLES)})")
+        _fail(t("cli.unknown_role", role=repr(role), roles=", ".join(USER_ROLES)))
     repo = _open_repository()
     try:
         user = _existing_user(repo, login)
@@ -129,4 +129,4 @@ def grant_role_cmd(
     finally:
         repo.close()
     roles = ", ".join(f"{r}@{s}" for s, r in record.roles) or "-"
-    typer.echo(f"Rôles de {login} / roles: {roles}")
+    typer.echo(t("cli.roles", login=login, roles=roles))

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..messages import t
 from ..problems import ReferentialError, format_problems
 from .common import RefsOption, _bundle, _fail, _print_json, app
 
@@ -74,9 +75,10 @@ def recommend(
                      for r in recs])
         return
     for rank, rec in enumerate(recs, 1):
-        flag = "oui" if rec.eligible else "non"
+        flag = t("cli.yes" if rec.eligible else "cli.no")
         variant = f" — {rec.variant_label}" if rec.variant_label else ""
-        typer.echo(f"{rank}. {rec.label} [{rec.modality}]{variant} — éligible : {flag} — score {rec.score:.2f}")
+        typer.echo(t("cli.recommend.line", rank=rank, label=rec.label, modality=rec.modality, variant=variant, eligible=flag,
+                     score=f"{rec.score:.2f}"))
         for reason in rec.reasons:
             typer.echo(f"     + {reason}")
         for missing in rec.missing:
@@ -108,17 +110,17 @@ def gaps(
     if as_json:
         _print_json({**report.to_dict(), "bloc_coverage": coverage, "provenance": provenance})
         return
-    typer.echo(f"Cible : {tgt.label} [{tgt.id}] — {report.met}/{report.total} attendus atteints, écart total {report.total_gap}")
+    typer.echo(t("cli.gaps.target", label=tgt.label, id=tgt.id, met=report.met, total=report.total, gap=report.total_gap))
     for note in provenance:
         typer.echo(f"  ! {note}")
     for row in report.rows:
         shown = lambda v: "–" if v is None else str(v)  # noqa: E731
-        mark = "" if row.confirmed else " (non confirmé)"
-        div = f"  écart auto/co {row.divergence:+d}" if row.divergence else ""
-        typer.echo(f"  {row.item:32} auto {shown(row.self_level)} · accomp. {shown(row.co_level)} · retenu {row.retained}{mark}"
-                   f" · requis {row.required} · écart {row.gap}{div}")
+        mark = "" if row.confirmed else t("cli.gaps.unconfirmed")
+        div = t("cli.gaps.divergence", divergence=f"{row.divergence:+d}") if row.divergence else ""
+        typer.echo(t("cli.gaps.row", item=f"{row.item:32}", own=shown(row.self_level), co=shown(row.co_level),
+                     retained=row.retained, mark=mark, required=row.required, gap=row.gap, divergence=div))
     for cov in coverage:
-        typer.echo(f"  bloc {cov['bloc']}: {round(cov['share'] * 100)} % couvert")
+        typer.echo(t("cli.gaps.bloc", bloc=cov["bloc"], percent=round(cov["share"] * 100)))
 
 
 @app.command()
@@ -142,12 +144,13 @@ def pathway(
     if as_json:
         _print_json(result.to_dict())
         return
-    typer.echo(f"Parcours vers {result.target_label} [{result.target}] — environ {result.total_months:g} mois")
+    typer.echo(t("cli.pathway.target", label=result.target_label, id=result.target,
+                 months=f"{result.total_months:g}"))
     for i, step in enumerate(result.steps, 1):
-        blocs = f" — blocs : {', '.join(step.blocs)}" if step.blocs else ""
-        source = "" if step.duration_source else ", durée non sourcée"
-        typer.echo(f"  {i}. {step.label} — à partir du {step.eligible_from:%d/%m/%Y} "
-                   f"({step.duration_months:g} mois{source}){blocs}")
+        blocs = t("cli.pathway.blocs", blocs=", ".join(step.blocs)) if step.blocs else ""
+        source = "" if step.duration_source else t("cli.pathway.unsourced")
+        typer.echo(t("cli.pathway.step", n=i, label=step.label, date=f"{step.eligible_from:%d/%m/%Y}",
+                     months=f"{step.duration_months:g}", source=source, blocs=blocs))
         if step.note:
             typer.echo(f"       {step.note}")
     if result.note:
@@ -176,10 +179,11 @@ def course_links(
     if as_json:
         _print_json([link.to_dict() for link in links])
         return
-    typer.echo(f"Maillons de parcours vers {tgt.label} [{tgt.id}] pour {len(profiles)} personne(s)")
+    typer.echo(t("cli.links.target", label=tgt.label, id=tgt.id, count=len(profiles)))
     for link in links:
-        where = "; ".join(s["label"] for s in link.situations) or "situation à définir"
-        typer.echo(f"  {link.order}. {link.title} — {link.hours} h — {len(link.people)} pers. — en situation : {where}")
+        where = "; ".join(s["label"] for s in link.situations) or t("cli.links.no_situation")
+        typer.echo(t("cli.links.line", order=link.order, title=link.title, hours=link.hours, people=len(link.people),
+                     where=where))
 
 
 # -- storage --------------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-badge_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                        help="Open Badges 3.0 signés : clés des structures émettrices, vérification.")
+from ..messages import t
+
+badge_app = typer.Typer(add_completion=False, no_args_is_help=True, help=t("cli.badge.help"))
 
 
 def _credential_from(path: Path) -> dict:
@@ -23,7 +24,7 @@ def _credential_from(path: Path) -> dict:
     else:
         found = json.loads(data.decode("utf-8"))
     if not isinstance(found, dict):
-        typer.echo(f"{path.name} : aucun badge trouvé dans ce fichier.", err=True)
+        typer.echo(t("cli.badge.none_found", name=path.name), err=True)
         raise typer.Exit(1)
     return found
 
@@ -37,7 +38,7 @@ def issuer_cmd(
     from ..exports.signing import issuer_for
 
     issuer = issuer_for(structure, domain=domain)
-    typer.echo(f"{issuer.did}\nclé de signature : {issuer.key_id}\ndocument DID : {issuer.directory / 'did.json'}")
+    typer.echo(t("cli.badge.issuer", did=issuer.did, key=issuer.key_id, document=issuer.directory / "did.json"))
 
 
 @badge_app.command("rotate-key")
@@ -50,7 +51,7 @@ def rotate_key_cmd(
 
     issuer = rotate_key(structure, retire_previous=retire_previous)
     kept = len(issuer.did_document.get("assertionMethod", []))
-    typer.echo(f"nouvelle clé : {issuer.key_id} ({kept} clé(s) publique(s) valide(s) dans {issuer.directory / 'did.json'})")
+    typer.echo(t("cli.badge.new_key", key=issuer.key_id, kept=kept, document=issuer.directory / "did.json"))
 
 
 @badge_app.command("verify")
@@ -63,20 +64,20 @@ def verify_cmd(
     from ..exports.signing import verify
 
     if not path.is_file():
-        typer.echo(f"{path} : fichier introuvable.", err=True)
+        typer.echo(t("cli.badge.no_file", path=path), err=True)
         raise typer.Exit(1)
     try:
         credential = _credential_from(path)
     except (ValueError, UnicodeDecodeError) as exc:
-        typer.echo(f"{path.name} : fichier illisible ({exc.__class__.__name__}).", err=True)
+        typer.echo(t("cli.badge.unreadable", name=path.name, error=exc.__class__.__name__), err=True)
         raise typer.Exit(1) from None
     doc = json.loads(did_document.read_text(encoding="utf-8")) if did_document else None
     result = verify(credential, did_document=doc)
     problems = schema_errors(credential)
     typer.echo(("✔ " if result.verified else "✘ ") + result.message)
     if problems:
-        typer.echo(f"✘ schéma Open Badges 3.0 : {len(problems)} écart(s), premier : {problems[0]}")
+        typer.echo(t("cli.badge.schema_errors", count=len(problems), first=problems[0]))
     else:
-        typer.echo("✔ conforme au schéma officiel Open Badges 3.0 (1EdTech)")
+        typer.echo(t("cli.badge.schema_ok"))
     if not result.verified or problems:
         raise typer.Exit(1)

@@ -10,9 +10,10 @@ import typer
 
 from .. import settings
 from ..loader import load_bundle
+from ..messages import t
 from ..problems import ReferentialError, format_problems
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Référentiels de compétences : RECTEC, RAE, RSFP, RNCP, CléA.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=t("cli.help"))
 
 RefsOption = Annotated[
     Optional[list[Path]],

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..messages import t
 from .common import RefsOption, _bundle, _fail, _print_json, app
 
 
@@ -30,8 +31,8 @@ def demo(
     if as_json:
         _print_json(result)
     else:
-        state = "créée" if summary.created else "déjà présente"
-        typer.echo(f"Structure de démonstration {state} : {summary.structure_id} ({len(summary.people)} personnes)")
+        typer.echo(t("cli.demo.created" if summary.created else "cli.demo.present", structure=summary.structure_id,
+                     people=len(summary.people)))
 
 
 # -- administration (record database) -------------------------------------------------------------------------
@@ -41,17 +42,16 @@ def _database_url() -> str:
     return database_url()
 
 
-def _require_sqlite(url: str, action_fr: str, action_en: str) -> None:
+def _require_sqlite(url: str, action: str) -> None:
+    """Exit unless ``url`` is SQLite; ``action`` is ``backup`` or ``restore`` (``cli.sqlite_only.<action>``)."""
     from sqlalchemy.engine import make_url
 
     try:
         backend = make_url(url).get_backend_name()
     except Exception:  # noqa: BLE001 - a malformed URL is a user error
-        _fail("Adresse de base invalide (COMPETENCY_GRAPH_DATABASE_URL). / Invalid database URL.")
+        _fail(t("cli.bad_database_url"))
     if backend in ("postgresql", "postgres"):
-        _fail(f"{action_fr} intégrée : base SQLite seulement. Pour PostgreSQL, utilisez pg_dump / pg_restore "
-              f"(ex. pg_dump -Fc -f sauvegarde.dump <base>).\n"
-              f"Built-in {action_en} is for SQLite only. For PostgreSQL use pg_dump / pg_restore.")
+        _fail(t(f"cli.sqlite_only.{action}"))
 
 
 def _open_repository():
@@ -83,8 +83,7 @@ def _audit_operation(url: str, action: str, record_kind: str) -> None:
         finally:
             repo.close()
     except Exception as exc:  # noqa: BLE001 - the operation itself succeeded; say the log entry is missing
-        typer.echo(f"Attention : entrée du journal d'audit non écrite / audit entry not written "
-                   f"({type(exc).__name__})", err=True)
+        typer.echo(t("cli.audit_not_written", error=type(exc).__name__), err=True)
 
 
 @app.command("backup")
@@ -96,7 +95,7 @@ def backup_cmd(
     from ..security.errors import SecurityError
 
     url = _database_url()
-    _require_sqlite(url, "Sauvegarde", "backup")
+    _require_sqlite(url, "backup")
     try:
         written = backup(url, path)
     except SecurityError as exc:
@@ -105,9 +104,8 @@ def backup_cmd(
 
     # A backup is a copy of everybody's record: it is logged like an export.
     _audit_operation(url, "export", "database_backup")
-    typer.echo(f"Sauvegarde écrite / backup written: {written}")
-    typer.echo(f"Les fichiers de preuves se sauvegardent à part / evidence files are backed up separately: "
-               f"{data_dir() / 'files'}", err=True)
+    typer.echo(t("cli.backup_written", path=written))
+    typer.echo(t("cli.backup_files_apart", path=data_dir() / "files"), err=True)
 
 
 @app.command("export-person")
@@ -123,7 +121,7 @@ def export_person_cmd(
     from ..store import StoreError
 
     if fmt not in ("turtle", "json-ld"):
-        _fail("Format inconnu : turtle ou json-ld. / Unknown format: turtle or json-ld.")
+        _fail(t("cli.unknown_format"))
     repo = _open_repository()
     try:
         try:
@@ -140,7 +138,7 @@ def export_person_cmd(
         typer.echo(text)
     else:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"Graphe de la personne écrit / person graph written: {output} ({len(graph)} triples)", err=True)
+        typer.echo(t("cli.person_graph_written", path=output, triples=len(graph)), err=True)
 
 
 @app.command("restore")
@@ -153,17 +151,16 @@ def restore_cmd(
     from ..security.errors import SecurityError
 
     url = _database_url()
-    _require_sqlite(url, "Restauration", "restore")
+    _require_sqlite(url, "restore")
     try:
         check_backup(path)
     except SecurityError as exc:
         _fail(exc.message_fr)
     if not yes:
         # Accept the French answer (o/oui) as well as y/yes; anything else keeps the database.
-        answer = typer.prompt("Remplacer tout le contenu de la base par cette sauvegarde ? / Replace the whole "
-                              "database with this backup? [o/N]", default="n", show_default=False)
+        answer = typer.prompt(t("cli.restore_confirm"), default="n", show_default=False)
         if answer.strip().lower() not in ("o", "oui", "y", "yes"):
-            _fail("Restauration annulée. / Restore cancelled.")
+            _fail(t("cli.restore_cancelled"))
     import datetime as dt
 
     from ..security.backup import backup, sqlite_path
@@ -174,19 +171,17 @@ def restore_cmd(
             # Keep what is about to be replaced, in case the wrong backup was chosen.
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             kept = backup(url, current.with_name(f"{current.stem}.before-restore-{stamp}{current.suffix}"))
-            typer.echo(f"Base actuelle conservée / current database kept: {kept}", err=True)
+            typer.echo(t("cli.database_kept", path=kept), err=True)
         again = restore(path, url)
         if again:
-            typer.echo(f"Attention : {again} personne(s) effacée(s) après cette sauvegarde y figuraient encore ; "
-                       f"effacée(s) à nouveau. / Warning: {again} person(s) erased after this backup were "
-                       "erased again.", err=True)
+            typer.echo(t("cli.erased_again", count=again), err=True)
     except SecurityError as exc:
         _fail(exc.message_fr)
     from ..store.engine import upgrade
 
     upgrade(url)  # a backup made by an older version gets this version's schema
     _audit_operation(url, "change", "database_restore")
-    typer.echo(f"Base restaurée depuis / database restored from: {path}")
+    typer.echo(t("cli.restored", path=path))
 
 
 @app.command("clean-files")
@@ -205,11 +200,10 @@ def clean_files_cmd(
             older_than = dt.timedelta(hours=hours)
             if delete:
                 count = repo.remove_orphan_files(older_than=older_than)
-                typer.echo(f"Fichiers orphelins supprimés / orphan files removed: {count}")
+                typer.echo(t("cli.orphans_removed", count=count))
             else:
                 count = len(repo.orphan_files(older_than=older_than))
-                typer.echo(f"Fichiers orphelins / orphan files: {count}"
-                           + (" (--delete pour les supprimer / to remove them)" if count else ""))
+                typer.echo(t("cli.orphans", count=count) + (t("cli.orphans_hint") if count else ""))
         finally:
             repo.close()
     except StoreError as exc:

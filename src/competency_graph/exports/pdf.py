@@ -19,7 +19,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from ..messages import label
+from ..messages import label, t
 from ..store.validations import active_evidence
 from .common import fr_date, label_of, referential_of, retained
 from .pdf_tags import TaggedDoc, accessible_rgb, find_font
@@ -50,7 +50,7 @@ def _scale_name(bundle: Any, item_id: str) -> str:
     item = bundle.items.get(item_id) if bundle is not None else None
     ref = bundle.referential(item.referential) if item is not None and hasattr(bundle, "referential") else None
     scale = getattr(getattr(ref, "header", None), "scale", None) if ref is not None else None
-    return str(scale.name) if scale is not None else "niveau"
+    return str(scale.name) if scale is not None else t("pdf.level")
 
 
 def _accompanist_name(repo: Any, view: Any) -> str | None:
@@ -71,21 +71,24 @@ def _accompanist_name(repo: Any, view: Any) -> str | None:
 def _identity(doc: _Doc, repo: Any, person_id: str, *, accompanist: str | None = None, view: Any = None) -> Any:
     person = repo.get_person(person_id)
     structure = repo.get_structure(person.structure_id)
-    doc.heading("Identité", 1)
-    doc.field("Personne", person.display_name)
-    doc.field("Structure", f"{structure.name} ({label('status', structure.kind, structure.kind)})"
+    doc.heading(t("pdf.identity"), 1)
+    doc.field(t("pdf.identity.person"), person.display_name)
+    doc.field(t("pdf.identity.structure"), f"{structure.name} ({label('status', structure.kind, structure.kind)})"
               if structure.kind else structure.name)
     name = accompanist or (_accompanist_name(repo, view) if view is not None else None)
-    doc.field("Accompagnateur ou accompagnatrice", name)
+    doc.field(t("pdf.identity.accompanist"), name)
     return person, structure
+
+
+_STATES = ("acquired", "in_progress", "not_yet")
 
 
 def _value(r: Any, bundle: Any = None) -> str:
     if r.level is not None:
-        scale = _scale_name(bundle, r.item_id) if bundle is not None else "niveau"
+        scale = _scale_name(bundle, r.item_id) if bundle is not None else t("pdf.level")
         meaning = level_meaning(bundle, r.item_id, r.level) if bundle is not None else None
         return f"{scale} {r.level}" + (f" : {meaning}" if meaning else "")
-    return {"acquired": "acquis", "in_progress": "en cours", "not_yet": "pas encore"}.get(r.state, str(r.state))
+    return t(f"pdf.state.{r.state}") if r.state in _STATES else str(r.state)
 
 
 def _item_line(bundle: Any, item_id: str) -> str:
@@ -108,23 +111,23 @@ def _bloc_mapping(bundle: Any, item_id: str) -> list[str]:
         if bloc is None or bloc.kind != "bloc":
             continue
         cert = bundle.items.get(bloc.parent) if bloc.parent else None
-        text = f"Correspond au bloc {official_code(bloc.id) or ''} « {bloc.label} »".replace("bloc  «", "bloc «")
+        code = official_code(bloc.id)
+        text = t("pdf.bloc_of.coded" if code else "pdf.bloc_of", code=code, label=bloc.label)
         if cert is not None:
-            text += f" de la certification {official_code(cert.id) or ''} « {cert.label} »".replace("certification  «", "certification «")
+            code = official_code(cert.id)
+            text += t("pdf.bloc_of.certification.coded" if code else "pdf.bloc_of.certification", code=code,
+                      label=cert.label)
         link = getattr(edge, "link", None)
         if link is not None and not link.verified:
-            text += " (correspondance à confirmer)"
+            text += t("pdf.bloc_of.unconfirmed")
         out.append(text + ".")
     return out
 
 
-_MODALITY = {"rae": "Reconnaissance des acquis de l'expérience (RAE, réseau Différent et Compétent)",
-             "rsfp": "Reconnaissance des savoir-faire professionnels (RSFP)",
-             "rncp": "Certification enregistrée au RNCP (validation par blocs)",
-             "clea": "Certificat CléA (socle de connaissances et de compétences professionnelles)",
-             "rectec": "Compétences transversales RECTEC, positionnées en cercles"}
-
-_ROLE_FR = {"self": "la personne", "accompanist": "l'accompagnateur", "jury": "le jury", "tutor": "le tuteur"}
+#: referential prefixes with a line saying their recognition modality (``pdf.modality.<prefix>``)
+_MODALITY = ("rae", "rsfp", "rncp", "clea", "rectec")
+#: author roles named in the follow-up sheet (``pdf.role.<role>``)
+_ROLES = ("self", "accompanist", "jury", "tutor")
 
 
 def _rae_modalities(repo: Any, person_id: str) -> dict[str, set[str]]:
@@ -147,8 +150,8 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
     """The competency map, drawn in vectors: one line per graded, validated item, its circles filled up to the
     retained level in the pole colour (darkened to 4.5:1); real text labels, each line a ``Figure`` tag whose
     alternative text says the same in words."""
-    doc.heading("Carte des compétences validées", 1)
-    doc.para("Chaque rond plein est un cercle (niveau) atteint ; les ronds vides restent à atteindre.", size=9)
+    doc.heading(t("pdf.map"), 1)
+    doc.para(t("pdf.map.legend"), size=9)
     entries = []
     for r in rows:
         item = bundle.items.get(r.item_id)
@@ -160,7 +163,7 @@ def _draw_map(doc: _Doc, bundle: Any, rows: list[Any]) -> None:
         if doc.room(row_h) < 0:
             doc.add_page()
         y = doc.get_y()
-        with doc.tagged("Figure", alt_text=f"{name} : cercle {level} atteint sur {top}"):
+        with doc.tagged("Figure", alt_text=t("pdf.map.alt", name=name, level=level, top=top)):
             doc.set_font(doc.family_name, "", 9)
             doc.set_xy(doc.l_margin, y + 1.5)
             shown, ellipsis = doc.clean(name), doc.clean("…")
@@ -192,67 +195,66 @@ def portfolio_pdf(repo: Any, bundle: Any, person_id: str, *, as_of: dt.date | dt
     referential and version; then, apart and never as recognised, the co-positionings not yet validated and
     the person's own self-positionings; a signatures area. ``recognition`` defaults to
     :func:`.recognition.recognition_for` (the selection the data-assembly layer makes)."""
-    doc = _Doc("Portefeuille de compétences — attestation descriptive", unicode_font=_unicode_font,
-               compress=_compress)
+    doc = _Doc(t("pdf.portfolio"), unicode_font=_unicode_font, compress=_compress)
     doc.heading(doc.doc_title, 0)
     today = as_of or dt.date.today()
-    doc.para(f"Établie le {fr_date(today)}. Ce document décrit les compétences validées ; il ne vaut pas diplôme.",
-             size=9)
+    doc.para(t("pdf.portfolio.issued", date=fr_date(today)), size=9)
     _identity(doc, repo, person_id, accompanist=accompanist, view=repo.current_view(person_id, as_of=as_of))
     summary = recognition if recognition is not None else recognition_for(repo, person_id, as_of=as_of)
     by_ref: dict[tuple[str, str], list[Any]] = {}
     for r in summary.recognised:
         title, version = referential_of(bundle, r.item_id)
         by_ref.setdefault((title, version), []).append(r)
-    doc.heading("Compétences reconnues (validées)", 1)
+    doc.heading(t("pdf.portfolio.recognised"), 1)
     if not by_ref:
-        doc.para("Aucune compétence n'est encore validée à cette date.")
+        doc.para(t("pdf.portfolio.none_recognised"))
     for (title, version), rows in by_ref.items():
-        doc.heading(f"{title} (version {version})" if version else title, 2)
+        doc.heading(t("pdf.referential.versioned", title=title, version=version) if version else title, 2)
         prefix = rows[0].item_id.split(":", 1)[0]
         if prefix in _MODALITY:
-            doc.para(f"Modalité : {_MODALITY[prefix]}.", size=9)
+            doc.para(t("pdf.portfolio.modality", modality=t(f"pdf.modality.{prefix}")), size=9)
         entries = []
         for r in rows:
             v = r.validation
-            who = "un jury" if v.validator_role == "jury" else "l'accompagnateur"
-            line = f"Validé par {who}" + (f" ({v.validator_name})" if v.validator_name else "")
-            line += f" le {fr_date(v.validated_on)}"
+            who = t("pdf.validated.by_jury" if v.validator_role == "jury" else "pdf.validated.by_accompanist")
+            line = t("pdf.validated", who=who) + (f" ({v.validator_name})" if v.validator_name else "")
+            line += t("pdf.validated.on", date=fr_date(v.validated_on))
             if v.modality:
-                line += f" · modalité {MODALITY_FR.get(v.modality, v.modality)}"
+                line += t("pdf.validated.modality", modality=MODALITY_FR.get(v.modality, v.modality))
             details = [line + "."]
             meaning = level_meaning(bundle, r.item_id, r.level)
             if meaning:
-                details.append(f"Ce niveau signifie : {meaning}.")
+                details.append(t("pdf.level_means", meaning=meaning))
             details += _bloc_mapping(bundle, r.item_id)
             if r.proofs:
-                details.append("Preuves : " + " ; ".join(r.proofs))
+                details.append(t("pdf.proofs", proofs=" ; ".join(r.proofs)))
             if r.self_differs:
-                details.append(f"La personne se positionne : {value_fr(r.self_value)}")
+                details.append(t("pdf.self_says", value=value_fr(r.self_value)))
             entries.append((f"{_item_line(bundle, r.item_id)} — {value_fr(r.value)}", details))
         doc.bullet_list(entries)
     graded = [r for r in summary.recognised if r.level is not None]
     if graded:
-        doc.heading("Ce que signifient les niveaux validés", 1)
+        doc.heading(t("pdf.levels"), 1)
         rows_t = [[label_of(bundle, r.item_id), f"{_scale_name(bundle, r.item_id)} {r.level}",
                    level_meaning(bundle, r.item_id, r.level) or "—"] for r in graded]
-        doc.table(["Compétence", "Niveau validé", "Ce que ce niveau signifie"], rows_t, [62, 28, 90])
+        doc.table([t("pdf.levels.competency"), t("pdf.levels.level"), t("pdf.levels.meaning")], rows_t, [62, 28, 90])
     if summary.co_positioned:
-        doc.heading("Co-positionnements non encore validés (pas une reconnaissance)", 1)
+        doc.heading(t("pdf.co_positioned"), 1)
         items = []
         for p in summary.co_positioned:
-            text = f"{_item_line(bundle, p.item_id)} — accompagnateur : {value_fr(p.co_value)}"
+            text = t("pdf.co_positioned.line", item=_item_line(bundle, p.item_id), value=value_fr(p.co_value))
             if p.self_value is not None and p.divergent:
-                text += f" ; la personne : {value_fr(p.self_value)}"
+                text += t("pdf.co_positioned.self", value=value_fr(p.self_value))
             items.append((text, []))
         doc.bullet_list(items)
     if summary.self_only:
-        doc.heading("Ce que la personne dit d'elle-même (auto-positionnement, non reconnu)", 1)
+        doc.heading(t("pdf.self_only"), 1)
         doc.bullet_list([(f"{_item_line(bundle, p.item_id)} — {value_fr(p.self_value)}",
-                          [f"Déclaré le {fr_date(p.self_at)}."] if p.self_at else []) for p in summary.self_only])
+                          [t("pdf.self_only.declared", date=fr_date(p.self_at))] if p.self_at else [])
+                         for p in summary.self_only])
     if with_map and graded:
         _draw_map(doc, bundle, graded)
-    doc.signatures(["La personne", "L'accompagnateur", "La structure"])
+    doc.signatures([t("pdf.sign.person"), t("pdf.sign.accompanist"), t("pdf.sign.structure")])
     return bytes(doc.output())
 
 
@@ -270,7 +272,7 @@ def _thumbnail(doc: _Doc, repo: Any, ev: Any) -> None:
     x = doc.l_margin + 5
     try:
         doc.image(io.BytesIO(data), x=x, w=width, h=height, keep_aspect_ratio=True,
-                  alt_text=f"Photo : {doc.clean(ev.title)}")
+                  alt_text=t("pdf.photo_alt", title=doc.clean(ev.title)))
     except Exception:  # noqa: BLE001 - an image fpdf2 cannot decode is not a reason to fail the dossier
         return
     doc.set_y(doc.get_y() + 2)
@@ -279,21 +281,22 @@ def _thumbnail(doc: _Doc, repo: Any, ev: Any) -> None:
 def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool = True,
                  _compress: bool = True) -> bytes:
     """Dossier de preuves: per competency, its evidence (photos as thumbnails, RAE modality) and endorsements."""
-    doc = _Doc("Dossier de preuves", unicode_font=_unicode_font, compress=_compress)
+    doc = _Doc(t("pdf.evidence"), unicode_font=_unicode_font, compress=_compress)
     doc.heading(doc.doc_title, 0)
     view = repo.current_view(person_id)
     _identity(doc, repo, person_id, view=view)
     groups: dict[str, list[Any]] = {}
     for ev in active_evidence(repo, person_id):  # withdrawn proofs stay in the database, not in the dossier
         groups.setdefault(ev.item_id or "", []).append(ev)
-    doc.heading("Preuves par compétence", 1)
+    doc.heading(t("pdf.evidence.by_item"), 1)
     if not groups:
-        doc.para("Aucune preuve enregistrée.")
+        doc.para(t("pdf.evidence.none"))
     for item_id in sorted(groups, key=lambda i: (i == "", label_of(bundle, i) if i else "")):
-        doc.heading(_item_line(bundle, item_id) if item_id else "Preuves non rattachées à un élément", 2)
+        doc.heading(_item_line(bundle, item_id) if item_id else t("pdf.evidence.unattached"), 2)
         if item_id:
             title, version = referential_of(bundle, item_id)
-            doc.para(f"Référentiel : {title}" + (f" (version {version})" if version else ""), size=8)
+            doc.para(t("pdf.evidence.referential", title=t("pdf.referential.versioned", title=title, version=version)
+                       if version else title), size=8)
             for line in _bloc_mapping(bundle, item_id):
                 doc.para(line, size=8)
         with doc.group("L"):
@@ -304,44 +307,44 @@ def evidence_pdf(repo: Any, bundle: Any, person_id: str, *, _unicode_font: bool 
                               bold=True)
                     details = []
                     if ev.rae_modality and ev.rae_modality != "none":
-                        details.append(f"Modalité RAE : {label('rae_modality', ev.rae_modality)}")
+                        details.append(t("pdf.evidence.rae_modality", modality=label("rae_modality", ev.rae_modality)))
                     if ev.description:
                         details.append(ev.description)
                     if ev.url:
-                        details.append(f"Lien : {ev.url}")
+                        details.append(t("pdf.evidence.link", url=ev.url))
                     if ev.original_name and not (ev.media_type or "").startswith("image/"):
-                        details.append(f"Fichier joint : {ev.original_name}")
+                        details.append(t("pdf.evidence.file", name=ev.original_name))
                     for en in ev.endorsements:
                         relation = label("relation", en.relation)
-                        text = f"Appui de {en.endorser_name} ({relation}, {fr_date(en.endorsed_on)})"
-                        details.append(text + (f" : « {en.statement} »" if en.statement else ""))
+                        text = t("pdf.evidence.endorsement", name=en.endorser_name, relation=relation,
+                                 date=fr_date(en.endorsed_on))
+                        details.append(text + (t("pdf.evidence.statement", statement=en.statement) if en.statement else ""))
                     for detail in details:
                         doc.block("LBody", detail, size=9, line=4.2, indent=5)
                     _thumbnail(doc, repo, ev)
                 doc.ln(1)
-    doc.signatures(["La personne", "L'accompagnateur"])
+    doc.signatures([t("pdf.sign.person"), t("pdf.sign.accompanist")])
     return bytes(doc.output())
 
 
 def followup_pdf(repo: Any, bundle: Any, person_id: str, start: dt.date, end: dt.date, *,
                  _unicode_font: bool = True, _compress: bool = True) -> bytes:
     """Fiche de suivi: the interviews between ``start`` and ``end`` and the progress over that period."""
-    doc = _Doc("Fiche de suivi", unicode_font=_unicode_font, compress=_compress)
+    doc = _Doc(t("pdf.followup"), unicode_font=_unicode_font, compress=_compress)
     doc.heading(doc.doc_title, 0)
-    doc.para(f"Période du {fr_date(start)} au {fr_date(end)}.")
+    doc.para(t("pdf.followup.period", start=fr_date(start), end=fr_date(end)))
     _identity(doc, repo, person_id, view=repo.current_view(person_id))
-    doc.heading("Entretiens", 1)
+    doc.heading(t("pdf.followup.interviews"), 1)
     followups = []
     for f in repo.list_followups(person_id):
         day = f.held_on or f.scheduled_on
         if start <= day <= end:
             followups.append((day, f))
     if not followups:
-        doc.para("Aucun entretien sur la période.")
-    status_fr = {"done": "tenu", "planned": "prévu", "cancelled": "annulé"}
-    doc.bullet_list([(f"{fr_date(day)} — {label('followup_kind', f.kind)} ({status_fr.get(f.status, f.status)})",
+        doc.para(t("pdf.followup.none"))
+    doc.bullet_list([(f"{fr_date(day)} — {label('followup_kind', f.kind)} ({label('pdf.followup.status', f.status)})",
                       [f.notes] if f.notes else []) for day, f in sorted(followups, key=lambda x: x[0])])
-    doc.heading("Progression sur la période", 1)
+    doc.heading(t("pdf.followup.progress"), 1)
     before = repo.current_view(person_id, as_of=dt.datetime.combine(start, dt.time.min, tzinfo=dt.timezone.utc))
     after = repo.current_view(person_id, as_of=dt.datetime.combine(end, dt.time.max, tzinfo=dt.timezone.utc))
     changes = []
@@ -350,11 +353,11 @@ def followup_pdf(repo: Any, bundle: Any, person_id: str, start: dt.date, end: dt
         old = retained(before.items[item_id]) if item_id in before.items else None
         if new is None or (old is not None and (old.level, old.state) == (new.level, new.state)):
             continue
-        was = _value(old, bundle) if old else "non positionné"
-        who = f" (positionné par {_ROLE_FR.get(new.role, new.role)})"
+        was = _value(old, bundle) if old else t("pdf.followup.not_positioned")
+        who = t("pdf.followup.positioned_by", role=t(f"pdf.role.{new.role}") if new.role in _ROLES else new.role)
         changes.append((f"{_item_line(bundle, item_id)}", [f"{was} → {_value(new, bundle)}{who}"]))
     if not changes:
-        doc.para("Pas de changement de positionnement sur la période.")
+        doc.para(t("pdf.followup.no_change"))
     doc.bullet_list(changes)
-    doc.signatures(["La personne", "L'accompagnateur"])
+    doc.signatures([t("pdf.sign.person"), t("pdf.sign.accompanist")])
     return bytes(doc.output())

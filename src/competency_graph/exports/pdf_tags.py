@@ -22,6 +22,7 @@ from fpdf.prefs import ViewerPreferences
 from fpdf.structure_tree import StructElem, StructureTreeBuilder
 
 from .. import settings
+from ..messages import t
 
 __all__ = ["TaggedDoc", "find_font", "accessible_rgb", "contrast_ratio", "plain_text"]
 
@@ -302,8 +303,8 @@ class TaggedDoc(FPDF):
             self.set_font(self.family_name, "", 9)
             self.set_xy(x + 2, y + 8)
             with self.tagged("P"):
-                self.cell(width - 8, 5, "Date :")
+                self.cell(width - 8, 5, t("pdf.sign.date"))
             self.set_xy(x + 2, y + 14)
             with self.tagged("P"):
-                self.cell(width - 8, 5, "Signature :")
+                self.cell(width - 8, 5, t("pdf.sign.signature"))
         self.set_xy(self.l_margin, y + height + 2)

@@ -12,15 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..messages import t
 from ..store.positions import PositionView
 from ..store.validations import Validation, active_evidence, validations
 
 __all__ = ["Recognised", "Positioned", "Recognition", "recognition", "recognition_for", "value_fr", "MODALITY_FR"]
 
 #: the three RAE modalities, in the candidate's words (seed 003)
-MODALITY_FR = {"montrer": "je MONTRE (en situation de travail)",
-               "expliquer": "j'EXPLIQUE (entretien avec un dossier)",
-               "comparer": "je COMPARE et j'ADAPTE (stage en entreprise)"}
+MODALITY_FR = {m: t(f"pdf.rae_modality.{m}") for m in ("montrer", "expliquer", "comparer")}
 
 
 def value_fr(value: int | str | None) -> str:
@@ -28,8 +27,8 @@ def value_fr(value: int | str | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
-        return f"cercle / niveau {value}"
-    return {"acquired": "acquis", "in_progress": "en partie", "not_yet": "pas encore"}.get(value, str(value))
+        return t("pdf.value.level", level=value)
+    return t(f"pdf.value.{value}") if value in ("acquired", "in_progress", "not_yet") else str(value)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from ..messages import t
 from ..store.csvio import COLUMNS, neutralise
 
 __all__ = ["positionings_csv", "positionings_xlsx", "gaps_csv", "gaps_xlsx", "xlsx_to_csv",
@@ -28,14 +29,11 @@ __all__ = ["positionings_csv", "positionings_xlsx", "gaps_csv", "gaps_xlsx", "xl
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 PARIS = ZoneInfo("Europe/Paris")
 #: store column → French header of the XLSX sheet (``item_label`` is for people only, ignored on import)
-XLSX_HEADERS = {
-    "uid": "Identifiant", "person_id": "Personne (identifiant)", "item": "Code de l'élément",
-    "item_label": "Élément", "role": "Positionné par", "level": "Niveau", "state": "État",
-    "positioned_at": "Date (heure de Paris)", "referential_version": "Version du référentiel",
-    "author_id": "Auteur (identifiant)", "comment": "Commentaire",
-}
-ROLE_FR = {"self": "la personne", "accompanist": "l'accompagnateur", "tutor": "le tuteur", "jury": "le jury"}
-STATE_FR = {"acquired": "acquis", "in_progress": "en cours", "not_yet": "pas encore"}
+XLSX_HEADERS = {column: t(f"sheet.header.{column}") for column in (
+    "uid", "person_id", "item", "item_label", "role", "level", "state", "positioned_at", "referential_version",
+    "author_id", "comment")}
+ROLE_FR = {role: t(f"sheet.role.{role}") for role in ("self", "accompanist", "tutor", "jury")}
+STATE_FR = {state: t(f"sheet.state.{state}") for state in ("acquired", "in_progress", "not_yet")}
 _DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 
@@ -112,14 +110,14 @@ def positionings_xlsx(repo: Any, *, person_ids: list[str] | None = None, structu
         cells["level"] = int(level) if level.isdigit() else level
         cells["positioned_at"] = _paris(cells.get("positioned_at", ""))
         table.append([cells.get(c, "") for c in out_columns])
-    return _xlsx(table, "positionnements", [14, 16, 26, 40, 16, 8, 12, 20, 12, 16, 40])
+    return _xlsx(table, t("sheet.positionings"), [14, 16, 26, 40, 16, 8, 12, 20, 12, 16, 40])
 
 
-_GAP_HEADERS = {"person": "Personne", "total_gap": "Écart total", "met": "Compétences atteintes"}
+_GAP_HEADERS = {column: t(f"sheet.gaps.{column}") for column in ("person", "total_gap", "met")}
 
 
 def _gap_rows(gaps: pd.DataFrame, labels: dict[str, str] | None) -> list[list[Any]]:
-    index_name = _GAP_HEADERS.get(gaps.index.name or "person", gaps.index.name or "Personne")
+    index_name = _GAP_HEADERS.get(gaps.index.name or "person", gaps.index.name or _GAP_HEADERS["person"])
     header = [index_name, *[(labels or {}).get(c, _GAP_HEADERS.get(c, c)) for c in map(str, gaps.columns)]]
     rows: list[list[Any]] = [[_cell(h) for h in header]]
     for person, values in zip(gaps.index, gaps.itertuples(index=False)):
@@ -155,7 +153,7 @@ def gaps_xlsx(gaps: pd.DataFrame, *, labels: dict[str, str] | None = None) -> by
     from ..store.csvio import unneutralise
 
     rows = [[unneutralise(c) if isinstance(c, str) else c for c in row] for row in _gap_rows(gaps, labels)]
-    return _xlsx(rows, "écarts")
+    return _xlsx(rows, t("sheet.gaps"))
 
 
 _FROM_FRENCH = {v: k for k, v in XLSX_HEADERS.items()}
@@ -169,13 +167,11 @@ def xlsx_to_csv(data: bytes) -> bytes:
     from ..store.errors import StoreError
 
     if len(data) > MAX_XLSX_BYTES:
-        raise StoreError("xlsx_too_big", "Fichier XLSX trop gros. Rien n'a été importé.",
-                         "XLSX file too big. Nothing was imported.")
+        raise StoreError(code="xlsx_too_big")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - zip/xml errors of every kind: one clear message
-        raise StoreError("xlsx_malformed", "Fichier XLSX illisible. Rien n'a été importé.",
-                         f"Unreadable XLSX file ({type(exc).__name__}). Nothing was imported.") from exc
+        raise StoreError(code="xlsx_malformed", params={"error": type(exc).__name__}) from exc
     try:
         ws = wb.worksheets[0]
         buf = io.StringIO(newline="")

@@ -52,7 +52,7 @@ def load_catalogue(language: str = LANGUAGE) -> dict[str, str]:
 FR: dict[str, str] = load_catalogue("fr")
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The French text of ``key`` with ``{placeholders}`` filled (the key itself when unknown)."""
     text = FR.get(key)
     if text is None:

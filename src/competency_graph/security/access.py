@@ -30,8 +30,6 @@ from .errors import AccessDenied, SecurityError
 __all__ = ["Guard", "ROLE_SCOPE", "pseudonymised"]
 
 T = TypeVar("T")
-_DENIED_READ = "Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez."
-_DENIED_WRITE = "Accès refusé : vous ne pouvez pas modifier ce dossier."
 #: record kinds an admin of the person's structure never writes, whatever role they signed in with
 _ADMIN_NEVER_WRITES = frozenset({"positioning", "copositioning"})
 
@@ -56,7 +54,7 @@ class Guard(Administration):
         self.role = role
         self.user: UserRecord = repo.get_user(user_id)  # with its memberships, read in the same transaction
         if not self.user.active:
-            raise AccessDenied("Compte désactivé.")
+            raise AccessDenied(code="access_denied", message="access_denied.inactive")
         roles: dict[str, set[str]] = {}
         for structure_id, held in self.user.roles:
             roles.setdefault(structure_id, set()).add(held)
@@ -87,18 +85,18 @@ class Guard(Administration):
         person = self.repo.find_person(person_id)
         if person is None:
             audit.record(self.repo, self.user_id, action, kind, outcome="denied", person_id=person_id)
-            raise AccessDenied(_DENIED_READ)
+            raise AccessDenied(code="access_denied", message="access_denied.read")
         return person
 
-    def _deny(self, person: PersonRecord, action: str, kind: str, message: str) -> AccessDenied:
+    def _deny(self, person: PersonRecord, action: str, kind: str, *, message: str) -> AccessDenied:
         audit.record(self.repo, self.user_id, action, kind, outcome="denied", person_id=person.id,
                      structure_id=person.structure_id)
-        return AccessDenied(message)
+        return AccessDenied(code="access_denied", message=message)
 
     def _reading(self, person_id: str, kind: str, fn: Callable[[], T]) -> T:
         person = self._person(person_id, "read", kind)
         if self._relation(person) is None:
-            raise self._deny(person, "read", kind, _DENIED_READ)
+            raise self._deny(person, "read", kind, message="access_denied.read")
         result = fn()
         audit.record(self.repo, self.user_id, "read", kind, person_id=person.id, structure_id=person.structure_id)
         return result
@@ -114,16 +112,17 @@ class Guard(Administration):
         return None
 
     def _refusal(self, access: PersonAccess | None, kind: str, roles: tuple[str, ...]) -> str | None:
-        """The message of a refused write, or None when ``kind`` may be written (relation in ``roles``)."""
+        """The message key of a refused write (``errors.<key>`` in the catalogue), or None when ``kind`` may be
+        written (relation in ``roles``)."""
         if access is None:
-            return _DENIED_READ
+            return "access_denied.read"
         relation = self._relation_to(access)
         if relation not in roles:
-            return _DENIED_WRITE
+            return "access_denied.write"
         if kind in _ADMIN_NEVER_WRITES and relation != "self" and access.admin_here:
             # Separation of duties: whoever administers the structure never positions its people, whatever
             # role they signed in with (an admin who also holds the accompanist role there included).
-            return "Accès refusé : un administrateur de la structure ne positionne pas ses personnes."
+            return "access_denied.admin_never_positions"
         return None
 
     def _writing(self, person_id: str, kind: str, fn: Callable[[str], T], *,
@@ -150,7 +149,7 @@ class Guard(Administration):
 
         result = self.repo.transaction(decide_and_write)
         if refused:
-            raise AccessDenied(refused[0])
+            raise AccessDenied(code="access_denied", message=refused[0])
         return result  # type: ignore[return-value]
 
     # -- building blocks for the services ----------------------------------------------------------------
@@ -177,7 +176,7 @@ class Guard(Administration):
                     ) -> tuple[T | None, dict[str, str]]:
         """The batched :meth:`writing`: ONE write transaction decides for every person (one query), runs
         ``fn({person: relation})`` for those the user may write and appends ONE audit entry naming them (and one
-        ``denied`` entry naming the others). Returns ``(fn's result, {refused person: message})``; ``fn`` is
+        ``denied`` entry naming the others). Returns ``(fn's result, {refused person: message key})``; ``fn`` is
         not called when every person is refused. A ``StoreError`` raised by ``fn`` writes nothing at all."""
         if action not in ("create", "change"):
             raise ValueError(f"not a write action: {action}")
@@ -230,7 +229,7 @@ class Guard(Administration):
         person_id = self.repo.evidence_owner(evidence_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "read", "evidence_file", outcome="denied", record_id=None)
-            raise AccessDenied(_DENIED_READ)
+            raise AccessDenied(code="access_denied", message="access_denied.read")
         return self._reading(person_id, "evidence_file", lambda: self.repo.evidence_file(evidence_id))
 
     def list_followups(self, person_id: str, **kwargs: Any) -> list[FollowUpRecord]:
@@ -259,7 +258,7 @@ class Guard(Administration):
         if not roles & {"trainer", "accompanist", "admin"}:
             audit.record(self.repo, self.user_id, "read", "group", outcome="denied", record_id=structure_id,
                          structure_id=structure_id)
-            raise AccessDenied("Accès refusé : vous n'intervenez pas dans cette structure.")
+            raise AccessDenied(code="access_denied", message="access_denied.structure")
 
     def group_members(self, structure_id: str) -> list[PersonRecord]:
         """The people of a structure for group work (trainers): each record under a pseudonym
@@ -337,7 +336,7 @@ class Guard(Administration):
             raise TypeError("the author comes from the signed-in user")
         person = self._person(person_id, "create", "evidence")
         if self._relation(person) not in ("self", "accompanist"):
-            raise self._deny(person, "create", "evidence", _DENIED_WRITE)
+            raise self._deny(person, "create", "evidence", message="access_denied.write")
         return self.repo.add_evidence(person_id, kind, title, author_id=self.user_id, also=lambda: audit.record(
             self.repo, self.user_id, "create", "evidence", person_id=person.id, structure_id=person.structure_id),
             **kwargs)
@@ -347,8 +346,7 @@ class Guard(Administration):
         def write(_role: str) -> None:
             owner = self.repo.evidence_owner(evidence_id)
             if owner != person_id:
-                raise SecurityError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
-                                    "This proof is not in this person's dossier.")
+                raise SecurityError(code="unknown_evidence", message="unknown_evidence.not_in_record")
             self.repo.endorse(evidence_id, endorser_name, relation, **kwargs)
         self._writing(person_id, "endorsement", write, roles=("accompanist",))
 
@@ -362,7 +360,7 @@ class Guard(Administration):
         person_id = self.repo.followup_owner(followup_id)
         if person_id is None:
             audit.record(self.repo, self.user_id, "change", "followup", outcome="denied")
-            raise AccessDenied(_DENIED_WRITE)
+            raise AccessDenied(code="access_denied", message="access_denied.write")
         return self._writing(person_id, "followup", lambda _role: self.repo.hold_followup(followup_id, **kwargs),
                              roles=("accompanist",), action="change")
 

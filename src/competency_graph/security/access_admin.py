@@ -38,7 +38,7 @@ class Administration:
         allowed = bool(self.admin_structures) if structure_id is None else self.has("admin", structure_id)
         if not allowed:
             audit.record(self.repo, self.user_id, action, kind, outcome="denied", structure_id=structure_id)
-            raise AccessDenied("Accès refusé : réservé aux administrateurs.")
+            raise AccessDenied(code="access_denied", message="access_denied.admins_only")
 
     def manages(self, user: UserRecord) -> bool:
         """Whether this admin may act on ``user``'s account: **every** role of the user lies in a structure
@@ -51,8 +51,7 @@ class Administration:
         target = self.repo.get_user(user_id)
         if not self.manages(target):
             audit.record(self.repo, self.user_id, "change", kind, outcome="denied", record_id=user_id)
-            raise AccessDenied("Accès refusé : ce compte a aussi des rôles dans une structure que vous "
-                               "n'administrez pas (ou c'est le vôtre).", code="not_managed")
+            raise AccessDenied(code="not_managed")
         return target
 
     def list_users(self) -> list[UserRecord]:
@@ -74,15 +73,11 @@ class Administration:
         if role == "candidate":
             person = self.repo.find_person(person_id or "")
             if person is None or person.structure_id != structure_id:
-                raise SecurityError("candidate_needs_person",
-                                    "Un compte candidat se rattache à une personne de la structure.",
-                                    "A candidate account needs a person of the structure.")
+                raise SecurityError(code="candidate_needs_person")
             if any(u.person_id == person.id for u in self.repo.list_users()):
-                raise SecurityError("person_has_account", "Cette personne a déjà un compte.",
-                                    "This person already has an account.")
+                raise SecurityError(code="person_has_account")
         elif person_id is not None:
-            raise SecurityError("person_only_for_candidates", "Seul un compte candidat se rattache à une personne.",
-                                "Only a candidate account is linked to a person.")
+            raise SecurityError(code="person_only_for_candidates")
 
         def both(repo: Repository) -> UserRecord:
             user = repo.create_user(login, display_name, person_id=person_id)
@@ -125,8 +120,7 @@ class Administration:
     def revoke_role(self, user_id: str, structure_id: str, role: str) -> UserRecord:
         self._require_admin(structure_id)
         if user_id == self.user_id and role == "admin":
-            raise SecurityError("own_admin_role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.",
-                                "Admins cannot revoke their own admin role.")
+            raise SecurityError(code="own_admin_role")
         if user_id != self.user_id:
             self._require_manages(user_id, "user")
 
@@ -140,11 +134,9 @@ class Administration:
         """Make ``accompanist_id`` (an accompanist of the person's structure) follow the person."""
         person = self._person(person_id, "change", "assignment")
         if not self.has("admin", person.structure_id):
-            raise self._deny(person, "change", "assignment", "Accès refusé : réservé aux administrateurs.")
+            raise self._deny(person, "change", "assignment", message="access_denied.admins_only")
         if not self.repo.has_role(accompanist_id, "accompanist", person.structure_id):
-            raise SecurityError("not_an_accompanist",
-                                "Cette personne n'est pas accompagnateur·rice dans la structure du candidat.",
-                                "This user is not an accompanist of the candidate's structure.")
+            raise SecurityError(code="not_an_accompanist")
 
         def both(repo: Repository) -> None:
             repo.assign(accompanist_id, person_id, since=since)
@@ -157,7 +149,7 @@ class Administration:
         themselves; logged as an export."""
         person = self._person(person_id, "export", "person")
         if self._relation(person) not in ("self", "admin"):
-            raise self._deny(person, "export", "person", "Accès refusé : réservé aux administrateurs.")
+            raise self._deny(person, "export", "person", message="access_denied.admins_only")
         data = rgpd.export_person(self.repo, person_id)
         audit.record(self.repo, self.user_id, "export", "person", person_id=person_id,
                      structure_id=person.structure_id)
@@ -168,7 +160,7 @@ class Administration:
         :meth:`erase_person`."""
         person = self._person(person_id, "erase", "erasure_request")
         if not self.has("admin", person.structure_id):
-            raise self._deny(person, "erase", "erasure_request", "Accès refusé : réservé aux administrateurs.")
+            raise self._deny(person, "erase", "erasure_request", message="access_denied.admins_only")
         erasures.request(self.repo, person_id, person.structure_id, self.user_id)
         audit.record(self.repo, self.user_id, "create", "erasure_request", person_id=person_id,
                      structure_id=person.structure_id)
@@ -184,14 +176,12 @@ class Administration:
         record disappear)."""
         person = self._person(person_id, "erase", "person")
         if not self.has("admin", person.structure_id):
-            raise self._deny(person, "erase", "person", "Accès refusé : réservé aux administrateurs.")
+            raise self._deny(person, "erase", "person", message="access_denied.admins_only")
         asked_by = {p.requested_by for p in erasures.pending(self.repo, (person.structure_id,))
                     if p.person_id == person_id and p.requested_by != self.user_id
                     and self.repo.has_role(p.requested_by, "admin", person.structure_id)}
         if not asked_by:
-            raise self._deny(person, "erase", "person",
-                             "Effacement refusé : il doit être demandé par un autre administrateur de la "
-                             "structure, puis confirmé par vous.")
+            raise self._deny(person, "erase", "person", message="access_denied.erase_four_eyes")
         return rgpd.erase_person(self.repo, person_id, self.user_id)
 
     def erasures(self) -> list[rgpd.ErasureRecord]:

@@ -49,9 +49,8 @@ _COMMON = frozenset({
     "administrateur", "bonjour", "soleil", "changeme", "welcome", "letmein", "secret", "demo", "demonstration",
     "competence", "competences", "esat", "accompagnateur", "formateur", "candidat", "iloveyou", "doudou",
 })
-# One message for every refusal (unknown login, wrong password, locked out): it must not tell them apart.
-_BAD_SIGN_IN = ("Connexion refusée : identifiant ou mot de passe incorrect, ou trop d'essais récents "
-                "(réessayez dans quelques minutes).")
+# One message for every refusal (unknown login, wrong password, locked out): it must not tell them apart
+# (the code bad_credentials and its catalogue sentence are the same for all).
 
 
 def mode() -> str:
@@ -70,10 +69,9 @@ def demo_sign_in_allowed() -> bool:
 def check_password(password: str, login: str = "") -> None:
     """Raise :class:`WeakPassword` when ``password`` is too short or obvious."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword("password_too_short",
-                           f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+        raise WeakPassword(code="password_too_short", params={"min": MIN_PASSWORD_LENGTH})
     if len(password) > 1024:
-        raise WeakPassword("password_too_long", "Le mot de passe est trop long (1024 caractères au plus).")
+        raise WeakPassword(code="password_too_long")
     folded = "".join(c for c in password.lower() if c.isalnum())
     stripped = folded.rstrip("0123456789").lstrip("0123456789")
     obvious = (
@@ -84,9 +82,7 @@ def check_password(password: str, login: str = "") -> None:
         or folded in "qwertyuiopasdfghjklzxcvbnm" or folded in "01234567890123456789"
     )
     if obvious:
-        raise WeakPassword("password_obvious",
-                           "Mot de passe trop facile à deviner : évitez les mots courants, les suites et "
-                           "l'identifiant.")
+        raise WeakPassword(code="password_obvious")
 
 
 def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: str | None = None,
@@ -159,7 +155,7 @@ def _verify(hashed: str | None, password: str) -> bool:
 
 
 def _refused() -> AuthError:
-    return AuthError("bad_credentials", _BAD_SIGN_IN)
+    return AuthError(code="bad_credentials")
 
 
 def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetime | None = None,
@@ -227,9 +223,9 @@ def change_password(repo: Repository, user_id: str, current: str, new: str, *, n
         return account.password_hash if account is not None else None
     if not _verify(repo.run(read, write=False), current):
         audit.record(repo, user_id, "change", "password", outcome="failed", record_id=user_id)
-        raise AuthError("bad_current_password", "Mot de passe actuel incorrect.")
+        raise AuthError(code="bad_current_password")
     if new == current:
-        raise WeakPassword("password_unchanged", "Le nouveau mot de passe doit être différent de l'actuel.")
+        raise WeakPassword(code="password_unchanged")
     set_password(repo, user_id, new, by_user_id=user_id, must_change=False)
     return _open_session(repo, user_id, now or utcnow(), session_hours)
 
@@ -238,12 +234,12 @@ def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None
                  session_hours: float = SESSION_HOURS) -> str:
     """Passwordless sign-in of a demo account (login ``demo.*`` without a password), in demo mode only."""
     if not demo_sign_in_allowed():
-        raise AuthError("demo_disabled", "Connexion de démonstration désactivée en production.")
+        raise AuthError(code="demo_disabled")
     user = repo.find_user_by_login(login)
     if user is None or not login.startswith("demo.") or not user.active:
-        raise AuthError("bad_credentials", _BAD_SIGN_IN)
+        raise AuthError(code="bad_credentials")
     if repo.run(lambda s: s.get(Account, user.id) is not None, write=False):
-        raise AuthError("password_required", "Ce compte a un mot de passe : connectez-vous avec.")
+        raise AuthError(code="password_required")
     return _open_session(repo, user.id, now or utcnow(), session_hours)
 
 
@@ -264,7 +260,7 @@ def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = 
     if found is None or not found[1]:
         audit.record(repo, found[0] if found else None, "sign_in", "session", outcome="failed",
                      record_id=found[0] if found else None, at=now)
-        raise AuthError("not_authorised", "Ce compte n'a pas accès à l'application : demandez à un administrateur.")
+        raise AuthError(code="not_authorised")
     return _open_session(repo, found[0], now or utcnow(), session_hours)
 
 

@@ -96,7 +96,7 @@ def record_set(repo: Repository, actor_id: str | None, action: str, record_kind:
 
 def _require_admin(repo: Repository, user_id: str) -> None:
     if not repo.has_role(user_id, "admin"):
-        raise AccessDenied("Seuls les administrateurs peuvent consulter le journal d'audit.")
+        raise AccessDenied(code="access_denied", message="access_denied.audit_admins")
 
 
 def list_audit(repo: Repository, user_id: str, *, action: str | None = None, actor_id: str | None = None,

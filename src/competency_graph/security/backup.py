@@ -22,8 +22,7 @@ def sqlite_path(url: str) -> Path:
     """The file of a ``sqlite:///`` URL; :class:`SecurityError` for other databases or in-memory ones."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        raise SecurityError("backup_unsupported",
-                            "Sauvegarde intégrée réservée à une base SQLite sur disque (PostgreSQL : pg_dump).")
+        raise SecurityError(code="backup_unsupported")
     return Path(parsed.database)
 
 
@@ -44,15 +43,14 @@ def backup(url: str, path: Path | str) -> Path:
     """Copy the live database at ``url`` into the file ``path`` (a consistent snapshot) and return it."""
     source = sqlite_path(url)
     if not source.is_file():
-        raise SecurityError("backup_missing", "Base introuvable : rien à sauvegarder.")
+        raise SecurityError(code="backup_missing")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         # O_EXCL: never overwrite (even a file created meanwhile); 0600: the copy holds personal data.
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        raise SecurityError("backup_exists", "Le fichier de sauvegarde existe déjà : choisissez un autre nom."
-                            ) from None
+        raise SecurityError(code="backup_exists") from None
     try:
         _copy(source, target)
     except BaseException:
@@ -88,11 +86,9 @@ def check_backup(path: Path | str) -> str:
         except sqlite3.Error:
             revision = None
     if revision is None:
-        raise SecurityError("backup_invalid", "Ce fichier n'est pas une sauvegarde valide de la base.")
+        raise SecurityError(code="backup_invalid")
     if revision not in _known_revisions():
-        raise SecurityError("backup_newer",
-                            "Cette sauvegarde vient d'une version plus récente de l'application : mettez-la à jour "
-                            "avant de restaurer.")
+        raise SecurityError(code="backup_newer")
     return revision
 
 

@@ -1,10 +1,14 @@
-"""Errors of the security layer: a stable code and a French message (no personal data in either).
+"""Errors of the security layer: a stable code and parameters, the French message from the catalogue (no
+personal data in either).
 
 They are :class:`~competency_graph.store.StoreError` s, so the app shows every refusal the same way
 ("Action refusée : …") without a page having to know about the security layer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from ..store.errors import StoreError
 
@@ -14,15 +18,17 @@ __all__ = ["SecurityError", "AccessDenied", "AuthError", "WeakPassword"]
 class SecurityError(StoreError):
     """A refused security operation; ``message_fr`` is shown to users."""
 
-    def __init__(self, code: str, message_fr: str, message_en: str = "Refused by the security layer.") -> None:
-        super().__init__(code, message_fr, message_en)
-
 
 class AccessDenied(SecurityError):
-    """The signed-in user may not do this to this record (an audit entry was written)."""
+    """The signed-in user may not do this to this record (an audit entry was written).
 
-    def __init__(self, message_fr: str = "Accès refusé.", code: str = "access_denied") -> None:
-        super().__init__(code, message_fr, "Access denied.")
+    >>> AccessDenied(code="access_denied", message="access_denied.structure").message_fr
+    "Accès refusé : vous n'intervenez pas dans cette structure."
+    """
+
+    def __init__(self, code: str = "access_denied", params: Mapping[str, Any] | None = None, *,
+                 message: str | None = None, details: list[str] | None = None) -> None:
+        super().__init__(code, params, message=message, details=details)
 
 
 class AuthError(SecurityError):

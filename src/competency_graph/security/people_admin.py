@@ -37,8 +37,7 @@ def require_structure(guard: Guard, structure_id: str, action: str) -> None:
     """Refuse (and log) when the user manages no such structure."""
     if structure_id not in managed_structures(guard):
         audit.record(guard.repo, guard.user_id, action, "person", outcome="denied", structure_id=structure_id)
-        raise AccessDenied("Accès refusé : vous n'êtes ni accompagnateur·rice ni administrateur·rice de cette "
-                           "structure.")
+        raise AccessDenied(code="access_denied", message="access_denied.not_staff")
 
 
 def create_person(guard: Guard, structure_id: str, display_name: str, status: str, **fields: Any) -> PersonRecord:
@@ -59,7 +58,7 @@ def update_person(guard: Guard, person_id: str, **changes: Any) -> PersonRecord:
     """Change a person's name, birth year, status or writing ability (their accompanist or an admin)."""
     unknown = set(changes) - _EDITABLE
     if unknown:
-        raise SecurityError("bad_field", "Ce champ ne se modifie pas ici.", f"Not editable here: {sorted(unknown)}.")
+        raise SecurityError(code="bad_field", message="bad_field.not_editable")
     return guard.writing(person_id, "person", lambda _role: guard.repo.update_person(person_id, **changes),
                          roles=("accompanist", "admin"), action="change")
 
@@ -90,24 +89,22 @@ def open_candidate_account(guard: Guard, person_id: str, login: str, password: s
     person = guard.repo.find_person(person_id)
     if person is None:
         audit.record(guard.repo, guard.user_id, "create", "user", outcome="denied")
-        raise AccessDenied("Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez.")
+        raise AccessDenied(code="access_denied", message="access_denied.read")
     login = (login or "").strip()
     if not login:
-        raise SecurityError("missing_login", "Indiquez un identifiant de connexion.", "A login is required.")
+        raise SecurityError(code="missing_login")
     if guard.has("admin", person.structure_id):
         return guard.create_account(login, person.display_name, person.structure_id, "candidate", password,
                                     person_id=person.id)
     if guard.relation(person.id) != "accompanist":
         audit.record(guard.repo, guard.user_id, "create", "user", outcome="denied", person_id=person.id,
                      structure_id=person.structure_id)
-        raise AccessDenied("Accès refusé : seul·e l'accompagnateur·rice de la personne ou un·e "
-                           "administrateur·rice ouvre son compte.")
+        raise AccessDenied(code="access_denied", message="access_denied.open_account")
     accounts.check_password(password, login)
     if guard.repo.find_user_by_login(login) is not None:
-        raise SecurityError("login_taken", "Cet identifiant est déjà pris.", "This login is taken.")
+        raise SecurityError(code="login_taken")
     if any(u.person_id == person.id for u in guard.repo.list_users(person.structure_id)):
-        raise SecurityError("person_has_account", "Cette personne a déjà un compte.",
-                            "This person already has an account.")
+        raise SecurityError(code="person_has_account")
 
     def both(repo: Repository) -> UserRecord:
         user = repo.create_user(login, person.display_name, person_id=person.id)

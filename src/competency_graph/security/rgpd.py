@@ -56,7 +56,7 @@ def export_person(repo: Repository, person_id: str) -> dict[str, Any]:
     def read(s: Session) -> dict[str, Any]:
         person = s.get(Person, person_id)
         if person is None:
-            raise SecurityError("unknown_person", "Personne inconnue.")
+            raise SecurityError(code="unknown_person", message="unknown_person.short")
         evidence = list(s.scalars(select(Evidence).where(Evidence.person_id == person_id).order_by(Evidence.id)))
         evidence_ids = [e.id for e in evidence]
         followups = list(s.scalars(select(FollowUp).where(FollowUp.person_id == person_id)
@@ -104,7 +104,7 @@ def _require_admin(s: Session, user_id: str, structure_id: str) -> None:
     found = s.scalar(select(Membership.id).where(Membership.user_id == user_id, Membership.structure_id == structure_id,
                                                  Membership.role == "admin"))
     if found is None:
-        raise AccessDenied("Accès refusé : seul un administrateur de la structure peut effacer une personne.")
+        raise AccessDenied(code="access_denied", message="access_denied.erase")
 
 
 def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRecord:
@@ -120,7 +120,7 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
     def write(s: Session) -> tuple[int, list[str]]:
         person = s.get(Person, person_id)
         if person is None:
-            raise SecurityError("unknown_person", "Personne inconnue.")
+            raise SecurityError(code="unknown_person", message="unknown_person.short")
         _require_admin(s, by_user_id, person.structure_id)
         structure_id = person.structure_id
         rows, orphans = _erase_rows(s, person_id)
@@ -154,7 +154,7 @@ def retention_days(repo: Repository) -> int:
 
 def set_retention_days(repo: Repository, days: int, *, by_user_id: str | None = None) -> None:
     if not isinstance(days, int) or not 30 <= days <= 20 * 365:
-        raise SecurityError("bad_retention", "Durée de conservation invalide (entre 30 jours et 20 ans).")
+        raise SecurityError(code="bad_retention")
     audit.set_setting(repo, "retention_days", str(days))
     audit.record(repo, by_user_id, "change", "setting", record_id="retention_days")
 

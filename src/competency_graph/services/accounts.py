@@ -73,8 +73,7 @@ def identity_for(ctx: Context, user_id: str, role: str) -> Identity:
         if account.role == role:
             return Identity(account.user_id, account.display_name, role, account.structures,
                             account.person_id if role == "candidate" else None)
-    raise AuthError("sign_in_refused", "Ce compte ne peut pas se connecter avec ce rôle.",
-                    "This account cannot sign in with this role.")
+    raise AuthError(code="sign_in_refused")
 
 
 def demo_accounts(ctx: Context) -> list[Account]:
@@ -98,8 +97,7 @@ def demo_sign_in(ctx: Context, user_id: str, role: str) -> Identity:
 def demo_session(ctx: Context, user_id: str, role: str) -> tuple[Identity, str]:
     """Sign in a demo account without a password: its identity in ``role`` and a session token."""
     if not security_accounts.demo_sign_in_allowed():
-        raise AuthError("demo_disabled", "Connexion de démonstration désactivée en production.",
-                        "Demo sign-in is disabled in production mode.")
+        raise AuthError(code="demo_disabled")
     identity = identity_for(ctx, user_id, role)
     token = security_accounts.demo_sign_in(ctx.repo, ctx.repo.get_user(user_id).login)
     return identity, token
@@ -117,8 +115,7 @@ def _with_roles(ctx: Context, token: str) -> SignedIn:
     choices = roles_of(ctx, user.id) if user is not None else []
     if not choices:  # an account with no role yet: nothing to open
         security_accounts.logout(ctx.repo, token)
-        raise AuthError("no_role", "Ce compte n'a encore aucun rôle : demandez à un administrateur.",
-                        "This account has no role yet.")
+        raise AuthError(code="no_role")
     assert user is not None
     return SignedIn(token, tuple(choices), security_accounts.must_change_password(ctx.repo, user.id))
 
@@ -171,7 +168,7 @@ def guard_for(ctx: Context, identity: Identity | None = None) -> Guard:
     :attr:`GuardMemo.SECONDS` at most; another identity's guard is built at each call."""
     who = identity if identity is not None else ctx.actor
     if who is None:
-        raise AccessDenied("Connectez-vous pour ouvrir un dossier.", code="not_signed_in")
+        raise AccessDenied(code="not_signed_in")
     if who != ctx.actor:
         return Guard(ctx.repo, who.user_id, who.role)
     memo = ctx.guards

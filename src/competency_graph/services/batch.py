@@ -38,10 +38,9 @@ from .accounts import Identity, guard_for
 from .context import Context
 
 __all__ = ["PeopleRead", "visible_ids", "relations", "read_people", "read_group", "read_group_with", "count_statements",
-           "StatementCount", "DENIED_READ"]
+           "StatementCount"]
 
 T = TypeVar("T")
-DENIED_READ = "Accès refusé : ce dossier ne fait pas partie de ceux que vous suivez."
 _GROUP_ROLES = {"trainer", "accompanist", "admin"}
 
 
@@ -129,7 +128,7 @@ def read_people(ctx: Context, identity: Identity | None, person_ids: Sequence[st
     refused = [p for p in ids if p not in records or decided.get(p) not in allowed]
     if refused:
         audit.record_set(ctx.repo, guard.user_id, "read", kind, refused, outcome="denied")
-        raise AccessDenied(DENIED_READ)
+        raise AccessDenied(code="access_denied", message="access_denied.read")
     audit.record_set(ctx.repo, guard.user_id, "read", kind, ids, structure_id=_only_structure(records.values()))
     return PeopleRead({p: records[p] for p in ids}, {p: str(decided[p]) for p in ids},
                       views[0] if views else {}, dict(zip(views_at, views)), extra)
@@ -178,7 +177,7 @@ def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequenc
     missing = [p for p in ids if p not in records]
     if missing:
         audit.record_set(ctx.repo, guard.user_id, "read", "group", missing, outcome="denied")
-        raise AccessDenied(DENIED_READ)
+        raise AccessDenied(code="access_denied", message="access_denied.read")
     by_structure: dict[str, list[str]] = {}
     for pid in ids:
         by_structure.setdefault(records[pid].structure_id, []).append(pid)
@@ -186,7 +185,7 @@ def read_group_with(ctx: Context, identity: Identity | None, person_ids: Sequenc
         if not guard.roles.get(structure_id, set()) & _GROUP_ROLES:
             audit.record(ctx.repo, guard.user_id, "read", "group", outcome="denied", record_id=structure_id,
                          structure_id=structure_id)
-            raise AccessDenied("Accès refusé : vous n'intervenez pas dans cette structure.")
+            raise AccessDenied(code="access_denied", message="access_denied.structure")
     decided = relations(guard, records, assigned)
     key = audit.pseudonym_key(ctx.repo)  # read once: every name below is pseudonymised with it
     shown = {pid: records[pid] if decided[pid] == "accompanist" else dataclasses.replace(

@@ -104,7 +104,7 @@ def _items_of(ctx: Context, person, set_id: str) -> list[tuple[str, str, str]]:
                      for a in ctx.bundle.children(trades[0]) if a.kind == "activity"]
         return rows
     if ctx.bundle.items.get(set_id) is None or ctx.bundle.items[set_id].kind != "certification":
-        raise StoreError("unknown_item", f"Élément inconnu du référentiel : {set_id!r}.", f"Unknown item {set_id!r}.")
+        raise StoreError(code="unknown_item", params={"item": set_id})
     rows = []
     for bloc in ctx.bundle.children(set_id):
         if bloc.kind != "bloc":
@@ -145,8 +145,7 @@ def _entries(ctx: Context, person_id: str, rows: dict[str, GridRow], changes: li
     for change in changes:
         row = rows.get(change.item_id)
         if row is None:
-            raise StoreError("unknown_item", f"Élément inconnu de la grille : {change.item_id!r}.",
-                             f"Item not in the grid: {change.item_id!r}.")
+            raise StoreError(code="unknown_item", params={"item": change.item_id}, message="unknown_item.grid")
         if change.value == row.co_value and not change.note.strip():
             continue
         if row.self_value is not None and change.value != row.self_value and not change.note.strip():
@@ -157,8 +156,7 @@ def _entries(ctx: Context, person_id: str, rows: dict[str, GridRow], changes: li
         entries.append(PositioningInput(person_id, change.item_id, "accompanist", level, state, author_id,
                                         change.note.strip() or None, at, source="grid"))
     if missing:
-        raise StoreError("note_required", "Une note est demandée là où votre avis diffère de celui de la personne.",
-                         "A note is needed where your answer differs from the person's.", missing)
+        raise StoreError(code="note_required", details=missing)
     return entries
 
 
@@ -236,7 +234,7 @@ def save_group(ctx: Context, identity: Identity, answers: dict[str, list[Change]
     except StoreError:
         return _save_each(ctx, identity, answers, now)
     for person_id, message in refused.items():
-        result[person_id] = AccessDenied(message)
+        result[person_id] = AccessDenied(code="access_denied", message=message)
     for person_id, entries in prepared.items():
         result[person_id] = len(entries)
     return {person_id: result[person_id] for person_id in answers}
@@ -249,7 +247,7 @@ def _rows(ctx: Context, view: PositionView, changes: list[Change]) -> dict[str, 
         own, co = (entry.self_, entry.accompanist) if entry else (None, None)
         item = ctx.bundle.items.get(change.item_id)
         if item is None:
-            raise StoreError("unknown_item", f"Élément inconnu : {change.item_id!r}.", "Unknown item.")
+            raise StoreError(code="unknown_item", params={"item": change.item_id}, message="unknown_item.short")
         rows[change.item_id] = GridRow(change.item_id, change.item_id, item.label, "",
                                        tuple((lv.rank, str(lv.title)) for lv in item.levels),
                                        own.value if own else None, co.value if co else None, None)

@@ -46,8 +46,6 @@ __all__ = [
 
 T = TypeVar("T")
 _WRITERS = ("accompanist",)
-_DENIED_STRUCTURE = "Accès refusé : seul un administrateur de la structure peut modifier ses réseaux et accords."
-_DENIED_STRUCTURE_READ = "Accès refusé : cette structure n'est pas la vôtre."
 
 
 # -- person facts ------------------------------------------------------------------------------------------
@@ -69,14 +67,12 @@ def set_person_facts(ctx: Context, person_id: str, *, identity: Identity | None 
 
 def _own_contract(ctx: Context, person_id: str, contract_id: str) -> None:
     if all(c.id != contract_id for c in store_facts.person_facts(ctx.repo, person_id).contracts):
-        raise StoreError("unknown_contract", "Ce contrat n'est pas dans le dossier de cette personne.",
-                         "This contract is not in this person's record.")
+        raise StoreError(code="unknown_contract", message="unknown_contract.not_in_record")
 
 
 def _own_held(ctx: Context, person_id: str, held_id: str) -> None:
     if all(h.id != held_id for h in store_facts.person_facts(ctx.repo, person_id).held):
-        raise StoreError("unknown_held", "Cette certification n'est pas dans le dossier de cette personne.",
-                         "This certification is not in this person's record.")
+        raise StoreError(code="unknown_held", message="unknown_held.not_in_record")
 
 
 def add_contract(ctx: Context, person_id: str, kind: str, start: dt.date, end: dt.date | None = None, *,
@@ -122,7 +118,8 @@ def _structure_guarded(ctx: Context, identity: Identity | None, structure_id: st
     allowed = guard.has("admin", structure_id) if write else bool(guard.roles.get(structure_id))
     if not allowed:
         audit.record(ctx.repo, guard.user_id, action, "structure_facts", outcome="denied", structure_id=structure_id)
-        raise AccessDenied(_DENIED_STRUCTURE if write else _DENIED_STRUCTURE_READ)
+        raise AccessDenied(code="access_denied",
+                           message="access_denied.structure_facts" if write else "access_denied.structure_read")
     if not write:
         result = fn()
         audit.record(ctx.repo, guard.user_id, action, "structure_facts", structure_id=structure_id)
@@ -163,7 +160,6 @@ def remove_branch_agreement(ctx: Context, structure_id: str, agreement_id: str, 
                             identity: Identity | None = None) -> None:
     def remove() -> None:
         if all(a.id != agreement_id for a in store_facts.structure_facts(ctx.repo, structure_id).agreements):
-            raise StoreError("unknown_agreement", "Cet accord n'est pas celui de cette structure.",
-                             "This agreement is not this structure's.")
+            raise StoreError(code="unknown_agreement", message="unknown_agreement.other_structure")
         store_facts.remove_branch_agreement(ctx.repo, agreement_id)
     _structure_guarded(ctx, identity, structure_id, remove, write=True)

@@ -34,13 +34,13 @@ def save_group(ctx: Context, identity: Identity, name: str, members: Sequence[st
     guard = guard_for(ctx, identity)
     people = [ctx.repo.find_person(pid) for pid in members]
     if None in people:
-        raise SecurityError("unknown_person", "Une personne du groupe est inconnue.", "Unknown member.")
+        raise SecurityError(code="unknown_person", message="unknown_person.group_member")
     structures = {p.structure_id for p in people if p is not None}
     for structure in sorted(structures):
         if not guard.roles.get(structure, set()) & _GROUP_ROLES:
             audit.record(ctx.repo, identity.user_id, "create", "trainer_group", outcome="denied",
                          structure_id=structure)
-            raise AccessDenied("Accès refusé : vous n'intervenez pas dans cette structure.")
+            raise AccessDenied(code="access_denied", message="access_denied.structure")
     structure_id = next(iter(structures)) if len(structures) == 1 else None
     if group_id is not None:
         _own(ctx, identity, group_id, "change")
@@ -57,7 +57,7 @@ def _own(ctx: Context, identity: Identity, group_id: str, action: str) -> GroupR
     group = store.get_group(ctx.repo, group_id)
     if group is None or group.owner_id != identity.user_id:
         audit.record(ctx.repo, identity.user_id, action, "trainer_group", outcome="denied", record_id=group_id)
-        raise AccessDenied("Accès refusé : ce groupe n'est pas le vôtre.")
+        raise AccessDenied(code="access_denied", message="access_denied.group")
     return group
 
 

@@ -50,7 +50,7 @@ def schedule(ctx: Context, identity: Identity, person_id: str, kind: str, day: d
              due_until: dt.date | None = None) -> FollowUpRecord:
     """Plan an interview with the person (their accompanist only)."""
     if day is None:
-        raise StoreError("missing_day", "Indiquez la date de l'entretien.", "The interview day is required.")
+        raise StoreError(code="missing_day")
     return guard_for(ctx, identity).writing(person_id, "followup", lambda _role: store.plan(
         ctx.repo, person_id, kind, day, milestone=milestone, contract_id=contract_id, due_from=due_from,
         due_until=due_until), roles=_ACCOMPANIST)
@@ -67,7 +67,7 @@ def accept(ctx: Context, identity: Identity, person_id: str, proposal: Proposal,
 def _owner(ctx: Context, followup_id: str) -> str:
     person_id = ctx.repo.followup_owner(followup_id)
     if person_id is None:
-        raise StoreError("unknown_followup", "Entretien inconnu.", "Unknown interview.")
+        raise StoreError(code="unknown_followup", message="unknown_followup.short")
     return person_id
 
 

@@ -60,17 +60,16 @@ def add_person(ctx: Context, identity: Identity, structure_id: str, display_name
     (a code made here), open their candidate account in the same transaction: nothing is written when any
     part is refused."""
     if not (display_name or "").strip():
-        raise SecurityError("missing_name", "Indiquez le nom de la personne.", "The name is required.")
+        raise SecurityError(code="missing_name")
     if account not in (None, "password", "invitation"):
         raise ValueError(f"unknown account mode: {account}")
     code = people_admin.invitation_code() if account == "invitation" else None
     secret = code if code is not None else password
     if account is not None:
         if not (login or "").strip():
-            raise SecurityError("missing_login", "Indiquez un identifiant de connexion.", "A login is required.")
+            raise SecurityError(code="missing_login")
         if not secret:
-            raise SecurityError("missing_password", "Indiquez un premier mot de passe, ou choisissez un code "
-                                "d'invitation.", "A first password is required.")
+            raise SecurityError(code="missing_password")
         security_accounts.check_password(secret, login or "")
     guard = guard_for(ctx, identity)
     people_admin.require_structure(guard, structure_id, "create")  # outside the transaction: the refusal stays logged

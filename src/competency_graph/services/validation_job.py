@@ -100,7 +100,7 @@ def status(path: Path | None = None) -> JobStatus | None:
 def start(identity: Identity | None, path: Path | None = None) -> bool:
     """Start a validation for an admin (``AccessDenied`` otherwise); False when one is already running."""
     if identity is None or identity.role != "admin":
-        raise AccessDenied("Accès refusé : réservé aux administrateurs.")
+        raise AccessDenied(code="access_denied", message="access_denied.admins_only")
     target = path or status_path()
     current = status(target)
     if current is not None and current.state == "running":

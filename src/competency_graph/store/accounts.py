@@ -28,13 +28,12 @@ def user_record(s: Session, row: User) -> UserRecord:
 def create_user(uow: UnitOfWork, login: str, display_name: str, *, person_id: str | None = None,
                 user_id: str | None = None) -> UserRecord:
     """A user account (authentication is added elsewhere); ``person_id`` links a candidate to their record."""
-    login = check_text(login, 200, "bad_login", "L'identifiant de connexion", "The login", required=True) or ""
-    display_name = check_text(display_name, 200, "bad_name", "Le nom", "The name", required=True) or ""
+    login = check_text(login, 200, code="bad_login", field="login", required=True) or ""
+    display_name = check_text(display_name, 200, code="bad_name", field="name", required=True) or ""
 
     def write(s: Session) -> UserRecord:
         if s.scalar(select(User.id).where(User.login == login)) is not None:
-            raise StoreError("duplicate_login", "Cet identifiant de connexion est déjà pris.",
-                             "This login is already taken.")
+            raise StoreError(code="duplicate_login")
         if person_id is not None:
             person_row(s, person_id)
         row = User(id=user_id or new_id(), login=login, display_name=display_name, person_id=person_id)
@@ -49,7 +48,7 @@ def create_user(uow: UnitOfWork, login: str, display_name: str, *, person_id: st
 def user_row(s: Session, user_id: str) -> User:
     row = s.get(User, user_id)
     if row is None:
-        raise not_found("unknown_user", "Utilisateur", "User", user_id)
+        raise not_found(user_id, code="unknown_user")
     return row
 
 

@@ -19,7 +19,7 @@ def archive_person(repo: Repository, person_id: str, by_user_id: str | None) -> 
     def write(s: Session) -> None:
         if s.get(Person, person_id) is None:
             from .errors import StoreError
-            raise StoreError("unknown_person", f"Personne inconnue : {person_id}.", f"Unknown person: {person_id}.")
+            raise StoreError(code="unknown_person", params={"id": person_id}, message="unknown_person.unknown")
         if s.get(PersonArchive, person_id) is None:
             s.add(PersonArchive(person_id=person_id, archived_at=utcnow(), archived_by=by_user_id))
     repo.run(write, write=True)

@@ -15,39 +15,36 @@ MAX_COMMENT_CHARS = 5000
 MAX_NOTES_CHARS = 20000
 
 
-def check_choice(value: Any, allowed: Sequence[str], code: str, what_fr: str, what_en: str) -> str:
-    """``value`` when it is one of ``allowed``, else a :class:`StoreError` ``code`` listing the options."""
+def check_choice(value: Any, allowed: Sequence[str], *, code: str) -> str:
+    """``value`` when it is one of ``allowed``, else a :class:`StoreError` ``code`` listing the options
+    (the catalogue's ``errors.<code>`` names what was refused)."""
     if value not in allowed:
-        options = ", ".join(allowed)
-        raise StoreError(code, f"{what_fr} inconnu(e) : {value!r} (possibles : {options}).",
-                         f"Unknown {what_en}: {value!r} (allowed: {options}).")
+        raise StoreError(code=code, params={"value": value, "options": ", ".join(allowed)})
     return str(value)
 
 
-def check_text(value: str | None, limit: int, code: str, what_fr: str, what_en: str, *, required: bool = False
-               ) -> str | None:
-    """A text of at most ``limit`` characters without control or bidi characters; blank means None."""
+def check_text(value: str | None, limit: int, *, code: str, field: str, required: bool = False) -> str | None:
+    """A text of at most ``limit`` characters without control or bidi characters; blank means None.
+    ``field`` names the label ``errors.field.<field>`` of the messages."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise StoreError(code, f"{what_fr} est obligatoire.", f"{what_en} is required.")
+            raise StoreError(code=code, params={"field": field}, message="text.required")
         return None
     if not isinstance(value, str):
-        raise StoreError(code, f"{what_fr} doit être un texte.", f"{what_en} must be text.")
+        raise StoreError(code=code, params={"field": field}, message="text.not_text")
     if len(value) > limit:
-        raise StoreError(code, f"{what_fr} est trop long ({limit} caractères au plus).",
-                         f"{what_en} is too long (at most {limit} characters).")
-    check_characters(value, code, what_fr, what_en, single_line=limit <= 300)  # NUL, controls, bidi overrides
+        raise StoreError(code=code, params={"field": field, "limit": limit}, message="text.too_long")
+    check_characters(value, code=code, field=field, single_line=limit <= 300)  # NUL, controls, bidi overrides
     return value
 
 
-def require_aware(value: dt.datetime, what: str = "date") -> dt.datetime:
+def require_aware(value: dt.datetime, field: str = "date") -> dt.datetime:
     """``value`` when it carries a time zone, else ``naive_datetime``."""
     if value.tzinfo is None:
-        raise StoreError("naive_datetime", f"La {what} doit porter un fuseau horaire.",
-                         f"The {what} must carry a time zone.")
+        raise StoreError(code="naive_datetime", params={"field": field})
     return value
 
 
-def not_found(code: str, what_fr: str, what_en: str, ident: str) -> StoreError:
-    """The error for a missing record (``unknown_person``…)."""
-    return StoreError(code, f"{what_fr} introuvable : {ident}.", f"{what_en} not found: {ident}.")
+def not_found(ident: str, *, code: str) -> StoreError:
+    """The error for a missing record (``unknown_person``…): ``errors.<code>`` names the record."""
+    return StoreError(code=code, params={"id": ident})

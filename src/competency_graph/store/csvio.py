@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
+from ..messages import t
 from .errors import StoreError
 from .models import AUTHOR_ROLES, STATES
 from .positions import Positioning
@@ -56,9 +57,9 @@ def format_positionings(events: Iterable[Positioning]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _malformed(fr: str, en: str, details: list[str] | None = None) -> StoreError:
-    return StoreError("csv_malformed", f"CSV illisible : {fr} Rien n'a été importé.",
-                      f"Unreadable CSV: {en} Nothing was imported.", details)
+def _malformed(message: str, details: list[str] | None = None, **params: object) -> StoreError:
+    """``csv_malformed``; ``message`` is the catalogue key saying what is wrong with the file."""
+    return StoreError(code="csv_malformed", params={**params}, message=message, details=details)
 
 
 def _paris() -> dt.tzinfo:
@@ -93,42 +94,38 @@ def parse_positionings(data: bytes, *, source: str = "csv") -> tuple[list[Positi
     Raises :class:`StoreError` ``csv_malformed`` (encoding, quoting, header, column count) or ``csv_invalid``
     (bad values; every bad line listed in ``details``)."""
     if len(data) > MAX_CSV_BYTES:
-        raise _malformed(f"fichier trop gros ({MAX_CSV_BYTES // (1024 * 1024)} Mo au plus).",
-                         f"file too large (at most {MAX_CSV_BYTES // (1024 * 1024)} MiB).")
+        raise _malformed("csv_malformed.too_large", mib=MAX_CSV_BYTES // (1024 * 1024))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _malformed("le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »).",
-                         "the file is not UTF-8 (save it as 'CSV UTF-8').") from exc
+        raise _malformed("csv_malformed.encoding") from exc
     if "\x00" in text:
-        raise _malformed("caractère nul dans le fichier.", "NUL character in the file.")
+        raise _malformed("csv_malformed.nul")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise _malformed(f"ligne {reader.line_num} : guillemets ou séparateurs mal formés.",
-                         f"line {reader.line_num}: badly formed quotes or separators.") from exc
+        raise _malformed("csv_malformed.quoting", line=reader.line_num) from exc
     if not rows:
-        raise _malformed("le fichier est vide.", "the file is empty.")
+        raise _malformed("csv_malformed.empty")
     if len(rows) > MAX_CSV_ROWS + 1:
-        raise _malformed(f"trop de lignes ({MAX_CSV_ROWS} au plus).", f"too many lines (at most {MAX_CSV_ROWS}).")
+        raise _malformed("csv_malformed.too_many_rows", rows=MAX_CSV_ROWS)
     header = [h.strip().lower() for h in rows[0][1]]
     if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
-        raise _malformed("le séparateur attendu est le point-virgule (;).", "the separator must be a semicolon (;).")
+        raise _malformed("csv_malformed.separator")
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if unknown or missing or len(set(header)) != len(header) or not ({"level", "state"} & set(header)):
         details = []
         if missing:
-            details.append(f"colonnes manquantes : {', '.join(missing)}")
+            details.append(t("csv.detail.missing_columns", columns=", ".join(missing)))
         if unknown:
-            details.append(f"colonnes inconnues : {', '.join(unknown)}")
+            details.append(t("csv.detail.unknown_columns", columns=", ".join(unknown)))
         if not ({"level", "state"} & set(header)):
-            details.append("il faut une colonne level ou state")
+            details.append(t("csv.detail.level_or_state_column"))
         if len(set(header)) != len(header):
-            details.append("colonne en double")
-        raise _malformed(f"en-tête incorrect (colonnes possibles : {';'.join(COLUMNS)}).",
-                         f"wrong header (possible columns: {';'.join(COLUMNS)}).", details)
+            details.append(t("csv.detail.duplicate_column"))
+        raise _malformed("csv_malformed.header", details, columns=";".join(COLUMNS))
 
     entries: list[PositioningInput] = []
     labels: list[str] = []
@@ -137,40 +134,41 @@ def parse_positionings(data: bytes, *, source: str = "csv") -> tuple[list[Positi
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(f"ligne {line} : {len(row)} colonnes au lieu de {len(header)}")
+            problems.append(t("csv.detail.line", line=line, problems=t("csv.detail.column_count", found=len(row),
+                                                                          expected=len(header))))
             continue
         cells = {name: unneutralise(value).strip() for name, value in zip(header, row, strict=True)}
         comment_raw = dict(zip(header, row, strict=True)).get("comment")
         errors: list[str] = []
         for name in REQUIRED_COLUMNS:
             if not cells.get(name):
-                errors.append(f"{name} vide")
+                errors.append(t("csv.detail.empty", column=name))
         role = _FRENCH_ROLES.get(cells.get("role", "").lower(), cells.get("role", ""))
         if role and role not in AUTHOR_ROLES:
-            errors.append(f"rôle inconnu « {role} » ({', '.join(AUTHOR_ROLES)})")
+            errors.append(t("csv.detail.unknown_role", value=role, options=", ".join(AUTHOR_ROLES)))
         level: int | None = None
         if cells.get("level"):
             try:
                 level = int(cells["level"])
             except ValueError:
-                errors.append(f"niveau non entier « {cells['level']} »")
+                errors.append(t("csv.detail.level_not_integer", value=cells["level"]))
         state = cells.get("state") or None
         if state is not None:
             state = _FRENCH_STATES.get(state.lower(), state)
             if state not in STATES:
-                errors.append(f"état inconnu « {state} » ({', '.join(STATES)})")
-        if level is None and state is None and not any("niveau" in e for e in errors):
-            errors.append("ni niveau ni état")
+                errors.append(t("csv.detail.unknown_state", value=state, options=", ".join(STATES)))
+        if level is None and state is None and not cells.get("level"):
+            errors.append(t("csv.detail.no_level_nor_state"))
         if level is not None and state is not None:
-            errors.append("niveau et état à la fois")
+            errors.append(t("csv.detail.level_and_state"))
         at: dt.datetime | None = None
         if cells.get("positioned_at"):
             try:
                 at = _parse_time(cells["positioned_at"])
             except ValueError:
-                errors.append(f"date illisible « {cells['positioned_at']} » (AAAA-MM-JJ ou JJ/MM/AAAA)")
+                errors.append(t("csv.detail.unreadable_date", value=cells["positioned_at"]))
         if errors:
-            problems.append(f"ligne {line} : " + " ; ".join(errors))
+            problems.append(t("csv.detail.line", line=line, problems=" ; ".join(errors)))
             continue
         entries.append(PositioningInput(
             person_id=cells["person_id"], item_id=cells["item"], role=role, level=level, state=state,
@@ -179,9 +177,7 @@ def parse_positionings(data: bytes, *, source: str = "csv") -> tuple[list[Positi
             at=at, referential_version=cells.get("referential_version") or None, uid=cells.get("uid") or None,
             source=source,
         ))
-        labels.append(f"ligne {line}")
+        labels.append(t("csv.detail.label", line=line))
     if problems:
-        raise StoreError("csv_invalid",
-                         f"{len(problems)} ligne(s) invalide(s) dans le CSV : rien n'a été importé.",
-                         f"{len(problems)} invalid line(s) in the CSV: nothing was imported.", problems)
+        raise StoreError(code="csv_invalid", params={"count": len(problems)}, details=problems)
     return entries, labels

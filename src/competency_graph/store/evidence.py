@@ -60,39 +60,33 @@ def add_evidence(uow: UnitOfWork, person_id: str, kind: str, title: str, *, item
     """Add a proof to the dossier: ``kind`` photo, document, video_link, observation, attestation or
     endorsement; attached to an item and/or a positioning; an optional file is checked (size, magic
     bytes) and stored by content hash; ``filename`` is kept as a label only."""
-    check_choice(kind, EVIDENCE_KINDS, "bad_evidence_kind", "Type de preuve", "evidence kind")
+    check_choice(kind, EVIDENCE_KINDS, code="bad_evidence_kind")
     if rae_modality is not None:
-        check_choice(rae_modality, RAE_MODALITIES, "bad_rae_modality", "Modalité RAE", "RAE modality")
-    title = check_text(title, 300, "bad_title", "Le titre", "The title", required=True) or ""
-    description = check_text(description, MAX_NOTES_CHARS, "bad_description", "La description", "The description")
-    filename = check_text(filename, 300, "bad_filename", "Le nom de fichier", "The file name")
+        check_choice(rae_modality, RAE_MODALITIES, code="bad_rae_modality")
+    title = check_text(title, 300, code="bad_title", field="title", required=True) or ""
+    description = check_text(description, MAX_NOTES_CHARS, code="bad_description", field="description")
+    filename = check_text(filename, 300, code="bad_filename", field="filename")
     if item_id is None and positioning_id is None:
-        raise StoreError("evidence_unattached", "Une preuve doit viser un élément ou un positionnement.",
-                         "A proof must be attached to an item or a positioning.")
+        raise StoreError(code="evidence_unattached")
     if item_id is not None and not require_catalog(uow).has_item(item_id):
-        raise StoreError("unknown_item", f"Élément inconnu du référentiel : {item_id!r}.",
-                         f"Unknown referential item: {item_id!r}.")
+        raise StoreError(code="unknown_item", params={"item": item_id})
     if url is not None:
         url = url.strip()
         if not url.startswith(("https://", "http://")) or len(url) > 2000 or any(c.isspace() for c in url):
-            raise StoreError("bad_url", "Lien invalide : il doit commencer par https://.",
-                             "Invalid link: it must start with https://.")
+            raise StoreError(code="bad_url")
     if kind == "video_link" and url is None:
-        raise StoreError("url_required", "Un lien vidéo demande une adresse.", "A video link needs an address.")
+        raise StoreError(code="url_required")
     if kind == "photo" and content is None:
-        raise StoreError("file_required", "Une photo demande un fichier image.", "A photo needs an image file.")
+        raise StoreError(code="file_required")
     if kind == "observation" and not description:
-        raise StoreError("description_required", "Une observation demande un texte.",
-                         "An observation needs a text.")
+        raise StoreError(code="description_required")
     day = evidence_date or dt.date.today()
     if day > dt.date.today() + dt.timedelta(days=1):
-        raise StoreError("future_date", "La date de la preuve est dans le futur.",
-                         "The proof date is in the future.")
+        raise StoreError(code="future_date")
     staged: StagedFile | None = uow.files.stage(content) if content is not None else None
     if staged is not None and kind == "photo" and not staged.media_type.startswith("image/"):
         uow.files.discard(staged)
-        raise StoreError("file_type_refused", "Une photo doit être une image (JPEG, PNG, WebP, HEIC…).",
-                         "A photo must be an image (JPEG, PNG, WebP, HEIC…).")
+        raise StoreError(code="file_type_refused")
 
     def write(s: Session) -> EvidenceRecord:
         person_row(s, person_id)
@@ -101,8 +95,7 @@ def add_evidence(uow: UnitOfWork, person_id: str, kind: str, title: str, *, item
         if positioning_id is not None:
             event = s.get(PositioningEvent, positioning_id)
             if event is None or event.person_id != person_id:
-                raise StoreError("bad_positioning", "Le positionnement visé n'est pas celui de cette personne.",
-                                 "The positioning does not belong to this person.")
+                raise StoreError(code="bad_positioning")
         sha = None
         if staged is not None:
             if uow.files.commit(staged):
@@ -150,13 +143,13 @@ def _drop_unreferenced_file(uow: UnitOfWork, sha256: str) -> None:
 def endorse(uow: UnitOfWork, evidence_id: str, endorser_name: str, relation: str, *, statement: str | None = None,
             endorsed_on: dt.date | None = None) -> EndorsementRecord:
     """Record that someone who saw the work (tutor, colleague, educator…) vouches for a proof."""
-    endorser_name = check_text(endorser_name, 200, "bad_name", "Le nom", "The name", required=True) or ""
-    check_choice(relation, ENDORSER_RELATIONS, "bad_relation", "Relation", "relation")
-    statement = check_text(statement, MAX_NOTES_CHARS, "bad_statement", "Le témoignage", "The statement")
+    endorser_name = check_text(endorser_name, 200, code="bad_name", field="name", required=True) or ""
+    check_choice(relation, ENDORSER_RELATIONS, code="bad_relation")
+    statement = check_text(statement, MAX_NOTES_CHARS, code="bad_statement", field="statement")
 
     def write(s: Session) -> EndorsementRecord:
         if s.get(Evidence, evidence_id) is None:
-            raise not_found("unknown_evidence", "Preuve", "Evidence", evidence_id)
+            raise not_found(evidence_id, code="unknown_evidence")
         row = Endorsement(evidence_id=evidence_id, endorser_name=endorser_name, relation=relation,
                           statement=statement, endorsed_on=endorsed_on or dt.date.today())
         s.add(row)
@@ -216,7 +209,7 @@ def evidence_file(uow: UnitOfWork, evidence_id: str) -> tuple[bytes, str]:
     def read(s: Session) -> tuple[str, str]:
         row = s.get(Evidence, evidence_id)
         if row is None or row.file_sha256 is None:
-            raise not_found("unknown_evidence_file", "Fichier de preuve", "Evidence file", evidence_id)
+            raise not_found(evidence_id, code="unknown_evidence_file")
         stored = s.get(StoredFile, row.file_sha256)
         return row.file_sha256, stored.media_type if stored else "application/octet-stream"
 

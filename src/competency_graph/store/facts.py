@@ -122,11 +122,11 @@ def set_network(repo: Repository, structure_id: str, network: str, *, trained_st
                 field: str | None = None, field_structures: int | None = None,
                 since: dt.date | None = None) -> StructureFacts:
     """Record (or replace) the structure's membership of ``network`` with its facts."""
-    _choice(network, FACT_NETWORKS, "bad_network", "Réseau")
-    staff = _fact_count(trained_staff, "bad_trained_staff", "Personnes formées", 0)
-    peers = _fact_count(field_structures, "bad_field_structures", "Structures du même domaine", 1)
-    field_text = _text(field, 100, "bad_field", "Le domaine")
-    _fact_date(since, "bad_date", "Date d'adhésion")
+    _choice(network, FACT_NETWORKS, code="bad_network", field="fact_network")
+    staff = _fact_count(trained_staff, 0, code="bad_trained_staff", field="trained_staff")
+    peers = _fact_count(field_structures, 1, code="bad_field_structures", field="field_structures")
+    field_text = _text(field, 100, code="bad_field", field="fact_field")
+    _fact_date(since, code="bad_date", field="member_since")
 
     def write(s: Session) -> StructureFacts:
         row = _structure(s, structure_id)
@@ -161,9 +161,9 @@ def remove_network(repo: Repository, structure_id: str, network: str) -> Structu
 def add_branch_agreement(repo: Repository, structure_id: str, branch: str, cqps: Iterable[str], *,
                          since: dt.date | None = None) -> BranchAgreementRecord:
     """A branch agreement opening CQPs (ids ``rncp:…`` or ``cqp:…``) to the structure's workers."""
-    name = _text(branch, 200, "bad_branch", "La branche", required=True)
-    ids = [_fact_id(c, "bad_cqp", "CQP") for c in cqps]
-    _fact_date(since, "bad_date", "Date de l'accord")
+    name = _text(branch, 200, code="bad_branch", field="branch", required=True)
+    ids = [_fact_id(c, code="bad_cqp", field="cqp") for c in cqps]
+    _fact_date(since, code="bad_date", field="agreement_since")
 
     def write(s: Session) -> BranchAgreementRecord:
         _structure(s, structure_id)
@@ -179,7 +179,7 @@ def remove_branch_agreement(repo: Repository, agreement_id: str) -> None:
     def write(s: Session) -> None:
         row = s.get(BranchAgreement, agreement_id)
         if row is None:
-            raise StoreError("unknown_agreement", "Accord de branche introuvable.", "unknown agreement")
+            raise StoreError(code="unknown_agreement")
         s.delete(row)
 
     repo.run(write, write=True)
@@ -227,9 +227,9 @@ def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any =
                      placement_planned: Any = UNSET) -> PersonFacts:
     """Change the person's Compétences PEC enrolment date and/or planned placement (None clears)."""
     if pec_enrolled_on is not UNSET:
-        _fact_date(pec_enrolled_on, "bad_date", "Date d'inscription à Compétences PEC")
+        _fact_date(pec_enrolled_on, code="bad_date", field="pec_enrolled_on")
     if placement_planned is not UNSET and placement_planned is not None and not isinstance(placement_planned, bool):
-        raise StoreError("bad_placement", "Stage prévu : oui ou non.", "placement_planned: a boolean is expected")
+        raise StoreError(code="bad_placement")
 
     def write(s: Session) -> PersonFacts:
         row = _person(s, person_id)
@@ -244,18 +244,18 @@ def set_person_facts(repo: Repository, person_id: str, *, pec_enrolled_on: Any =
 
 
 def _check_contract(kind: Any, start: Any, end: Any, job: Any, weekly_hours: Any, prescriber: Any) -> None:
-    _choice(kind, CONTRACT_KINDS, "bad_contract_kind", "Type de contrat")
-    _fact_date(start, "bad_date", "Date de début", optional=False)
-    _fact_date(end, "bad_date", "Date de fin")
+    _choice(kind, CONTRACT_KINDS, code="bad_contract_kind", field="contract_kind")
+    _fact_date(start, code="bad_date", field="contract_start", optional=False)
+    _fact_date(end, code="bad_date", field="contract_end")
     if end is not None and end <= start:
-        raise StoreError("bad_dates", "La fin du contrat doit être après son début.", "end must be after start")
+        raise StoreError(code="bad_dates")
     if job is not None:
-        _fact_id(job, "bad_job", "Métier")
+        _fact_id(job, code="bad_job", field="fact_job")
     if weekly_hours is not None and (isinstance(weekly_hours, bool) or not isinstance(weekly_hours, int)
                                      or not 1 <= weekly_hours <= 48):
-        raise StoreError("bad_hours", "Durée hebdomadaire invalide (1 à 48 heures).", "Invalid weekly hours (1 to 48).")
+        raise StoreError(code="bad_hours")
     if prescriber is not None:
-        _choice(prescriber, PRESCRIBERS, "bad_prescriber", "Prescripteur")
+        _choice(prescriber, PRESCRIBERS, code="bad_prescriber", field="prescriber")
 
 
 def add_contract(repo: Repository, person_id: str, kind: str, start: dt.date, end: dt.date | None = None, *,
@@ -293,12 +293,12 @@ def update_contract(repo: Repository, contract_id: str, **changes: Any) -> Contr
     are kept as they are)."""
     unknown = set(changes) - set(_CONTRACT_FIELDS)
     if unknown:
-        raise StoreError("bad_field", f"Champ inconnu : {', '.join(sorted(unknown))}.", "unknown field")
+        raise StoreError(code="bad_field", params={"field_names": ", ".join(sorted(unknown))})
 
     def write(s: Session) -> ContractRecord:
         row = s.get(Contract, contract_id)
         if row is None:
-            raise StoreError("unknown_contract", "Contrat introuvable.", "unknown contract")
+            raise StoreError(code="unknown_contract")
         values = {key: getattr(row, column) for key, column in _CONTRACT_FIELDS.items()} | changes
         _check_contract(values["kind"], values["start"], values["end"], values["job"], values["weekly_hours"],
                         values["prescriber"])
@@ -317,7 +317,7 @@ def remove_contract(repo: Repository, contract_id: str) -> None:
     def write(s: Session) -> None:
         row = s.get(Contract, contract_id)
         if row is None:
-            raise StoreError("unknown_contract", "Contrat introuvable.", "unknown contract")
+            raise StoreError(code="unknown_contract")
         s.delete(row)
 
     repo.run(write, write=True)
@@ -328,16 +328,16 @@ def add_held(repo: Repository, person_id: str, certification: str, outcome: str,
              note: str | None = None) -> HeldRecord:
     """A certification the person holds (``total``) or some of its blocs (``partial``, blocs named), an RAE
     attestation (``rae:<trade>``, partial by design) or an RSFP portfolio (``rsfp:<job>``)."""
-    cert = _fact_id(certification, "bad_certification", "Certification")
-    _choice(outcome, HELD_OUTCOMES, "bad_outcome", "Résultat")
-    bloc_ids = [_fact_id(b, "bad_bloc", "Bloc") for b in blocs]
-    _fact_date(awarded_on, "bad_date", "Date du jury", optional=False)
+    cert = _fact_id(certification, code="bad_certification", field="certification")
+    _choice(outcome, HELD_OUTCOMES, code="bad_outcome", field="outcome")
+    bloc_ids = [_fact_id(b, code="bad_bloc", field="bloc") for b in blocs]
+    _fact_date(awarded_on, code="bad_date", field="awarded_on", optional=False)
     if awarded_on > dt.date.today():
-        raise StoreError("bad_date", "La date du jury ne peut pas être dans le futur.", "awarded_on in the future")
-    jury_text = _text(jury, 300, "bad_jury", "Le jury")
+        raise StoreError(code="bad_date")
+    jury_text = _text(jury, 300, code="bad_jury", field="jury")
     if modality is not None:
-        _fact_id(modality, "bad_modality", "Modalité")
-    note_text = _text(note, 2000, "bad_note", "La note")
+        _fact_id(modality, code="bad_modality", field="modality")
+    note_text = _text(note, 2000, code="bad_note", field="fact_note")
 
     def write(s: Session) -> HeldRecord:
         _person(s, person_id)
@@ -354,7 +354,7 @@ def remove_held(repo: Repository, held_id: str) -> None:
     def write(s: Session) -> None:
         row = s.get(HeldCertification, held_id)
         if row is None:
-            raise StoreError("unknown_held", "Certification détenue introuvable.", "unknown held certification")
+            raise StoreError(code="unknown_held")
         s.delete(row)
 
     repo.run(write, write=True)

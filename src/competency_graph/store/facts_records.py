@@ -72,57 +72,57 @@ class PersonFacts:
     held: tuple[HeldRecord, ...]
 
 
-def _choice(value: Any, allowed: tuple[str, ...], code: str, what: str) -> str:
+def _choice(value: Any, allowed: tuple[str, ...], *, code: str, field: str) -> str:
     if value not in allowed:
-        raise StoreError(code, f"{what} inconnu : {value!r} (possibles : {', '.join(allowed)}).",
-                   f"unknown {code}: {value!r}")
+        raise StoreError(code=code, params={"field": field, "value": value, "options": ", ".join(allowed)},
+                         message="fact.choice")
     return str(value)
 
 
-def _fact_count(value: Any, code: str, fr: str, low: int) -> int | None:
+def _fact_count(value: Any, low: int, *, code: str, field: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 100_000:
-        raise StoreError(code, f"{fr} : un entier ≥ {low} est attendu.", f"{code}: an integer >= {low} is expected")
+        raise StoreError(code=code, params={"field": field, "low": low}, message="fact.count")
     return value
 
 
-def _text(value: Any, limit: int, code: str, fr: str, *, required: bool = False) -> str | None:
+def _text(value: Any, limit: int, *, code: str, field: str, required: bool = False) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip() and not required):
         if required:
-            raise StoreError(code, f"{fr} est obligatoire.", f"{code}: required")
+            raise StoreError(code=code, params={"field": field}, message="text.required")
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise StoreError(code, f"{fr} : un texte de 1 à {limit} caractères est attendu.", f"{code}: bad text")
+        raise StoreError(code=code, params={"field": field, "limit": limit}, message="fact.text")
     return value.strip()
 
 
-def _fact_id(value: Any, code: str, fr: str) -> str:
+def _fact_id(value: Any, *, code: str, field: str) -> str:
     import re
 
-    text = _text(value, 200, code, fr, required=True) or ""
+    text = _text(value, 200, code=code, field=field, required=True) or ""
     if not re.fullmatch(ID_PATTERN, text):
-        raise StoreError(code, f"{fr} : identifiant invalide {text!r} (forme prefixe:local).", f"{code}: bad id {text!r}")
+        raise StoreError(code=code, params={"field": field, "value": text}, message="fact.id")
     return text
 
 
-def _fact_date(value: Any, code: str, fr: str, *, optional: bool = True) -> dt.date | None:
+def _fact_date(value: Any, *, code: str, field: str, optional: bool = True) -> dt.date | None:
     if value is None and optional:
         return None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise StoreError(code, f"{fr} : une date est attendue.", f"{code}: a date is expected")
+        raise StoreError(code=code, params={"field": field}, message="fact.date")
     return value
 
 
 def _structure(s: Session, structure_id: str) -> Structure:
     row = s.get(Structure, structure_id)
     if row is None:
-        raise StoreError("unknown_structure", f"Structure introuvable : {structure_id}.", "unknown structure")
+        raise StoreError(code="unknown_structure", params={"id": structure_id})
     return row
 
 
 def _person(s: Session, person_id: str) -> Person:
     row = s.get(Person, person_id)
     if row is None:
-        raise StoreError("unknown_person", f"Personne introuvable : {person_id}.", "unknown person")
+        raise StoreError(code="unknown_person", params={"id": person_id})
     return row

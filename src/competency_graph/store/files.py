@@ -91,7 +91,7 @@ class FileStore:
     def path(self, sha256: str) -> Path:
         """Where the file of that hash lives (the hash is checked, so it cannot escape ``root``)."""
         if not _SHA_RE.match(sha256):
-            raise StoreError("bad_file_hash", "Identifiant de fichier invalide.", "Invalid file identifier.")
+            raise StoreError(code="bad_file_hash")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def exists(self, sha256: str) -> bool:
@@ -101,20 +101,12 @@ class FileStore:
         return self.path(sha256).read_bytes()
 
     def _too_large(self) -> StoreError:
-        return StoreError(
-            "file_too_large",
-            f"Le fichier dépasse la taille maximale ({_mib(self.max_bytes)} Mo).",
-            f"The file exceeds the maximum size ({_mib(self.max_bytes)} MiB).",
-        )
+        return StoreError(code="file_too_large", params={"mib": _mib(self.max_bytes)})
 
     def _media_type(self, head: bytes) -> str:
         media_type = sniff_media_type(head)
         if media_type is None or media_type not in self.accepted:
-            raise StoreError(
-                "file_type_refused",
-                "Type de fichier refusé : seuls les photos, PDF, vidéos et sons courants sont acceptés.",
-                "File type refused: only common photos, PDF, videos and sounds are accepted.",
-            )
+            raise StoreError(code="file_type_refused", message="file_type_refused.type")
         return media_type
 
     def _check_declared_size(self, content: BinaryIO) -> None:
@@ -162,8 +154,7 @@ class FileStore:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
                     if not isinstance(chunk, (bytes, bytearray)):
-                        raise StoreError("file_type_refused", "Le fichier doit être lu en binaire.",
-                                         "The file must be opened in binary mode.")
+                        raise StoreError(code="file_type_refused", message="file_type_refused.binary")
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise self._too_large()
@@ -174,7 +165,7 @@ class FileStore:
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise StoreError("empty_file", "Le fichier est vide.", "The file is empty.")
+                raise StoreError(code="empty_file")
             if media_type is None:  # a file shorter than the sniffed head
                 media_type = self._media_type(head)
             if media_type.startswith("image/"):

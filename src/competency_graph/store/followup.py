@@ -52,15 +52,14 @@ def create_pec_contract(uow: UnitOfWork, person_id: str, employer_id: str, start
     1 to 3 months before ``end`` (seeds 001/002)."""
     schedule = pec_schedule(start, end)
     if prescriber is not None:
-        check_choice(prescriber, PRESCRIBERS, "bad_prescriber", "Prescripteur", "prescriber")
+        check_choice(prescriber, PRESCRIBERS, code="bad_prescriber")
     if weekly_hours is not None and (isinstance(weekly_hours, bool) or not 1 <= weekly_hours <= 48):
-        raise StoreError("bad_hours", "Durée hebdomadaire invalide (1 à 48 heures).",
-                         "Invalid weekly hours (1 to 48).")
+        raise StoreError(code="bad_hours")
 
     def write(s: Session) -> ContractRecord:
         person_row(s, person_id)
         if s.get(Structure, employer_id) is None:
-            raise not_found("unknown_structure", "Structure", "Structure", employer_id)
+            raise not_found(employer_id, code="unknown_structure")
         row = Contract(person_id=person_id, employer_id=employer_id, kind="pec", start_date=start, end_date=end,
                        weekly_hours=weekly_hours, prescriber=prescriber)
         s.add(row)
@@ -88,18 +87,17 @@ def list_contracts(uow: UnitOfWork, person_id: str) -> list[ContractRecord]:
 def _check_participants(participants: Iterable[Participant]) -> list[Participant]:
     checked = list(participants)
     for p in checked:
-        check_choice(p.role, PARTICIPANT_ROLES, "bad_participant_role", "Rôle de participant", "participant role")
+        check_choice(p.role, PARTICIPANT_ROLES, code="bad_participant_role")
         if p.user_id is None and not (p.name and p.name.strip()):
-            raise StoreError("bad_participant", "Un participant est un utilisateur ou a un nom.",
-                             "A participant is a user or has a name.")
-        check_text(p.name, 200, "bad_name", "Le nom", "The name")
+            raise StoreError(code="bad_participant")
+        check_text(p.name, 200, code="bad_name", field="name")
     return checked
 
 
 def plan_followup(uow: UnitOfWork, person_id: str, kind: str, scheduled_on: dt.date, *, due_from: dt.date | None = None,
                   due_until: dt.date | None = None) -> FollowUpRecord:
     """Plan an interview (diagnostic, tripartite, follow_up, exit, jury_preparation, project_review)."""
-    check_choice(kind, FOLLOWUP_KINDS, "bad_followup_kind", "Type d'entretien", "interview kind")
+    check_choice(kind, FOLLOWUP_KINDS, code="bad_followup_kind")
 
     def write(s: Session) -> FollowUpRecord:
         person_row(s, person_id)
@@ -134,16 +132,16 @@ def hold_followup(uow: UnitOfWork, followup_id: str, *, held_on: dt.date | None 
                   participants: Iterable[Participant] = ()) -> FollowUpRecord:
     """Mark a planned interview as held; stores the notes, the participants and the positioning snapshot
     of that day."""
-    notes = check_text(notes, MAX_NOTES_CHARS, "bad_notes", "Les notes", "The notes")
+    notes = check_text(notes, MAX_NOTES_CHARS, code="bad_notes", field="notes")
     people = _check_participants(participants)
     day = held_on or dt.date.today()
 
     def write(s: Session) -> FollowUpRecord:
         row = s.get(FollowUp, followup_id)
         if row is None:
-            raise not_found("unknown_followup", "Entretien", "Interview", followup_id)
+            raise not_found(followup_id, code="unknown_followup")
         if row.status != "planned":
-            raise StoreError("followup_closed", "Cet entretien est déjà clos.", "This interview is already closed.")
+            raise StoreError(code="followup_closed")
         return _hold(s, row, day, notes, people)
 
     return uow.run(write, write=True)
@@ -152,8 +150,8 @@ def hold_followup(uow: UnitOfWork, followup_id: str, *, held_on: dt.date | None 
 def record_followup(uow: UnitOfWork, person_id: str, kind: str, held_on: dt.date, *, notes: str | None = None,
                     participants: Iterable[Participant] = ()) -> FollowUpRecord:
     """Record an interview that was not planned in the tool (held on ``held_on``), with its snapshot."""
-    check_choice(kind, FOLLOWUP_KINDS, "bad_followup_kind", "Type d'entretien", "interview kind")
-    notes = check_text(notes, MAX_NOTES_CHARS, "bad_notes", "Les notes", "The notes")
+    check_choice(kind, FOLLOWUP_KINDS, code="bad_followup_kind")
+    notes = check_text(notes, MAX_NOTES_CHARS, code="bad_notes", field="notes")
     people = _check_participants(participants)
 
     def write(s: Session) -> FollowUpRecord:
@@ -170,9 +168,9 @@ def cancel_followup(uow: UnitOfWork, followup_id: str) -> FollowUpRecord:
     def write(s: Session) -> FollowUpRecord:
         row = s.get(FollowUp, followup_id)
         if row is None:
-            raise not_found("unknown_followup", "Entretien", "Interview", followup_id)
+            raise not_found(followup_id, code="unknown_followup")
         if row.status != "planned":
-            raise StoreError("followup_closed", "Cet entretien est déjà clos.", "This interview is already closed.")
+            raise StoreError(code="followup_closed")
         row.status = "cancelled"
         s.flush()
         return followup_record(s, row)

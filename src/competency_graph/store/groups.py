@@ -50,29 +50,28 @@ def save_group(repo: Repository, owner_id: str, structure_id: str | None, name: 
     """Create a group (or rename it and change its members when ``group_id`` is given)."""
     name = (name or "").strip()
     if not name:
-        raise StoreError("missing_group_name", "Donnez un nom au groupe.", "The group needs a name.")
+        raise StoreError(code="missing_group_name")
     if len(name) > 200:
-        raise StoreError("bad_group_name", "Nom de groupe trop long (200 caractères au plus).", "Name too long.")
+        raise StoreError(code="bad_group_name")
     if not members:
-        raise StoreError("empty_group", "Choisissez au moins une personne.", "A group needs a member.")
+        raise StoreError(code="empty_group")
 
     def write(s: Session) -> GroupRecord:
         query = select(Person.id).where(Person.id.in_(list(members)))
         if structure_id is not None:
             query = query.where(Person.structure_id == structure_id)
         if set(s.scalars(query)) != set(members):
-            raise StoreError("member_elsewhere", "Une personne du groupe n'est pas de cette structure.",
-                             "A member is not of this structure.")
+            raise StoreError(code="member_elsewhere")
         clash = s.scalar(select(TrainerGroup.id).where(TrainerGroup.owner_id == owner_id, TrainerGroup.name == name))
         if clash is not None and clash != group_id:
-            raise StoreError("duplicate_group", "Vous avez déjà un groupe de ce nom.", "Group name taken.")
+            raise StoreError(code="duplicate_group")
         if group_id is None:
             row = TrainerGroup(owner_id=owner_id, structure_id=structure_id, name=name, members=list(members))
             s.add(row)
         else:
             row = s.get(TrainerGroup, group_id)
             if row is None or row.owner_id != owner_id:
-                raise StoreError("unknown_group", "Groupe inconnu.", "Unknown group.")
+                raise StoreError(code="unknown_group")
             row.name, row.members, row.structure_id, row.changed_at = name, list(members), structure_id, utcnow()
         s.flush()
         return _group(row)
@@ -113,7 +112,7 @@ def save_version(repo: Repository, group_id: str, target: str, content: dict[str
     """Store the course links as the group's next version (1, 2, …)."""
     def write(s: Session) -> VersionRecord:
         if s.get(TrainerGroup, group_id) is None:
-            raise StoreError("unknown_group", "Groupe inconnu.", "Unknown group.")
+            raise StoreError(code="unknown_group")
         last = s.scalar(select(func.max(CourseLinkVersion.version)).where(CourseLinkVersion.group_id == group_id))
         row = CourseLinkVersion(group_id=group_id, version=(last or 0) + 1, target=target, content=content,
                                 author_id=author_id, created_at=utcnow())

@@ -26,10 +26,8 @@ DECODED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "PNG", "
 _OUTPUT_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
-def _unreadable(detail: str = "") -> StoreError:
-    return StoreError("image_unreadable",
-                      "Image illisible ou abîmée : envoyez une photo JPEG, PNG, GIF ou WebP." + detail,
-                      "Unreadable or damaged image: send a JPEG, PNG, GIF or WebP photo.")
+def _unreadable(message: str | None = None) -> StoreError:
+    return StoreError(code="image_unreadable", message=message)
 
 
 def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
@@ -39,18 +37,16 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
 
     target = DECODED_TYPES.get(media_type)
     if target is None:
-        raise _unreadable(" Le format HEIC n'est pas accepté : réglez le téléphone sur « le plus compatible ».")
+        raise _unreadable(message="image_unreadable.heic")
     with warnings.catch_warnings():
         # Our own pixel cap (below Pillow's) is checked right after the header is read.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > MAX_PIXELS or image.width <= 0 or image.height <= 0:
-                    raise StoreError(
-                        "image_too_large",
-                        f"Image trop grande : {image.width} × {image.height} pixels "
-                        f"({MAX_PIXELS // 1_000_000} millions de pixels au plus).",
-                        "Image too large in pixels.")
+                    raise StoreError(code="image_too_large", message="image_too_large.sized",
+                                     params={"width": image.width, "height": image.height,
+                                             "millions": MAX_PIXELS // 1_000_000})
                 image.load()  # decodes every byte: a truncated or forged file fails here, not on a page
                 upright = ImageOps.exif_transpose(image)
                 if target == "JPEG" or upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
@@ -64,8 +60,7 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
         except StoreError:
             raise
         except Image.DecompressionBombError:
-            raise StoreError("image_too_large", f"Image trop grande ({MAX_PIXELS // 1_000_000} millions de pixels "
-                             "au plus).", "Image too large in pixels.") from None
+            raise StoreError(code="image_too_large", params={"millions": MAX_PIXELS // 1_000_000}) from None
         except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
             raise _unreadable() from None
     return out.getvalue(), _OUTPUT_TYPE[target]

@@ -46,20 +46,19 @@ def plan(repo: Repository, person_id: str, kind: str, day: dt.date, *, milestone
          ) -> FollowUpRecord:
     """Plan an interview on ``day``; a PEC milestone keeps its contract and due window."""
     if kind not in FOLLOWUP_KINDS:
-        raise StoreError("bad_followup_kind", "Type d'entretien inconnu.", "Unknown interview kind.")
+        raise StoreError(code="bad_followup_kind", message="bad_followup_kind.short")
     if milestone is not None and milestone not in MILESTONES:
-        raise StoreError("bad_milestone", "Étape de suivi inconnue.", "Unknown milestone.")
+        raise StoreError(code="bad_milestone")
     if due_from and due_until and due_until < due_from:
-        raise StoreError("bad_window", "La fin de la période doit suivre son début.", "The window ends before it starts.")
+        raise StoreError(code="bad_window")
 
     def write(s: Session) -> str:
         if s.get(Person, person_id) is None:
-            raise StoreError("unknown_person", "Personne inconnue.", "Unknown person.")
+            raise StoreError(code="unknown_person", message="unknown_person.short")
         if contract_id is not None:
             contract = s.get(Contract, contract_id)
             if contract is None or contract.person_id != person_id:
-                raise StoreError("unknown_contract", "Ce contrat n'est pas celui de cette personne.",
-                                 "This contract is not this person's.")
+                raise StoreError(code="unknown_contract", message="unknown_contract.other_person")
         row = FollowUp(person_id=person_id, contract_id=contract_id, kind=kind, milestone=milestone,
                        status="planned", scheduled_on=day, due_from=due_from, due_until=due_until)
         s.add(row)
@@ -74,9 +73,9 @@ def reschedule(repo: Repository, followup_id: str, day: dt.date) -> FollowUpReco
     def write(s: Session) -> str:
         row = s.get(FollowUp, followup_id)
         if row is None:
-            raise StoreError("unknown_followup", "Entretien inconnu.", "Unknown interview.")
+            raise StoreError(code="unknown_followup", message="unknown_followup.short")
         if row.status != "planned":
-            raise StoreError("followup_closed", "Cet entretien est déjà clos.", "This interview is already closed.")
+            raise StoreError(code="followup_closed")
         row.scheduled_on = day
         return row.person_id
     person_id = repo.run(write, write=True)

@@ -24,12 +24,12 @@ log = logging.getLogger("competency_graph.store")
 
 def grant_role(uow: UnitOfWork, user_id: str, structure_id: str, role: str) -> UserRecord:
     """Give ``role`` (candidate, accompanist, trainer, admin) in a structure; granting twice is harmless."""
-    check_choice(role, USER_ROLES, "bad_role", "Rôle", "role")
+    check_choice(role, USER_ROLES, code="bad_role")
 
     def write(s: Session) -> UserRecord:
         user = user_row(s, user_id)
         if s.get(Structure, structure_id) is None:
-            raise not_found("unknown_structure", "Structure", "Structure", structure_id)
+            raise not_found(structure_id, code="unknown_structure")
         exists = s.scalar(select(Membership.id).where(
             Membership.user_id == user_id, Membership.structure_id == structure_id, Membership.role == role))
         if exists is None:
@@ -74,9 +74,7 @@ def assign(uow: UnitOfWork, accompanist_id: str, person_id: str, *, since: dt.da
             Membership.user_id == accompanist_id, Membership.structure_id == person.structure_id,
             Membership.role == "accompanist"))
         if role is None:
-            raise StoreError("not_accompanist",
-                             "Cet utilisateur n'est pas accompagnateur dans la structure de la personne.",
-                             "This user is not an accompanist in the person's structure.")
+            raise StoreError(code="not_accompanist")
         if _open_assignment(s, accompanist_id, person_id) is None:
             s.add(Assignment(accompanist_id=accompanist_id, person_id=person_id, since=since or dt.date.today()))
             s.flush()

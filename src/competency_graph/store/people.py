@@ -40,14 +40,13 @@ def structure_record(row: Structure) -> StructureRecord:
 def create_structure(uow: UnitOfWork, name: str, kind: str, *, networks: Iterable[str] = (), field: str | None = None,
                      structure_id: str | None = None) -> StructureRecord:
     """Register an establishment (``kind``: esat, ea, ime, siae-aci, pec-employer…) and its networks."""
-    name = check_text(name, 200, "bad_name", "Le nom", "The name", required=True) or ""
-    check_choice(kind, STRUCTURE_KINDS, "bad_structure_kind", "Type de structure", "structure kind")
-    nets = [check_choice(n, NETWORKS, "bad_network", "Réseau", "network") for n in networks]
+    name = check_text(name, 200, code="bad_name", field="name", required=True) or ""
+    check_choice(kind, STRUCTURE_KINDS, code="bad_structure_kind")
+    nets = [check_choice(n, NETWORKS, code="bad_network") for n in networks]
 
     def write(s: Session) -> StructureRecord:
         if structure_id and s.get(Structure, structure_id) is not None:
-            raise StoreError("duplicate_id", f"Cet identifiant existe déjà : {structure_id}.",
-                             f"This id already exists: {structure_id}.")
+            raise StoreError(code="duplicate_id", params={"id": structure_id})
         row = Structure(id=structure_id or new_id(), name=name, kind=kind, networks=nets, field=field)
         s.add(row)
         s.flush()
@@ -61,7 +60,7 @@ def get_structure(uow: UnitOfWork, structure_id: str) -> StructureRecord:
     def read(s: Session) -> StructureRecord:
         row = s.get(Structure, structure_id)
         if row is None:
-            raise not_found("unknown_structure", "Structure", "Structure", structure_id)
+            raise not_found(structure_id, code="unknown_structure")
         return structure_record(row)
 
     return uow.run(read, write=False)
@@ -92,22 +91,22 @@ def check_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     allowed = {"display_name", "status", "writing", "goal", "networks", "birth_year", "target", "structure_id"}
     for key, value in fields.items():
         if key not in allowed:
-            raise StoreError("bad_field", f"Champ inconnu : {key}.", f"Unknown field: {key}.")
+            raise StoreError(code="bad_field", params={"field_names": key})
         if key == "display_name":
-            value = check_text(value, 200, "bad_name", "Le nom", "The name", required=True)
+            value = check_text(value, 200, code="bad_name", field="name", required=True)
         elif key == "status":
-            check_choice(value, PERSON_STATUSES, "bad_status", "Statut", "status")
+            check_choice(value, PERSON_STATUSES, code="bad_status")
         elif key == "writing" and value is not None:
-            check_choice(value, WRITING_LEVELS, "bad_writing", "Niveau d'écrit", "writing level")
+            check_choice(value, WRITING_LEVELS, code="bad_writing")
         elif key == "goal" and value is not None:
-            check_choice(value, GOALS, "bad_goal", "Objectif", "goal")
+            check_choice(value, GOALS, code="bad_goal")
         elif key == "networks" and value is not None:
-            value = [check_choice(n, NETWORKS, "bad_network", "Réseau", "network") for n in value]
+            value = [check_choice(n, NETWORKS, code="bad_network") for n in value]
         elif key == "birth_year" and value is not None:
             if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= dt.date.today().year:
-                raise StoreError("bad_birth_year", "Année de naissance invalide.", "Invalid birth year.")
+                raise StoreError(code="bad_birth_year")
         elif key == "target" and value is not None:
-            value = check_text(value, 200, "bad_target", "La cible", "The target")
+            value = check_text(value, 200, code="bad_target", field="target")
         checked[key] = value
     return checked
 
@@ -115,10 +114,9 @@ def check_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def check_experience(experience: Iterable[ExperienceEntry]) -> list[ExperienceEntry]:
     entries = list(experience)
     for e in entries:
-        check_text(e.job, 200, "bad_experience", "Le métier", "The job", required=True)
+        check_text(e.job, 200, code="bad_experience", field="job", required=True)
         if isinstance(e.months, bool) or not isinstance(e.months, int) or not 0 <= e.months <= 600:
-            raise StoreError("bad_experience", "Durée d'expérience invalide (mois entre 0 et 600).",
-                             "Invalid experience length (months between 0 and 600).")
+            raise StoreError(code="bad_experience")
     return entries
 
 
@@ -135,10 +133,9 @@ def create_person(uow: UnitOfWork, structure_id: str, display_name: str, status:
 
     def write(s: Session) -> PersonRecord:
         if s.get(Structure, structure_id) is None:
-            raise not_found("unknown_structure", "Structure", "Structure", structure_id)
+            raise not_found(structure_id, code="unknown_structure")
         if person_id and s.get(Person, person_id) is not None:
-            raise StoreError("duplicate_id", f"Cet identifiant existe déjà : {person_id}.",
-                             f"This id already exists: {person_id}.")
+            raise StoreError(code="duplicate_id", params={"id": person_id})
         row = Person(id=person_id or new_id(), structure_id=structure_id, **fields)
         s.add(row)
         s.flush()
@@ -158,7 +155,7 @@ def update_person(uow: UnitOfWork, person_id: str, **changes: Any) -> PersonReco
     def write(s: Session) -> PersonRecord:
         row = person_row(s, person_id)
         if "structure_id" in fields and s.get(Structure, fields["structure_id"]) is None:
-            raise not_found("unknown_structure", "Structure", "Structure", fields["structure_id"])
+            raise not_found(fields["structure_id"], code="unknown_structure")
         for key, value in fields.items():
             setattr(row, key, value)
         s.flush()
@@ -189,7 +186,7 @@ def set_experience(uow: UnitOfWork, person_id: str, experience: Iterable[Experie
 def person_row(s: Session, person_id: str) -> Person:
     row = s.get(Person, person_id)
     if row is None:
-        raise not_found("unknown_person", "Personne", "Person", person_id)
+        raise not_found(person_id, code="unknown_person")
     return row
 
 
@@ -213,5 +210,4 @@ def list_people(uow: UnitOfWork, structure_id: str | None = None) -> list[Person
 def require_in_structure(person: PersonRecord, structure_id: str) -> None:
     """Refuse (``person_other_structure``) to change through ``structure_id`` a person followed elsewhere."""
     if person.structure_id != structure_id:
-        raise StoreError("person_other_structure", "Cette personne est suivie dans une autre structure.",
-                         "This person is followed in another structure.")
+        raise StoreError(code="person_other_structure")

@@ -42,51 +42,41 @@ def to_positioning(row: PositioningEvent) -> Positioning:
 
 def require_catalog(uow: UnitOfWork) -> ItemCatalog:
     if uow.catalog is None:
-        raise StoreError("no_catalog", "Aucun référentiel chargé : impossible de vérifier l'élément.",
-                         "No referential loaded: the item cannot be checked.")
+        raise StoreError(code="no_catalog")
     return uow.catalog
 
 
 def check_positioning(uow: UnitOfWork, entry: PositioningInput, now: dt.datetime) -> tuple[str, dt.datetime]:
     """Validate what does not need the database; return (referential version, positioned_at)."""
     catalog = require_catalog(uow)
-    check_choice(entry.role, AUTHOR_ROLES, "bad_author_role", "Rôle d'auteur", "author role")
+    check_choice(entry.role, AUTHOR_ROLES, code="bad_author_role")
     item = entry.item_id
     if not isinstance(item, str) or not catalog.has_item(item):
-        raise StoreError("unknown_item", f"Élément inconnu du référentiel : {item!r}.",
-                         f"Unknown referential item: {item!r}.")
+        raise StoreError(code="unknown_item", params={"item": item})
     bounds = catalog.level_range(item)
     if bounds is None:
         if entry.level is not None:
-            raise StoreError("state_required",
-                             f"{item} ne se positionne pas par niveau : indiquez un état "
-                             "(acquis, en cours, pas encore).",
-                             f"{item} is not graded: give a state (acquired, in_progress, not_yet).")
+            raise StoreError(code="state_required", params={"item": item})
         if entry.state not in STATES:
-            raise StoreError("bad_state", f"État invalide pour {item} : {entry.state!r} "
-                             "(acquis, en cours ou pas encore).",
-                             f"Invalid state for {item}: {entry.state!r} (acquired, in_progress or not_yet).")
+            raise StoreError(code="bad_state", params={"item": item, "value": entry.state})
     else:
         low, high = bounds
         if entry.state is not None:
-            raise StoreError("level_required",
-                             f"{item} se positionne par un niveau de {low} à {high}, pas par un état.",
-                             f"{item} takes a level from {low} to {high}, not a state.")
+            raise StoreError(code="level_required", params={"item": item, "low": low, "high": high},
+                             message="level_required.not_a_state")
         if isinstance(entry.level, bool) or not isinstance(entry.level, int):
-            raise StoreError("level_required", f"Indiquez un niveau de {low} à {high} pour {item}.",
-                             f"Give a level from {low} to {high} for {item}.")
+            raise StoreError(code="level_required", params={"item": item, "low": low, "high": high},
+                             message="level_required.missing")
         if not low <= entry.level <= high:
-            raise StoreError("level_out_of_range",
-                             f"Niveau {entry.level} hors de l'échelle de {item} ({low} à {high}).",
-                             f"Level {entry.level} is outside the scale of {item} ({low} to {high}).")
-    check_text(entry.comment, MAX_COMMENT_CHARS, "bad_comment", "Le commentaire", "The comment")
-    at = require_aware(entry.at, "date du positionnement") if entry.at is not None else now
+            raise StoreError(code="level_out_of_range",
+                             params={"item": item, "level": entry.level, "low": low, "high": high})
+    check_text(entry.comment, MAX_COMMENT_CHARS, code="bad_comment", field="comment")
+    at = require_aware(entry.at, "positioning_date") if entry.at is not None else now
     if at > now + _CLOCK_SKEW:
-        raise StoreError("future_positioning", "Un positionnement ne peut pas être daté dans le futur.",
-                         "A positioning cannot be dated in the future.")
+        raise StoreError(code="future_positioning")
     version = entry.referential_version or catalog.referential_version(item)
-    check_text(version, 64, "bad_version", "La version du référentiel", "The referential version", required=True)
-    check_text(entry.uid, 64, "bad_uid", "L'identifiant d'événement", "The event id")
+    check_text(version, 64, code="bad_version", field="version", required=True)
+    check_text(entry.uid, 64, code="bad_uid", field="uid")
     return version, at
 
 
@@ -112,7 +102,7 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
             version, at = check_positioning(uow, entry, now)
             if entry.person_id not in known_people:
                 if s.scalar(select(Person.id).where(Person.id == entry.person_id)) is None:
-                    raise not_found("unknown_person", "Personne", "Person", entry.person_id)
+                    raise not_found(entry.person_id, code="unknown_person")
                 known_people.add(entry.person_id)
             if entry.author_id is not None and entry.author_id not in known_users:
                 user_row(s, entry.author_id)
@@ -120,32 +110,24 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
             if entry.corrects_id is not None:
                 target = s.get(PositioningEvent, entry.corrects_id)
                 if target is None or (target.person_id, target.item_id) != (entry.person_id, entry.item_id):
-                    raise StoreError(
-                        "bad_correction",
-                        "La correction doit viser un positionnement de la même personne et du même élément.",
-                        "A correction must target a positioning of the same person and item.")
+                    raise StoreError(code="bad_correction")
             if entry.uid is not None:
                 if entry.uid in seen_uids:
-                    raise StoreError("duplicate_uid", "Identifiant d'événement en double.",
-                                     "Duplicate event id.")
+                    raise StoreError(code="duplicate_uid")
                 seen_uids.add(entry.uid)
                 if s.scalar(select(PositioningEvent.id).where(PositioningEvent.uid == entry.uid)) is not None:
                     if skip_existing_uids:
                         skipped += 1
                         continue
-                    raise StoreError("duplicate_uid", "Cet événement existe déjà.", "This event already exists.")
+                    raise StoreError(code="duplicate_uid", message="duplicate_uid.exists")
             checked.append((entry, version, at))
         except StoreError as error:
             problems.append((label, error))
     if problems:
         if len(problems) == 1 and len(entries) == 1:
             raise problems[0][1]
-        raise StoreError(
-            "invalid_positionings",
-            f"{len(problems)} positionnement(s) invalide(s) : rien n'a été enregistré.",
-            f"{len(problems)} invalid positioning(s): nothing was stored.",
-            [f"{label} : {error.message_fr}" for label, error in problems],
-        )
+        raise StoreError(code="invalid_positionings", params={"count": len(problems)},
+                         details=[f"{label} : {error.message_fr}" for label, error in problems])
     pending = [
         Positioning(id=0, uid=entry.uid or new_id(), person_id=entry.person_id, item_id=entry.item_id,
                     level=entry.level, state=entry.state, author_role=entry.role, author_id=entry.author_id,

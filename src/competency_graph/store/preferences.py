@@ -32,7 +32,7 @@ def get_preferences(repo: Repository, user_id: str) -> Preferences:
 def save_preferences(repo: Repository, user_id: str, prefs: Preferences) -> Preferences:
     """Save the user's preferences (replacing the previous ones)."""
     if prefs.text_size not in TEXT_SIZES:
-        raise StoreError("bad_text_size", "Taille de texte inconnue.", "Unknown text size.")
+        raise StoreError(code="bad_text_size")
 
     def write(s: Session) -> Preferences:
         row = s.get(UserPreference, user_id)

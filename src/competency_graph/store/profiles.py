@@ -92,20 +92,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                                                         key_node.start_mark)
             if key in seen:
                 mark = key_node.start_mark
-                raise StoreError("profile_duplicate_key",
-                                 f"{mark.line + 1}:{mark.column + 1} : clé en double « {key} ».",
-                                 f"{mark.line + 1}:{mark.column + 1}: duplicate key '{key}'.")
+                raise StoreError(code="profile_duplicate_key",
+                                 params={"line": mark.line + 1, "column": mark.column + 1, "key": key})
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-def _bad(path: str, fr: str, en: str) -> StoreError:
-    return StoreError("profile_invalid", f"Profil invalide, {path} : {fr}", f"Invalid profile, {path}: {en}")
+def _bad(path: str, *, message: str, **params: Any) -> StoreError:
+    """``profile_invalid`` at ``path``; ``message`` is the catalogue key saying what was expected."""
+    return StoreError(code="profile_invalid", params={"path": path, **params}, message=message)
 
 
 def _mapping(value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _bad(path, "une table (clé: valeur) est attendue.", "a mapping is expected.")
+        raise _bad(path, message="profile_invalid.mapping")
     return value
 
 
@@ -113,10 +113,9 @@ def _str(value: Any, path: str, *, allowed: tuple[str, ...] | None = None, optio
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise _bad(path, "un texte est attendu.", "a string is expected.")
+        raise _bad(path, message="profile_invalid.text")
     if allowed is not None and value not in allowed:
-        raise _bad(path, f"valeur {value!r} inconnue (possibles : {', '.join(allowed)}).",
-                   f"unknown value {value!r} (allowed: {', '.join(allowed)}).")
+        raise _bad(path, message="profile_invalid.choice", value=value, options=", ".join(allowed))
     return value
 
 
@@ -124,7 +123,7 @@ def _int(value: Any, path: str, low: int, high: int, *, optional: bool = False) 
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _bad(path, f"un entier de {low} à {high} est attendu.", f"an integer from {low} to {high} is expected.")
+        raise _bad(path, message="profile_invalid.integer", low=low, high=high)
     return value
 
 
@@ -132,7 +131,7 @@ def _bool(value: Any, path: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise _bad(path, "vrai/faux (true/false) attendu.", "true/false expected.")
+        raise _bad(path, message="profile_invalid.boolean")
     return value
 
 
@@ -145,7 +144,7 @@ def _date(value: Any, path: str, *, optional: bool = True) -> dt.date | None:
         except ValueError:
             pass
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise _bad(path, "une date AAAA-MM-JJ est attendue.", "a date YYYY-MM-DD is expected.")
+        raise _bad(path, message="profile_invalid.date")
     return value
 
 
@@ -153,7 +152,7 @@ def _list(value: Any, path: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _bad(path, "une liste est attendue.", "a list is expected.")
+        raise _bad(path, message="profile_invalid.list")
     return value
 
 
@@ -163,12 +162,12 @@ def _contracts(value: Any) -> tuple[ProfileContract, ...]:
         raw = _mapping(raw, f"contracts[{i}]")
         unknown = set(raw) - {"kind", "start", "end", "job"}
         if unknown:
-            raise _bad(f"contracts[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
-                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+            raise _bad(f"contracts[{i}]", message="profile_invalid.unknown_keys",
+                       keys=", ".join(sorted(map(str, unknown))))
         start = _date(raw.get("start"), f"contracts[{i}].start", optional=False)
         end = _date(raw.get("end"), f"contracts[{i}].end")
         if start is not None and end is not None and end <= start:
-            raise _bad(f"contracts[{i}].end", "la fin doit être après le début.", "end must be after start.")
+            raise _bad(f"contracts[{i}].end", message="profile_invalid.end_before_start")
         found.append(ProfileContract(str(_str(raw.get("kind"), f"contracts[{i}].kind", allowed=CONTRACT_KINDS)),
                                      start or dt.date.min, end, _str(raw.get("job"), f"contracts[{i}].job",
                                                                      optional=True)))
@@ -181,8 +180,8 @@ def _held(value: Any) -> tuple[ProfileHeld, ...]:
         raw = _mapping(raw, f"held[{i}]")
         unknown = set(raw) - {"certification", "outcome", "blocs", "awarded_on", "jury", "modality"}
         if unknown:
-            raise _bad(f"held[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
-                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+            raise _bad(f"held[{i}]", message="profile_invalid.unknown_keys",
+                       keys=", ".join(sorted(map(str, unknown))))
         blocs = tuple(str(_str(b, f"held[{i}].blocs[{j}]")) for j, b in enumerate(_list(raw.get("blocs"),
                                                                                           f"held[{i}].blocs")))
         found.append(ProfileHeld(
@@ -198,36 +197,37 @@ def _position_value(value: Any, path: str) -> int | str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise _bad(path, "un niveau ou un état est attendu.", "a level or a state is expected.")
+        raise _bad(path, message="profile_invalid.level_or_state")
     if isinstance(value, int):
         return value
     if isinstance(value, str):
         state = _FRENCH_STATES.get(value.strip().lower(), value.strip())
         if state in STATES:
             return state
-    raise _bad(path, "un niveau (entier) ou un état (acquired, in_progress, not_yet) est attendu.",
-               "a level (integer) or a state (acquired, in_progress, not_yet) is expected.")
+    raise _bad(path, message="profile_invalid.level_or_state_named")
 
 
 def load_profile(source: str | bytes | Path) -> Profile:
     """Parse a profile from YAML text, bytes or a file path; :class:`StoreError` on any problem."""
     if isinstance(source, Path):
         if source.stat().st_size > MAX_PROFILE_BYTES:
-            raise StoreError("profile_too_large", "Fichier de profil trop gros.", "Profile file too large.")
+            raise StoreError(code="profile_too_large")
         source = source.read_bytes()
     if isinstance(source, bytes):
         if len(source) > MAX_PROFILE_BYTES:
-            raise StoreError("profile_too_large", "Fichier de profil trop gros.", "Profile file too large.")
+            raise StoreError(code="profile_too_large")
         try:
             source = source.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise StoreError("profile_encoding", "Le profil n'est pas en UTF-8.", "The profile is not UTF-8.") from exc
+            raise StoreError(code="profile_encoding") from exc
     try:
         data = yaml.load(source, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1} : " if mark else ""
-        raise StoreError("profile_yaml", f"{where}YAML illisible.", f"{where}unreadable YAML.") from exc
+        if mark is None:
+            raise StoreError(code="profile_yaml") from exc
+        raise StoreError(code="profile_yaml", params={"line": mark.line + 1, "column": mark.column + 1},
+                         message="profile_yaml.located") from exc
     return profile_from_data(data)
 
 
@@ -240,7 +240,7 @@ def profile_from_data(data: Any) -> Profile:
     networks = person_data.get("networks")
     if networks is not None:
         if not isinstance(networks, list):
-            raise _bad("person.networks", "une liste est attendue.", "a list is expected.")
+            raise _bad("person.networks", message="profile_invalid.list")
         networks = tuple(str(_str(n, f"person.networks[{i}]", allowed=NETWORKS)) for i, n in enumerate(networks))
     person = ProfilePerson(
         id=str(_str(person_data.get("id"), "person.id")),
@@ -257,7 +257,7 @@ def profile_from_data(data: Any) -> Profile:
     )
     experience_data = data.get("experience") or []
     if not isinstance(experience_data, list):
-        raise _bad("experience", "une liste est attendue.", "a list is expected.")
+        raise _bad("experience", message="profile_invalid.list")
     experience = []
     for i, raw in enumerate(experience_data):
         raw = _mapping(raw, f"experience[{i}]")
@@ -269,18 +269,18 @@ def profile_from_data(data: Any) -> Profile:
         ))
     positions_data = data.get("positions") or []
     if not isinstance(positions_data, list):
-        raise _bad("positions", "une liste est attendue.", "a list is expected.")
+        raise _bad("positions", message="profile_invalid.list")
     positions = []
     seen: set[str] = set()
     for i, raw in enumerate(positions_data):
         raw = _mapping(raw, f"positions[{i}]")
         unknown = set(raw) - {"item", *(ROLE_KEYS)}
         if unknown:
-            raise _bad(f"positions[{i}]", f"clé(s) inconnue(s) : {', '.join(sorted(map(str, unknown)))}.",
-                       f"unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
+            raise _bad(f"positions[{i}]", message="profile_invalid.unknown_keys",
+                       keys=", ".join(sorted(map(str, unknown))))
         item = str(_str(raw.get("item"), f"positions[{i}].item"))
         if item in seen:
-            raise _bad(f"positions[{i}].item", f"élément {item} déjà présent.", f"item {item} already listed.")
+            raise _bad(f"positions[{i}].item", message="profile_invalid.duplicate_item", item=item)
         seen.add(item)
         values = {k: _position_value(raw.get(k), f"positions[{i}].{k}") for k in ROLE_KEYS}
         positions.append(ProfilePosition(item, {k: v for k, v in values.items() if v is not None}))

@@ -41,14 +41,9 @@ def pec_schedule(start: dt.date, end: dt.date) -> list[Milestone]:
     ['2025-02-06', '2025-05-22', '2025-07-29', '2025-08-05']
     """
     if end <= start:
-        raise StoreError("contract_dates", "La fin du contrat doit être après son début.",
-                         "The contract must end after it starts.")
+        raise StoreError(code="contract_dates")
     if end < add_months(start, MIN_PEC_MONTHS) - dt.timedelta(days=1):
-        raise StoreError(
-            "contract_too_short",
-            f"Contrat trop court pour planifier le suivi PEC (au moins {MIN_PEC_MONTHS} mois).",
-            f"Contract too short to plan the PEC follow-up (at least {MIN_PEC_MONTHS} months).",
-        )
+        raise StoreError(code="contract_too_short", params={"months": MIN_PEC_MONTHS})
     length = (end - start).days
     one_month = add_months(start, 1)
     mid = start + dt.timedelta(days=length // 2)

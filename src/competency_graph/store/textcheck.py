@@ -16,13 +16,13 @@ __all__ = ["BIDI_CONTROLS", "check_characters"]
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def check_characters(value: str, code: str, what_fr: str, what_en: str, *, single_line: bool) -> None:
-    """Raise :class:`StoreError` (``code``) when ``value`` holds a refused character."""
+def check_characters(value: str, *, code: str, field: str, single_line: bool) -> None:
+    """Raise :class:`StoreError` (``code``) when ``value`` holds a refused character; ``field`` names the
+    label ``errors.field.<field>`` of the message."""
     allowed = "" if single_line else "\t\n\r"
     for char in value:
         if char in allowed:
             continue
         if char in BIDI_CONTROLS or unicodedata.category(char) == "Cc" or char in "\u2028\u2029":
-            raise StoreError(code, f"{what_fr} contient un caractère invisible ou de contrôle (U+{ord(char):04X}) : "
-                                   "retirez-le.",
-                             f"{what_en} holds an invisible or control character (U+{ord(char):04X}).")
+            raise StoreError(code=code, params={"field": field, "char": f"U+{ord(char):04X}"},
+                             message="text.character")

@@ -58,16 +58,8 @@ def is_unavailable(exc: DBAPIError) -> bool:
 def unavailable_error(*, commit_unknown: bool) -> StoreError:
     """The refusal raised when the database cannot be reached (``commit_unknown``: it dropped during COMMIT)."""
     if commit_unknown:
-        return StoreError(
-            "database_commit_unknown",
-            "La base de données est momentanément indisponible : l'enregistrement n'a peut-être pas abouti. "
-            "Vérifiez dans un instant avant de le refaire.",
-            "The database is temporarily unavailable: the write may not have been saved. Check in a moment "
-            "before doing it again.")
-    return StoreError(
-        "database_unavailable",
-        "La base de données est momentanément indisponible. Rien n'a été enregistré : réessayez dans un instant.",
-        "The database is temporarily unavailable. Nothing was saved: try again in a moment.")
+        return StoreError(code="database_commit_unknown")
+    return StoreError(code="database_unavailable")
 
 
 def is_retryable(exc: DBAPIError) -> bool:
@@ -156,9 +148,7 @@ class UnitOfWork:
                 return result
             except IntegrityError as exc:
                 log.warning("write refused by a database constraint (%s)", type(exc.orig).__name__)
-                raise StoreError("constraint_violated",
-                                 "Écriture refusée : elle contredit une règle de la base (doublon ou lien absent).",
-                                 "Write refused: it breaks a database rule (duplicate or missing link).") from exc
+                raise StoreError(code="constraint_violated") from exc
             except DBAPIError as exc:
                 if is_unavailable(exc):
                     attempt += 1
@@ -175,18 +165,15 @@ class UnitOfWork:
                     time.sleep(min(0.5, 0.05 * 2 ** min(attempt, 4)))
                     continue
                 if isinstance(exc, DataError):  # e.g. a NUL byte PostgreSQL cannot store: a refusal, not a crash
-                    raise StoreError("bad_value", "Valeur refusée par la base (caractère ou format invalide).",
-                                     "Value refused by the database (invalid character or format).") from exc
+                    raise StoreError(code="bad_value") from exc
                 if getattr(exc.orig, "sqlstate", None) == "42501":  # row-level security of a multi-site database
-                    raise StoreError("database_refused", "Écriture refusée par la base : ce dossier n'est pas "
-                                     "celui de votre structure.", "Refused by the database's row-level security.") from exc
+                    raise StoreError(code="database_refused") from exc
                 if not is_retryable(exc):
                     raise
                 attempt += 1
                 if time.monotonic() - started > self.retry_seconds:
                     log.error("database still busy after %d attempts", attempt)
-                    raise StoreError("database_busy", "La base est occupée, réessayez dans un instant.",
-                                     "The database is busy, try again in a moment.") from exc
+                    raise StoreError(code="database_busy") from exc
                 time.sleep(min(0.25, 0.002 * 2 ** min(attempt, 8)) * random.uniform(0.5, 1.5))
             finally:
                 self._local.session = None

@@ -96,51 +96,40 @@ def record_validation(repo, person_id: str, item_id: str, *, modality: str, evid
     *acquired*. ``evidence_ids``: at least one proof of the person, not withdrawn. Raises
     :class:`StoreError` (French message) and writes nothing when a rule is not met."""
     if modality not in RAE_MODALITIES:
-        raise StoreError("bad_rae_modality", "Choisissez la modalité : MONTRER, EXPLIQUER ou COMPARER.",
-                         "Choose the modality: montrer, expliquer or comparer.")
+        raise StoreError(code="bad_rae_modality", message="bad_rae_modality.validation")
     if validator_role not in VALIDATOR_ROLES:
-        raise StoreError("bad_validator_role", "Décision de l'accompagnateur ou d'un jury uniquement.",
-                         "Only an accompanist or a jury decides.")
+        raise StoreError(code="bad_validator_role")
     day = validated_on or dt.date.today()
     if day > dt.date.today() + dt.timedelta(days=1):
-        raise StoreError("future_date", "La date de validation est dans le futur.", "The validation date is in the future.")
+        raise StoreError(code="future_date", message="future_date.validation")
     proofs = list(dict.fromkeys(evidence_ids))
     if not proofs:
-        raise StoreError("evidence_required", "Une validation s'appuie sur au moins une preuve du dossier.",
-                         "A validation needs at least one proof of the dossier.")
+        raise StoreError(code="evidence_required")
     if validator_name is not None and len(validator_name) > 300:
-        raise StoreError("bad_name", "Le nom est trop long (300 caractères au plus).", "The name is too long.")
+        raise StoreError(code="bad_name")
 
     def write(s: Session) -> Validation:
         if s.get(Person, person_id) is None:
-            raise StoreError("unknown_person", "Personne inconnue.", "Unknown person.")
+            raise StoreError(code="unknown_person", message="unknown_person.short")
         co = _latest_co(s, person_id, item_id)
         if co is None:
-            raise StoreError("not_co_positioned",
-                             "Cette compétence n'a pas encore été co-positionnée : une auto-évaluation seule ne se "
-                             "valide pas.", "This competency was not co-positioned: a self-assessment alone is "
-                             "never validated.")
+            raise StoreError(code="not_co_positioned")
         chosen_level, state = None, None
         if co.level is not None:
             chosen_level = co.level if level is None else level
             if isinstance(chosen_level, bool) or not isinstance(chosen_level, int) or chosen_level < 1:
-                raise StoreError("level_required", "Indiquez le cercle validé.", "Give the validated circle.")
+                raise StoreError(code="level_required")
             if chosen_level > co.level:
-                raise StoreError("above_co_positioning",
-                                 f"On ne valide pas au-dessus du co-positionnement (cercle {co.level}).",
-                                 f"Cannot validate above the co-positioning (circle {co.level}).")
+                raise StoreError(code="above_co_positioning", params={"level": co.level})
         else:
             if co.state != "acquired":
-                raise StoreError("not_acquired", "Seul un élément co-positionné « acquis » se valide.",
-                                 "Only an item co-positioned as acquired can be validated.")
+                raise StoreError(code="not_acquired")
             state = "acquired"
         rows = {e.id: e for e in s.scalars(select(Evidence).where(Evidence.id.in_(proofs)))}
         if set(rows) != set(proofs) or any(r.person_id != person_id for r in rows.values()):
-            raise StoreError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
-                             "This proof is not in this person's dossier.")
+            raise StoreError(code="unknown_evidence", message="unknown_evidence.not_in_record")
         if _withdrawn_ids(s, proofs):
-            raise StoreError("withdrawn_evidence", "Une preuve retirée du dossier ne peut pas fonder une validation.",
-                             "A withdrawn proof cannot support a validation.")
+            raise StoreError(code="withdrawn_evidence")
         row = ValidationEvent(uid=new_id(), person_id=person_id, item_id=item_id, action="validate",
                               level=chosen_level, state=state, modality=modality, validator_role=validator_role,
                               validator_name=(validator_name or "").strip() or None, author_id=author_id,
@@ -159,12 +148,11 @@ def withdraw_validation(repo, person_id: str, validation_id: int, *, author_id: 
     def write(s: Session) -> Validation:
         target = s.get(ValidationEvent, validation_id)
         if target is None or target.person_id != person_id or target.action != "validate":
-            raise StoreError("unknown_validation", "Validation introuvable pour cette personne.",
-                             "No such validation for this person.")
+            raise StoreError(code="unknown_validation")
         done = s.scalar(select(func.count()).select_from(ValidationEvent).where(
             ValidationEvent.withdraws_id == validation_id))
         if done:
-            raise StoreError("already_withdrawn", "Cette validation a déjà été retirée.", "Already withdrawn.")
+            raise StoreError(code="already_withdrawn")
         row = ValidationEvent(uid=new_id(), person_id=person_id, item_id=target.item_id, action="withdraw",
                               validator_role=target.validator_role, author_id=author_id, evidence_ids=[],
                               comment=(reason or "").strip() or None, validated_on=dt.date.today(),
@@ -206,16 +194,13 @@ def withdraw_evidence(repo, person_id: str, evidence_id: str, *, author_id: str 
     def write(s: Session) -> Withdrawal:
         row = s.get(Evidence, evidence_id)
         if row is None or row.person_id != person_id:
-            raise StoreError("unknown_evidence", "Cette preuve n'est pas dans le dossier de cette personne.",
-                             "This proof is not in this person's dossier.")
+            raise StoreError(code="unknown_evidence", message="unknown_evidence.not_in_record")
         if replaced_by_id is not None:
             new = s.get(Evidence, replaced_by_id)
             if new is None or new.person_id != person_id or replaced_by_id == evidence_id:
-                raise StoreError("bad_replacement", "La nouvelle preuve doit être du dossier de la même personne.",
-                                 "The replacement must be a proof of the same person.")
+                raise StoreError(code="bad_replacement")
         if _withdrawn_ids(s, [evidence_id]):
-            raise StoreError("already_withdrawn", "Cette preuve a déjà été retirée du dossier.",
-                             "This proof was already withdrawn.")
+            raise StoreError(code="already_withdrawn", message="already_withdrawn.evidence")
         at = utcnow()
         s.execute(insert(EvidenceWithdrawal).values(evidence_id=evidence_id, replaced_by_id=replaced_by_id,
                                                     reason=(reason or "").strip() or None, author_id=author_id,
