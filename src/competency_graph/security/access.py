@@ -111,18 +111,17 @@ class Guard(Administration):
             return "admin"
         return None
 
-    def _refusal(self, access: PersonAccess | None, kind: str, roles: tuple[str, ...]) -> str | None:
-        """The message key of a refused write (``errors.<key>`` in the catalogue), or None when ``kind`` may be
-        written (relation in ``roles``)."""
+    def _refusal(self, access: PersonAccess | None, kind: str, roles: tuple[str, ...]) -> AccessDenied | None:
+        """The refusal of a write, or None when ``kind`` may be written (relation in ``roles``)."""
         if access is None:
-            return "access_denied.read"
+            return AccessDenied(code="access_denied", message="access_denied.read")
         relation = self._relation_to(access)
         if relation not in roles:
-            return "access_denied.write"
+            return AccessDenied(code="access_denied", message="access_denied.write")
         if kind in _ADMIN_NEVER_WRITES and relation != "self" and access.admin_here:
             # Separation of duties: whoever administers the structure never positions its people, whatever
             # role they signed in with (an admin who also holds the accompanist role there included).
-            return "access_denied.admin_never_positions"
+            return AccessDenied(code="access_denied", message="access_denied.admin_never_positions")
         return None
 
     def _writing(self, person_id: str, kind: str, fn: Callable[[str], T], *,
@@ -130,7 +129,7 @@ class Guard(Administration):
         """Decide, run ``fn(author_role)`` and append the audit entry in ONE write transaction: the access facts
         are read by one query inside it (``store.access_facts``), so the decision and the write see the same
         data. A refusal commits its ``denied`` entry in that transaction and raises :class:`AccessDenied`."""
-        refused: list[str] = []
+        refused: list[AccessDenied] = []
 
         def decide_and_write(_repo: Repository) -> T | None:
             refused.clear()  # the transaction may be run again when the database was busy
@@ -149,7 +148,7 @@ class Guard(Administration):
 
         result = self.repo.transaction(decide_and_write)
         if refused:
-            raise AccessDenied(code="access_denied", message=refused[0])
+            raise refused[0]
         return result  # type: ignore[return-value]
 
     # -- building blocks for the services ----------------------------------------------------------------
@@ -173,15 +172,15 @@ class Guard(Administration):
 
     def writing_set(self, person_ids: list[str], kind: str, fn: Callable[[dict[str, str]], T], *,
                     roles: tuple[str, ...] = ("self", "accompanist"), action: str = "create"
-                    ) -> tuple[T | None, dict[str, str]]:
+                    ) -> tuple[T | None, dict[str, AccessDenied]]:
         """The batched :meth:`writing`: ONE write transaction decides for every person (one query), runs
         ``fn({person: relation})`` for those the user may write and appends ONE audit entry naming them (and one
-        ``denied`` entry naming the others). Returns ``(fn's result, {refused person: message key})``; ``fn`` is
+        ``denied`` entry naming the others). Returns ``(fn's result, {refused person: AccessDenied})``; ``fn`` is
         not called when every person is refused. A ``StoreError`` raised by ``fn`` writes nothing at all."""
         if action not in ("create", "change"):
             raise ValueError(f"not a write action: {action}")
         ids = list(dict.fromkeys(person_ids))
-        refused: dict[str, str] = {}
+        refused: dict[str, AccessDenied] = {}
 
         def decide_and_write(_repo: Repository) -> T | None:
             refused.clear()

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..security import audit
-from ..security.errors import AccessDenied
 from ..store import PositioningInput, PositionView, StoreError, bulk
 from ..store import validations as store_validations
 from ..store.validations import Validation, Withdrawal
@@ -233,8 +232,8 @@ def save_group(ctx: Context, identity: Identity, answers: dict[str, list[Change]
         _, refused = guard.writing_set(list(answers), "positioning", write, roles=("accompanist",))
     except StoreError:
         return _save_each(ctx, identity, answers, now)
-    for person_id, message in refused.items():
-        result[person_id] = AccessDenied(code="access_denied", message=message)
+    for person_id, refusal in refused.items():
+        result[person_id] = refusal
     for person_id, entries in prepared.items():
         result[person_id] = len(entries)
     return {person_id: result[person_id] for person_id in answers}
