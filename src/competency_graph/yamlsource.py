@@ -24,6 +24,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 
 _MAX_NODES = 2_000_000
+#: the tags a list or a mapping may carry (the ones YAML gives them when none is written)
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _MIN_BUDGET = 50_000
 _EXPANSION = 8
 
@@ -79,6 +81,10 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
             problems.append(Problem("yaml-syntax", "recursive alias: a value cannot contain itself", _location(path, node)))
             raise _Refused
         positions[key_path] = _location(path, node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # a language tag (!!python/object/apply:…) on a list or mapping would otherwise be dropped silently
+            problems.append(Problem("yaml-syntax", f"unsupported tag {node.tag}", _location(path, node)))
+            raise _Refused
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             active.add(id(node))
             try:

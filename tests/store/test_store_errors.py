@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import competency_graph.store as store
+from competency_graph.services import profiles
 from competency_graph.store.errors import CODES, StoreError
 
 # Function name -> index of the positional argument holding the code.
@@ -16,8 +17,12 @@ _FIXED = {"_bad": "profile_invalid", "_malformed": "csv_malformed", "_too_large"
 
 def _raised_codes() -> set[str]:
     codes: set[str] = set()
-    for path in Path(store.__file__).parent.glob("*.py"):
+    # the profile file's codes are raised by its reader, services/profiles.py (the store only persists)
+    for path in [*Path(store.__file__).parent.glob("*.py"), Path(profiles.__file__)]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
+                    any(isinstance(t, ast.Name) and t.id == "_CODES" for t in node.targets):
+                codes.update(v.value for v in node.value.values if isinstance(v, ast.Constant))  # kind -> code
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from competency_graph.services import profiles as profiles_service
 from competency_graph.store import Repository, StoreError
 from competency_graph.store.csvio import COLUMNS, neutralise, parse_positionings, unneutralise
-from competency_graph.store.profiles import dump_profile, load_profile
+from competency_graph.services.profiles import dump_profile, load_profile
 
 PROFILE = """\
 person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae, rsfp], goal: certification}
@@ -196,7 +196,7 @@ def test_profile_facts_import_export_round_trip(repo: Repository, people: dict[s
     assert stored.contracts[1].followups  # the PEC contract got its follow-up schedule
     exported = profiles_service.export_profile(repo, "p7")
     assert exported.contracts == profile.contracts and exported.held == profile.held
-    structure = exported.extra["structure"]
+    structure = exported.model_dump(exclude_none=True)["structure"]
     assert {"network": "rsfp", "field": "propreté", "field_structures": 2} in structure["networks"]
     assert load_profile(dump_profile(exported)) == exported
 
