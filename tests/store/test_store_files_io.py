@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from competency_graph.services import profiles as profiles_service
+from competency_graph.services.profiles import dump_profile, load_profile
 from competency_graph.store import Repository, StoreError
 from competency_graph.store.csvio import COLUMNS, neutralise, parse_positionings, unneutralise
-from competency_graph.services.profiles import dump_profile, load_profile
 
 PROFILE = """\
 person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae, rsfp], goal: certification}

@@ -25,8 +25,9 @@ kept and written back untouched, so other tools may add their own, unless they l
 key. A state is ``acquired``, ``in_progress``, ``not_yet`` or its French spelling (``acquis``, ``en cours``,
 ``pas encore``), in any case. Every refusal is a French message naming the field (``positions[0].self``).
 
->>> parse_profile("person: {id: p1, status: ime, age: 13}\npositions: [{item: rae:cuisinier/A1, self: Acquis}]").positions[0].self
-'acquired'
+>>> text = "{person: {id: p1, status: ime, age: 13}, positions: [{item: 'rae:cuisinier/A1', self: Acquis}]}"
+>>> parse_profile(text).positions[0].values
+{'self': 'acquired'}
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from ..yamlsource import Positions, read_positioned
 from .profile_problems import french_problems, problem, yaml_problems
 
 __all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "Contract", "Held", "NetworkFact",
-           "BranchAgreement", "StructureFacts", "ItemScales", "load_profile", "parse_profile", "dump_profile",
+           "BranchAgreement", "StructureFacts", "ItemScales", "position_problems", "load_profile", "parse_profile", "dump_profile",
            "write_profile", "profile_data", "STATUSES", "STATE_LEVEL", "CONTRACT_KINDS", "WORK_CONTRACT_KINDS",
            "ROLE_KEYS", "AGE_MIN", "AGE_MAX", "MAX_PROFILE_BYTES"]
 
@@ -309,22 +310,25 @@ def _misspelt_keys(data: dict[Any, Any], positions: Positions, path: str) -> lis
     return found
 
 
-def _scale_problems(profile: Profile, scales: ItemScales, positions: Positions, path: str) -> list[Problem]:
-    """Items the referentials do not know, levels outside an item's scale, a state for a graded item…"""
+def position_problems(profile: Profile, scales: ItemScales, positions: Positions | None = None,
+                      path: str = "<profile>") -> list[Problem]:
+    """Each value given to an item the referentials do not know, outside the item's scale, a state for a
+    graded item or a level for one that is not (one problem per value, named ``positions[i].self``)."""
     found = []
     for i, pos in enumerate(profile.positions):
-        if not scales.has_item(pos.item):
-            found.append(problem("unknown-item", ("positions", i, "item"), t("profile.unknown_item", item=pos.item),
-                                 positions, path))
-            continue
-        bounds = scales.level_range(pos.item)
+        known = scales.has_item(pos.item)
+        bounds = scales.level_range(pos.item) if known else None
         for key, value in pos.values.items():
-            where = ("positions", i, key)
-            if bounds is None and not isinstance(value, str):
-                found.append(problem("state-required", where, t("profile.state_required", item=pos.item), positions, path))
+            if not known:
+                message = t("profile.unknown_item", item=pos.item)
+            elif bounds is None and not isinstance(value, str):
+                message = t("profile.state_required", item=pos.item)
             elif bounds is not None and not (isinstance(value, int) and bounds[0] <= value <= bounds[1]):
-                found.append(problem("level-out-of-range", where, t("profile.level_required", item=pos.item,
-                                                                    low=bounds[0], high=bounds[1]), positions, path))
+                message = t("profile.level_required", item=pos.item, low=bounds[0], high=bounds[1])
+            else:
+                continue
+            found.append(problem("unknown-item" if not known else "item-scale", ("positions", i, key), message,
+                                 positions or {}, path))
     return found
 
 
@@ -353,7 +357,7 @@ def parse_profile(source: str | bytes, path: str = "<profile>", *, scales: ItemS
         raise ReferentialError(french_problems(exc, positions, path) + _misspelt_keys(data, positions, path)) from None
     problems = _misspelt_keys(data, positions, path)
     if scales is not None:
-        problems += _scale_problems(profile, scales, positions, path)
+        problems += position_problems(profile, scales, positions, path)
     if problems:
         raise ReferentialError(problems)
     return profile
@@ -384,8 +388,9 @@ def profile_data(profile: Profile) -> dict[str, Any]:
 
 def dump_profile(profile: Profile) -> str:
     """The YAML text of a profile (what :func:`parse_profile` reads back as the same profile)."""
-    return yaml.safe_dump(profile_data(profile), sort_keys=False, allow_unicode=True, default_flow_style=None,
-                          width=120)
+    text: str = yaml.safe_dump(profile_data(profile), sort_keys=False, allow_unicode=True, default_flow_style=None,
+                               width=120)
+    return text
 
 
 def write_profile(profile: Profile, path: Path | str) -> None:

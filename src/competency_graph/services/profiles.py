@@ -132,6 +132,10 @@ def apply_profile(repo: Repository, profile: Profile, structure_id: str, *, disp
     """Create or update the profile's person and append its positions (call inside ``repo.transaction``)."""
     p = profile.person
     fields = _person_fields(profile)
+    if repo.catalog is not None and (bad := fmt.position_problems(profile, repo.catalog)):
+        # the command line's check (analysis/profile.py), so that both refuse the same files; nothing written
+        raise StoreError("invalid_positionings", f"{len(bad)} positionnement(s) invalide(s) : rien n'a été enregistré.",
+                         f"{len(bad)} invalid positioning(s): nothing was stored.", [b.message for b in bad])
     experience = [ExperienceEntry(e.job, e.months, e.in_pec, e.current) for e in profile.experience]
     existing = repo.find_person(p.id)
     if existing is None:
