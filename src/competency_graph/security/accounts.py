@@ -14,6 +14,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
 from ..store import credentials, utcnow
 from ..store.records import UserRecord
 from ..store.repository import Repository

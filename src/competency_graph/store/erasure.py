@@ -20,13 +20,13 @@ from .caseload_models import PersonArchive, SessionActivity, TrainerGroup, UserP
 from .facts_models import HeldCertification
 from .models import (
     Assignment,
+    Base,
     Contract,
     Endorsement,
     Evidence,
     Experience,
     FollowUp,
     FollowUpParticipant,
-    Base,
     Membership,
     Person,
     PositioningEvent,
