@@ -13,7 +13,7 @@ import yaml
 from .limits import LimitExceeded, yaml_events
 from .problems import Location, Problem
 
-__all__ = ["Positions", "read_positioned"]
+__all__ = ["Positions", "read_positioned", "locate"]
 
 Positions = dict[tuple[Any, ...], Location]
 
@@ -32,6 +32,19 @@ _EXPANSION = 8
 
 def _location(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def locate(positions: Positions, path: str, loc: tuple[Any, ...], *, key: bool = False) -> Location:
+    """The place in the file of the value at data path ``loc`` (its key's place when ``key``), else of its
+    nearest parent; the file's first line when nothing of it was read."""
+    if key and (*loc, "__key__") in positions:
+        return positions[(*loc, "__key__")]
+    probe = tuple(loc)
+    while probe:
+        if probe in positions:
+            return positions[probe]
+        probe = probe[:-1]
+    return positions.get((), Location(path, 1, 1) if positions else Location(path))
 
 
 def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]]:

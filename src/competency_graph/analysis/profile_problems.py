@@ -18,10 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..messages import t
-from ..problems import Location, Problem
-from ..yamlsource import Positions
+from ..problems import Problem
+from ..yamlsource import Positions, locate
 
-__all__ = ["field_path", "locate", "french_problems", "yaml_problems", "problem"]
+__all__ = ["field_path", "french_problems", "yaml_problems", "problem"]
 
 _WRONG_TYPE = {
     "string_type": "profile.text_expected", "int_type": "profile.integer_expected",
@@ -42,18 +42,6 @@ def field_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or t("profile.root")
-
-
-def locate(positions: Positions, path: str, loc: tuple[Any, ...], *, key: bool = False) -> Location:
-    """The place in the file of the value at ``loc`` (its key's place when ``key``), else of its nearest parent."""
-    if key and (*loc, "__key__") in positions:
-        return positions[(*loc, "__key__")]
-    probe = tuple(loc)
-    while probe:
-        if probe in positions:
-            return positions[probe]
-        probe = probe[:-1]
-    return positions.get((), Location(path, 1, 1) if positions else Location(path))
 
 
 def problem(code: str, loc: tuple[Any, ...], message: str, positions: Positions, path: str, *,
