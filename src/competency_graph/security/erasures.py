@@ -16,7 +16,6 @@ import hmac
 import json
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import settings
@@ -32,12 +31,8 @@ __all__ = ["ErasureRecord", "journal_path", "journal", "read_journal", "checkpoi
 log = logging.getLogger("competency_graph.security")
 
 
-@dataclass(frozen=True)
-class ErasureRecord:
-    subject_ref: str
-    rows_deleted: int
-    files_deleted: int
-    at: dt.datetime
+#: one erasure: pseudonym, counts, when (the store's line of the erasure log)
+ErasureRecord = store_erasure.ErasureLine
 
 
 def journal_path(repo: Repository) -> Path | None:
@@ -108,10 +103,9 @@ def reapply(repo: Repository) -> int:
         key = bytes.fromhex(key_hex)
         logged = store_erasure.logged_subjects(r)
         store_erasure.log_erasures(r, [
-            store_erasure.ErasureLine(ref, int(entry.get("rows") or 0), int(entry.get("files") or 0),
-                                      dt.datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else utcnow(),
-                                      entry.get("by"))  # type: ignore[arg-type]
-            for ref, entry in wanted.items() if ref not in logged])
+            (ErasureRecord(ref, int(entry.get("rows") or 0), int(entry.get("files") or 0),
+                           dt.datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else utcnow()),
+             entry.get("by")) for ref, entry in wanted.items() if ref not in logged])
         again, files = 0, []
         for person_id in store_erasure.person_ids(r):
             if hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest() in wanted:
@@ -132,12 +126,8 @@ def reapply(repo: Repository) -> int:
 # -- erasure requests: a second admin confirms ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PendingErasure:
-    person_id: str
-    structure_id: str
-    requested_by: str
-    requested_at: dt.datetime
+#: an admin's request to erase a person, waiting for a second admin
+PendingErasure = store_erasure.ErasureRequestRow
 
 
 def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str) -> None:
@@ -146,8 +136,7 @@ def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str
 
 
 def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasure]:
-    return [PendingErasure(r.person_id, r.structure_id, r.requested_by, r.requested_at)
-            for r in store_erasure.erasure_requests(repo, structures)]
+    return store_erasure.erasure_requests(repo, structures)
 
 
 def cancel(repo: Repository, person_id: str) -> None:

@@ -59,8 +59,7 @@ def erase_person(repo: Repository, person_id: str, by_user_id: str) -> ErasureRe
 
 def list_erasures(repo: Repository, *, limit: int = 500) -> list[ErasureRecord]:
     """The erasure log, newest first (pseudonyms and counts only; callers check the reader is an admin)."""
-    return [ErasureRecord(line.subject_ref, line.rows_deleted, line.files_deleted, line.at)
-            for line in store_erasure.erasure_log(repo, limit=limit)]
+    return store_erasure.erasure_log(repo, limit=limit)
 
 
 def retention_days(repo: Repository) -> int:

@@ -45,17 +45,18 @@ __all__ = ["ErasureLine", "ErasureRequestRow", "erase_rows", "person_structure",
 
 @dataclass(frozen=True)
 class ErasureLine:
-    """One line of the erasure log: a pseudonym, counts, when and by whom (no personal data)."""
+    """One erasure as the erasure log shows it: a pseudonym, counts and when (no personal data)."""
 
     subject_ref: str
     rows_deleted: int
     files_deleted: int
     at: dt.datetime
-    by_user_id: str | None = None
 
 
 @dataclass(frozen=True)
 class ErasureRequestRow:
+    """An admin's request to erase a person, waiting for a second admin."""
+
     person_id: str
     structure_id: str
     requested_by: str
@@ -146,13 +147,13 @@ def logged_subjects(uow: UnitOfWork) -> set[str]:
     return uow.run(lambda s: set(s.scalars(select(ErasureEntry.subject_ref))), write=False)
 
 
-def log_erasures(uow: UnitOfWork, lines: Iterable[ErasureLine]) -> None:
-    """Append lines to the erasure log as given (a journal read back after a restore)."""
+def log_erasures(uow: UnitOfWork, lines: Iterable[tuple[ErasureLine, str | None]]) -> None:
+    """Append ``(line, by user id)`` pairs to the erasure log as given (a journal read back after a restore)."""
     wanted = list(lines)
 
     def write(s: Session) -> None:
-        for line in wanted:
-            s.add(ErasureEntry(at=line.at, by_user_id=line.by_user_id, subject_ref=line.subject_ref,
+        for line, by_user_id in wanted:
+            s.add(ErasureEntry(at=line.at, by_user_id=by_user_id, subject_ref=line.subject_ref,
                                rows_deleted=line.rows_deleted, files_deleted=line.files_deleted))
 
     uow.run(write, write=True)
@@ -162,7 +163,7 @@ def erasure_log(uow: UnitOfWork, *, limit: int = 500) -> list[ErasureLine]:
     """The erasure log, newest first."""
     def read(s: Session) -> list[ErasureLine]:
         rows = s.scalars(select(ErasureEntry).order_by(ErasureEntry.id.desc()).limit(limit))
-        return [ErasureLine(r.subject_ref, r.rows_deleted, r.files_deleted, r.at, r.by_user_id) for r in rows]
+        return [ErasureLine(r.subject_ref, r.rows_deleted, r.files_deleted, r.at) for r in rows]
 
     return uow.run(read, write=False)
 
