@@ -23,7 +23,7 @@ from ..store.positions import PositionView, build_view
 from ..store.records import PersonRecord, PositioningInput
 
 __all__ = ["load_profile", "dump_profile", "write_profile", "export_profile", "import_profile",
-           "profile_from_records", "structure_facts", "apply_profile", "apply_facts", "MAX_PROFILE_BYTES"]
+           "profile_from_records", "structure_facts", "contracts_of", "held_of", "apply_profile", "apply_facts", "MAX_PROFILE_BYTES"]
 
 MAX_PROFILE_BYTES = fmt.MAX_PROFILE_BYTES
 #: the record's error code for each kind of problem of a profile file (docs/errors.md)
@@ -72,14 +72,26 @@ def import_profile(repo: Repository, profile: Profile, structure_id: str, *, dis
                                                     author_id=author_id, at=at))
 
 
-def structure_facts(structure: store_facts.StructureFacts) -> fmt.StructureFacts:
-    """The structure's networks and branch agreements as written in a profile (export only)."""
+def structure_facts(structure: store_facts.StructureFacts, *, with_id: bool = False) -> fmt.StructureFacts:
+    """The structure's networks and branch agreements as a profile holds them (its id for the analysis only:
+    an exported file does not name the structure)."""
     return fmt.StructureFacts(
-        kind=structure.kind, field=structure.field or None,
+        id=structure.structure_id if with_id else None, kind=structure.kind, field=structure.field or None,
         networks=[fmt.NetworkFact(network=n.network, trained_staff=n.trained_staff, field=n.field,
                                   field_structures=n.field_structures, since=n.since) for n in structure.networks],
         branch_agreements=[fmt.BranchAgreement(branch=a.branch, cqps=list(a.cqps), since=a.since)
                            for a in structure.agreements])
+
+
+def contracts_of(facts: PersonFacts | None) -> list[fmt.Contract]:
+    """The person's dated contracts as a profile holds them."""
+    return [fmt.Contract(kind=c.kind, start=c.start_date, end=c.end_date, job=c.job) for c in (facts.contracts if facts else ())]
+
+
+def held_of(facts: PersonFacts | None) -> list[fmt.Held]:
+    """The certifications, blocs and attestations the person holds, as a profile holds them."""
+    return [fmt.Held(certification=h.certification, outcome=h.outcome, awarded_on=h.awarded_on, blocs=list(h.blocs),
+                     jury=h.jury, modality=h.modality) for h in (facts.held if facts else ())]
 
 
 def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.date | None = None,
@@ -103,10 +115,8 @@ def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.
         structure=structure_facts(structure) if structure is not None else None,
         experience=[fmt.Experience(job=e.job, months=e.months, in_pec=e.in_pec, current=e.current)
                     for e in person.experience],
-        contracts=[fmt.Contract(kind=c.kind, start=c.start_date, end=c.end_date, job=c.job)
-                   for c in (facts.contracts if facts else ())],
-        held=[fmt.Held(certification=h.certification, outcome=h.outcome, awarded_on=h.awarded_on, blocs=list(h.blocs),
-                       jury=h.jury, modality=h.modality) for h in (facts.held if facts else ())],
+        contracts=contracts_of(facts),
+        held=held_of(facts),
         target=person.target,
         positions=positions,
     )
