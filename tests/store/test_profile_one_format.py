@@ -143,3 +143,20 @@ def test_every_example_profile_goes_both_ways(shipped_repo: Repository, shipped_
         profile = load_profile(path, scales=shipped_bundle)
         assert profiles_service.load_profile(path) == profile
         profiles_service.import_profile(shipped_repo, profile, "s1")
+
+
+def test_a_target_profile_file_is_read_the_same_way(shipped_bundle, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--target FILE.yaml`` (a training's entry expectations): its refusals are French and located too."""
+    monkeypatch.setattr(cli_analysis, "_bundle", lambda _refs: shipped_bundle)
+    profile = tmp_path / "p.yaml"
+    profile.write_text(_pos(GRADED, self=1, co=2), encoding="utf-8")
+    good, bad = tmp_path / "target.yaml", tmp_path / "bad-target.yaml"
+    good.write_text("id: training:essai\nlabel: Essai\nrequires: {rectec:C01: 3}\n", encoding="utf-8")
+    bad.write_text("id: training:essai\nlabel: Essai\nrequires: {rectec:C01: trois}\nblocs: 5\n", encoding="utf-8")
+    ok = CliRunner().invoke(app, ["gaps", str(profile), "--target", str(good)])
+    assert ok.exit_code == 0 and "Essai" in ok.output and "rectec:C01" in ok.output, ok.output
+    refused = CliRunner().invoke(app, ["gaps", str(profile), "--target", str(bad)])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)
+    assert f"{bad}:3:" in refused.output and "requires.rectec:C01 : un nombre entier est attendu" in refused.output
+    assert f"{bad}:4:" in refused.output and "blocs : une liste est attendue" in refused.output

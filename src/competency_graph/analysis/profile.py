@@ -71,7 +71,7 @@ from ..yamlsource import Positions, read_positioned
 from .profile_problems import french_problems, problem, yaml_problems
 
 __all__ = ["Person", "Experience", "Position", "TargetProfile", "Profile", "Contract", "Held", "NetworkFact",
-           "BranchAgreement", "StructureFacts", "ItemScales", "position_problems", "load_profile", "parse_profile", "dump_profile",
+           "BranchAgreement", "StructureFacts", "ItemScales", "position_problems", "load_profile", "load_target_profile", "parse_profile", "dump_profile",
            "write_profile", "profile_data", "STATUSES", "STATE_LEVEL", "CONTRACT_KINDS", "WORK_CONTRACT_KINDS",
            "ROLE_KEYS", "AGE_MIN", "AGE_MAX", "MAX_PROFILE_BYTES"]
 
@@ -332,25 +332,43 @@ def position_problems(profile: Profile, scales: ItemScales, positions: Positions
     return found
 
 
-def parse_profile(source: str | bytes, path: str = "<profile>", *, scales: ItemScales | None = None) -> Profile:
-    """Read a profile (YAML text or bytes); raises ReferentialError with French, located problems
-    (``file:line:col``). With ``scales`` (the loaded referentials), each position's item must exist and its
-    values fit the item's scale, as the record checks on import."""
-    def refuse(code: str, key: str) -> ReferentialError:
-        return ReferentialError([Problem(code, t(key, limit=MAX_PROFILE_BYTES // (1024 * 1024)), Location(path))])
+def _too_large(path: str) -> ReferentialError:
+    return ReferentialError([Problem("too-large", t("profile.file_too_large", limit=MAX_PROFILE_BYTES // (1024 * 1024)),
+                                     Location(path))])
 
+
+def _mapping(source: str | bytes, path: str) -> tuple[dict[Any, Any], Positions]:
+    """The YAML mapping of a profile file and where each value stands; ReferentialError (French) otherwise."""
     if len(source) > MAX_PROFILE_BYTES:
-        raise refuse("too-large", "profile.file_too_large")
+        raise _too_large(path)
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise refuse("encoding", "profile.not_utf8") from None
+            raise ReferentialError([Problem("encoding", t("profile.not_utf8"), Location(path))]) from None
     data, positions, problems = read_positioned(source, path)
     if problems:
         raise ReferentialError(yaml_problems(problems))
     if not isinstance(data, dict):
         raise ReferentialError([Problem("not-a-mapping", t("profile.not_a_mapping"), Location(path, 1, 1))])
+    return data, positions
+
+
+def _file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise _too_large(str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReferentialError([Problem("io-error", t("profile.unreadable_file", detail=exc.strerror),
+                                        Location(str(path)))]) from None
+
+
+def parse_profile(source: str | bytes, path: str = "<profile>", *, scales: ItemScales | None = None) -> Profile:
+    """Read a profile (YAML text or bytes); raises ReferentialError with French, located problems
+    (``file:line:col``). With ``scales`` (the loaded referentials), each position's item must exist and its
+    values fit the item's scale, as the record checks on import."""
+    data, positions = _mapping(source, path)
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
@@ -365,16 +383,16 @@ def parse_profile(source: str | bytes, path: str = "<profile>", *, scales: ItemS
 
 def load_profile(path: Path | str, *, scales: ItemScales | None = None) -> Profile:
     """Read one profile file (UTF-8 YAML, at most :data:`MAX_PROFILE_BYTES`)."""
-    path = Path(path)
+    return parse_profile(_file(Path(path)), str(path), scales=scales)
+
+
+def load_target_profile(path: Path | str) -> TargetProfile:
+    """Read a target-profile file (``--target FILE.yaml``); ReferentialError with French, located problems."""
+    data, positions = _mapping(_file(Path(path)), str(path))
     try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise ReferentialError([Problem("too-large", t("profile.file_too_large",
-                                                           limit=MAX_PROFILE_BYTES // (1024 * 1024)), Location(str(path)))])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReferentialError([Problem("io-error", t("profile.unreadable_file", detail=exc.strerror),
-                                        Location(str(path)))]) from None
-    return parse_profile(data, str(path), scales=scales)
+        return TargetProfile.model_validate(data)
+    except ValidationError as exc:
+        raise ReferentialError(french_problems(exc, positions, str(path))) from None
 
 
 def profile_data(profile: Profile) -> dict[str, Any]:

@@ -37,19 +37,17 @@ def _date(value: str | None):
 
 
 def _target(bundle, value: str | None, profile=None):
-    from ..analysis.profile import TargetProfile
+    from ..analysis.profile import load_target_profile
     from ..analysis.targets import TargetError, resolve_target
 
     spec = value if value is not None else (profile.target if profile is not None else None)
     if spec is None:
         _fail("no target: give --target or a 'target' in the profile")
     if isinstance(spec, str) and (spec.endswith((".yaml", ".yml")) or Path(spec).is_file()):
-        import yaml
-
         try:
-            spec = TargetProfile.model_validate(yaml.safe_load(Path(spec).read_text(encoding="utf-8")))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            _fail(f"invalid target profile {value}: {exc}")
+            spec = load_target_profile(spec)
+        except ReferentialError as exc:
+            _fail(format_problems(exc.problems))
     try:
         return resolve_target(bundle, spec)
     except TargetError as exc:
