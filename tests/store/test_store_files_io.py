@@ -220,3 +220,16 @@ def test_bad_profile_facts_are_located(text_: str, fragment: str) -> None:
     with pytest.raises(StoreError) as err:
         load_profile(text_)
     assert fragment in str(err.value.message_fr if hasattr(err.value, "message_fr") else err.value)
+
+
+def test_an_export_leaves_out_a_free_text_job_or_target_the_format_refuses(repo: Repository,
+                                                                           people: dict[str, str]) -> None:
+    """Older records may hold a job or a target typed as free text: the exported file leaves them out, so it
+    can be read back (by the record's import and by the command line)."""
+    from competency_graph.store import ExperienceEntry
+
+    repo.create_person(people["structure"], "Personne C", "esat", person_id="pc", target="CAP cuisine",
+                       experience=[ExperienceEntry("plongeur", 12), ExperienceEntry("rome:G1605", 6)])
+    exported = profiles_service.export_profile(repo, "pc")
+    assert exported.target is None and [e.job for e in exported.experience] == ["rome:G1605"]
+    assert load_profile(dump_profile(exported)) == exported

@@ -120,7 +120,7 @@ def _position_value(value: Any) -> int | str | None:
 
 Date = Annotated[dt.date, PlainValidator(_date)]
 PositionValue = Annotated[int | str | None, PlainValidator(_position_value)]
-ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
+ItemId = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 
 
 def _none_is_empty(value: Any) -> Any:
@@ -134,7 +134,7 @@ class _Strict(BaseModel):
 
 
 class Person(_Strict):
-    id: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    id: str = Field(min_length=1, max_length=64, pattern=r"\S")
     status: PersonStatus
     age: StrictInt | None = Field(None, ge=AGE_MIN, le=AGE_MAX)
     writing: WritingLevel = WritingLevel.LIMITED
@@ -260,7 +260,7 @@ class Profile(_Strict):
     experience: list[Experience] = Field(default_factory=list)
     contracts: list[Contract] = Field(default_factory=list)
     held: list[Held] = Field(default_factory=list)
-    target: str | TargetProfile | None = None
+    target: ItemId | TargetProfile | None = None
     positions: list[Position] = Field(default_factory=list)
     expected: list[dict[str, Any]] | None = Field(None, description="Expected recommendations by date (worked examples only).")
     source: str | None = Field(None, description="Where the situation comes from (worked examples).")

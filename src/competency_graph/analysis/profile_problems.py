@@ -65,6 +65,8 @@ def _message(err: Any) -> tuple[str, str, bool]:
         return "invalid-value", t("profile.bad_id", value=value), False
     if kind == "string_too_short":
         return "invalid-value", t("profile.empty_text"), False
+    if kind == "string_too_long":
+        return "invalid-value", t("profile.text_too_long", high=ctx.get("max_length")), False
     if kind in ("greater_than_equal", "greater_than"):
         return "invalid-value", t("profile.too_small", value=value, low=ctx.get("ge", ctx.get("gt"))), False
     if kind in ("less_than_equal", "less_than"):

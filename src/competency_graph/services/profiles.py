@@ -9,10 +9,12 @@ the store only persists.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
 from ..analysis import profile as fmt
+from ..ids import is_valid_id
 from ..analysis.profile import ROLE_KEYS, Profile, dump_profile, write_profile
 from ..problems import Problem, ReferentialError
 from ..store import ExperienceEntry, Repository, StoreError
@@ -25,6 +27,7 @@ from ..store.records import PersonRecord, PositioningInput
 __all__ = ["load_profile", "dump_profile", "write_profile", "export_profile", "import_profile",
            "profile_from_records", "structure_facts", "contracts_of", "held_of", "apply_profile", "apply_facts", "MAX_PROFILE_BYTES"]
 
+log = logging.getLogger("competency_graph.services")
 MAX_PROFILE_BYTES = fmt.MAX_PROFILE_BYTES
 #: the record's error code for each kind of problem of a profile file (docs/errors.md)
 _CODES = {"duplicate-key": "profile_duplicate_key", "yaml-syntax": "profile_yaml", "encoding": "profile_encoding",
@@ -100,6 +103,12 @@ def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.
     """The profile of a stored person and their current positions (self and accompanist side by side), with
     their facts (contracts, certifications held) and their structure's networks when given."""
     year = (today or dt.date.today()).year
+    # The record's free-text job and target predate the format's ``prefix:code`` ids: one that is not an id
+    # is left out of the file rather than written where no reader accepts it (counted in the server log).
+    dropped = sum(not is_valid_id(e.job) for e in person.experience) + bool(
+        person.target and not is_valid_id(person.target))
+    if dropped:
+        log.warning("profile export person=%s: %d value(s) without a prefix:code id left out", person.id, dropped)
     given = {"age": (year - person.birth_year) if person.birth_year else None, "writing": person.writing,
              "networks": list(person.networks) or None, "goal": person.goal,
              "pec_enrolled_on": facts.pec_enrolled_on if facts else None,
@@ -114,10 +123,10 @@ def profile_from_records(person: PersonRecord, view: PositionView, *, today: dt.
         person=fmt.Person(id=person.id, status=person.status, **{k: v for k, v in given.items() if v is not None}),
         structure=structure_facts(structure) if structure is not None else None,
         experience=[fmt.Experience(job=e.job, months=e.months, in_pec=e.in_pec, current=e.current)
-                    for e in person.experience],
+                    for e in person.experience if is_valid_id(e.job)],
         contracts=contracts_of(facts),
         held=held_of(facts),
-        target=person.target,
+        target=person.target if person.target and is_valid_id(person.target) else None,
         positions=positions,
     )
 
