@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import profile as fmt
-from ..ids import is_valid_id
 from ..analysis.profile import ROLE_KEYS, Profile, dump_profile, write_profile
+from ..ids import is_valid_id
 from ..problems import Problem, ReferentialError
 from ..store import ExperienceEntry, Repository, StoreError
 from ..store import facts as store_facts
