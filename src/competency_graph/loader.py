@@ -33,7 +33,7 @@ from .bundle import Bundle, Edge, Item, LoadedReferential
 from .ids import EXTERNAL_PREFIXES, split_id
 from .model import Activity, Bloc, Certification, Competency, Level, Occupation, ReferentialFile
 from .problems import Location, Problem, ReferentialError
-from .yamlsource import Positions, read_positioned
+from .yamlsource import Positions, locate, read_positioned
 
 __all__ = ["load_bundle", "check_paths", "referential_files", "parse_file", "validation_problems"]
 
@@ -65,17 +65,6 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _locate(positions: Positions, path: str, loc: tuple[Any, ...], key: bool = False) -> Location:
-    if key and (*loc, "__key__") in positions:
-        return positions[(*loc, "__key__")]
-    probe = tuple(loc)
-    while probe:
-        if probe in positions:
-            return positions[probe]
-        probe = probe[:-1]
-    return positions.get((), Location(path, 1, 1) if positions else Location(path))
-
-
 _CONDITION_KEYS = {"when", "applies_if", "any_of", "all_of", "none_of"}
 
 
@@ -89,18 +78,18 @@ def validation_problems(exc: ValidationError, positions: Positions, path: str) -
         if kind == "missing":
             field = loc[-1]
             problems.append(Problem("missing-field", f"missing field '{field}' in {dotted.rsplit('.', 1)[0] or 'document'}",
-                                    _locate(positions, path, loc[:-1])))
+                                    locate(positions, path, loc[:-1])))
         elif kind == "extra_forbidden" and set(map(str, loc[:-1])) & _CONDITION_KEYS:
             problems.append(Problem("unknown-condition", f"unknown condition kind '{loc[-1]}'",
-                                    _locate(positions, path, loc, key=True),
+                                    locate(positions, path, loc, key=True),
                                     hint="the kinds are registered in analysis/conditions.py (docs/recommendation.md)"))
         elif kind == "extra_forbidden":
-            problems.append(Problem("unknown-field", f"unknown field '{loc[-1]}'", _locate(positions, path, loc, key=True),
+            problems.append(Problem("unknown-field", f"unknown field '{loc[-1]}'", locate(positions, path, loc, key=True),
                                     hint="see docs/referential-format.md"))
         elif kind in _TYPE_ERRORS:
-            problems.append(Problem("wrong-type", f"{dotted}: {err['msg']}", _locate(positions, path, loc)))
+            problems.append(Problem("wrong-type", f"{dotted}: {err['msg']}", locate(positions, path, loc)))
         else:
-            problems.append(Problem("invalid-value", f"{dotted}: {err['msg']}", _locate(positions, path, loc)))
+            problems.append(Problem("invalid-value", f"{dotted}: {err['msg']}", locate(positions, path, loc)))
     return problems
 
 
@@ -151,15 +140,15 @@ class _Collector:
         for other in self.referentials:
             if other.key == key:
                 self.problems.append(Problem("duplicate-referential", f"referential {key} is also declared in {other.path}",
-                                             _locate(positions, path, ("referential", "id"))))
+                                             locate(positions, path, ("referential", "id"))))
         first_edge = len(self.edges)
-        ref = LoadedReferential(key=key, path=path, file=file, location=_locate(positions, path, ("referential",)))
+        ref = LoadedReferential(key=key, path=path, file=file, location=locate(positions, path, ("referential",)))
         self.referentials.append(ref)
         allowed = {header.id, *header.prefixes}
         scale = (header.scale.min, header.scale.max) if header.scale else None
 
         def loc(*parts: Any) -> Location:
-            return _locate(positions, path, parts)
+            return locate(positions, path, parts)
 
         imported = header.provenance == "imported"
 

@@ -13,7 +13,7 @@ import yaml
 from .limits import LimitExceeded, yaml_events
 from .problems import Location, Problem
 
-__all__ = ["Positions", "read_positioned"]
+__all__ = ["Positions", "read_positioned", "locate"]
 
 Positions = dict[tuple[Any, ...], Location]
 
@@ -24,12 +24,27 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 
 _MAX_NODES = 2_000_000
+#: the tags a list or a mapping may carry (the ones YAML gives them when none is written)
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _MIN_BUDGET = 50_000
 _EXPANSION = 8
 
 
 def _location(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def locate(positions: Positions, path: str, loc: tuple[Any, ...], *, key: bool = False) -> Location:
+    """The place in the file of the value at data path ``loc`` (its key's place when ``key``), else of its
+    nearest parent; the file's first line when nothing of it was read."""
+    if key and (*loc, "__key__") in positions:
+        return positions[(*loc, "__key__")]
+    probe = tuple(loc)
+    while probe:
+        if probe in positions:
+            return positions[probe]
+        probe = probe[:-1]
+    return positions.get((), Location(path, 1, 1) if positions else Location(path))
 
 
 def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]]:
@@ -79,6 +94,10 @@ def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]
             problems.append(Problem("yaml-syntax", "recursive alias: a value cannot contain itself", _location(path, node)))
             raise _Refused
         positions[key_path] = _location(path, node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # a language tag (!!python/object/apply:…) on a list or mapping would otherwise be dropped silently
+            problems.append(Problem("yaml-syntax", f"unsupported tag {node.tag}", _location(path, node)))
+            raise _Refused
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             active.add(id(node))
             try:

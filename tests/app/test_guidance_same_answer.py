@@ -10,10 +10,10 @@ import json
 from apphelpers import IDENTITIES, open_page, texts
 from typer.testing import CliRunner
 
+from competency_graph.analysis.profile import dump_profile
 from competency_graph.cli import app
 from competency_graph.services import guidance
 from competency_graph.services import profiles as profiles_service
-from competency_graph.store.profiles import dump_profile
 from competency_graph.ui.i18n import t
 
 PERSON = "demo-lea"

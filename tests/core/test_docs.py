@@ -43,10 +43,11 @@ def test_the_catalogue_is_a_data_file_with_text_values() -> None:
 def test_the_scan_finds_the_raises_through_their_helpers() -> None:
     assert len(SITES) > 250
     where = {(s.code, s.key) for s in SITES}
-    # a direct raise, one through check_text -> check_characters, one through the profile reader's _bad
+    # a direct raise, one through check_text -> check_characters, one through the facts' _fact_count helper
     assert ("unknown_item", "unknown_item") in where
     assert ("bad_comment", "text.character") in where
-    assert ("profile_invalid", "profile_invalid.unknown_keys") in where
+    assert ("bad_trained_staff", "fact.count") in where
+    assert ("profile_invalid", "profile_invalid.problems") in where  # the profile reader (services/profiles.py)
     assert ("access_denied", "access_denied.admins_only") in where  # through the guard's _deny
 
 

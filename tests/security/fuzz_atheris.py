@@ -22,9 +22,9 @@ with atheris.instrument_imports(include=["competency_graph", "yaml", "defusedxml
     from competency_graph.importers.rncp import RncpImportError, iter_rncp_csv, iter_rncp_xml
     from competency_graph.loader import check_paths
     from competency_graph.problems import ReferentialError
+    from competency_graph.services.profiles import load_profile
     from competency_graph.store.csvio import parse_positionings
     from competency_graph.store.errors import StoreError
-    from competency_graph.store.profiles import load_profile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _WORK = Path(tempfile.mkdtemp(prefix="cg-fuzz-"))

@@ -18,6 +18,9 @@ def _raised_codes() -> set[str]:
     codes: set[str] = set()
     for path in Path(competency_graph.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
+                    any(isinstance(t, ast.Name) and t.id == "_CODES" for t in node.targets):
+                codes.update(v.value for v in node.value.values if isinstance(v, ast.Constant))  # kind -> code
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from competency_graph.services import profiles as profiles_service
+from competency_graph.services.profiles import dump_profile, load_profile
 from competency_graph.store import Repository, StoreError
 from competency_graph.store.csvio import COLUMNS, neutralise, parse_positionings, unneutralise
-from competency_graph.store.profiles import dump_profile, load_profile
 
 PROFILE = """\
 person: {id: p1, status: esat, age: 34, writing: limited, networks: [rae, rsfp], goal: certification}
@@ -196,7 +196,7 @@ def test_profile_facts_import_export_round_trip(repo: Repository, people: dict[s
     assert stored.contracts[1].followups  # the PEC contract got its follow-up schedule
     exported = profiles_service.export_profile(repo, "p7")
     assert exported.contracts == profile.contracts and exported.held == profile.held
-    structure = exported.extra["structure"]
+    structure = exported.model_dump(exclude_none=True)["structure"]
     assert {"network": "rsfp", "field": "propreté", "field_structures": 2} in structure["networks"]
     assert load_profile(dump_profile(exported)) == exported
 
@@ -220,3 +220,16 @@ def test_bad_profile_facts_are_located(text_: str, fragment: str) -> None:
     with pytest.raises(StoreError) as err:
         load_profile(text_)
     assert fragment in str(err.value.message_fr if hasattr(err.value, "message_fr") else err.value)
+
+
+def test_an_export_leaves_out_a_free_text_job_or_target_the_format_refuses(repo: Repository,
+                                                                           people: dict[str, str]) -> None:
+    """Older records may hold a job or a target typed as free text: the exported file leaves them out, so it
+    can be read back (by the record's import and by the command line)."""
+    from competency_graph.store import ExperienceEntry
+
+    repo.create_person(people["structure"], "Personne C", "esat", person_id="pc", target="CAP cuisine",
+                       experience=[ExperienceEntry("plongeur", 12), ExperienceEntry("rome:G1605", 6)])
+    exported = profiles_service.export_profile(repo, "pc")
+    assert exported.target is None and [e.job for e in exported.experience] == ["rome:G1605"]
+    assert load_profile(dump_profile(exported)) == exported

@@ -16,11 +16,12 @@ AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Date the rules are
 TargetOpt = Annotated[Optional[str], typer.Option("--target", "-t", help="Target id (rae:/rsfp:/rncp:/rome:) or a target-profile YAML file.")]
 
 
-def _profile(path: Path):
+def _profile(path: Path, bundle):
+    """The profile file, checked against the referentials as the record's import checks it (same refusals)."""
     from ..analysis.profile import load_profile
 
     try:
-        return load_profile(path)
+        return load_profile(path, scales=bundle)
     except ReferentialError as exc:
         _fail(format_problems(exc.problems))
 
@@ -37,19 +38,17 @@ def _date(value: str | None):
 
 
 def _target(bundle, value: str | None, profile=None):
-    from ..analysis.profile import TargetProfile
+    from ..analysis.profile import load_target_profile
     from ..analysis.targets import TargetError, resolve_target
 
     spec = value if value is not None else (profile.target if profile is not None else None)
     if spec is None:
         _fail("no target: give --target or a 'target' in the profile")
     if isinstance(spec, str) and (spec.endswith((".yaml", ".yml")) or Path(spec).is_file()):
-        import yaml
-
         try:
-            spec = TargetProfile.model_validate(yaml.safe_load(Path(spec).read_text(encoding="utf-8")))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            _fail(f"invalid target profile {value}: {exc}")
+            spec = load_target_profile(spec)
+        except ReferentialError as exc:
+            _fail(format_problems(exc.problems))
     try:
         return resolve_target(bundle, spec)
     except TargetError as exc:
@@ -67,7 +66,7 @@ def recommend(
     from ..analysis.recommend import recommend_modalities
 
     bundle = _bundle(referentials)
-    recs = recommend_modalities(bundle, _profile(profile_path), _date(as_of))
+    recs = recommend_modalities(bundle, _profile(profile_path, bundle), _date(as_of))
     if as_json:
         _print_json([{k: r.to_dict()[k] for k in ("modality", "eligible", "score", "reasons", "missing", "sources",
                                                   "variant", "eligible_from", "value", "tier", "goal_fit",
@@ -99,7 +98,7 @@ def gaps(
     from ..analysis.gaps import compute_gaps, gap_provenance
 
     bundle = _bundle(referentials)
-    profile = _profile(profile_path)
+    profile = _profile(profile_path, bundle)
     tgt = _target(bundle, target, profile)
     positions = profile.positions_by_item()
     report = compute_gaps(bundle, positions, tgt)
@@ -136,7 +135,7 @@ def pathway(
     from ..analysis.targets import TargetError
 
     bundle = _bundle(referentials)
-    profile = _profile(profile_path)
+    profile = _profile(profile_path, bundle)
     try:
         result = plan_pathway(bundle, profile, target, _date(as_of))
     except (TargetError, ValueError) as exc:
@@ -173,7 +172,7 @@ def course_links(
     files = sorted(p for p in Path(profiles_dir).glob("*.y*ml")) if Path(profiles_dir).is_dir() else [Path(profiles_dir)]
     if not files:
         _fail(f"no profile file in {profiles_dir}")
-    profiles = [_profile(p) for p in files]
+    profiles = [_profile(p, bundle) for p in files]
     tgt = _target(bundle, target, profiles[0] if target is None else None)
     links = design_course_links(bundle, profiles, tgt)
     if as_json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,6 +33,19 @@ def _progress_bar(label: str, quiet: bool):
     return callback
 
 
+def _report_import(run: Callable[[], Mapping[str, object]], refused: type[Exception], as_json: bool = False) -> None:
+    """Run one importer; print its counts (JSON, or ``kind: n, …``), or its refusal and exit 1."""
+    try:
+        counts = run()
+    except refused as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        _print_json(counts)
+    else:
+        typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
 @app.command("import-rome")
 def import_rome_cmd(
     directory: Annotated[Path, typer.Argument(help="ROME 4.0 CSV bundle (unix_*_utf8.csv).")],
@@ -41,14 +55,8 @@ def import_rome_cmd(
     """Import the ROME 4.0 bundle (jobs, savoir-faire, savoir-être, savoirs, core flags, mobility) into the graph."""
     from ..importers.rome import RomeImportError, import_rome
 
-    try:
-        counts = import_rome(directory, output, progress=_progress_bar("ROME", as_json))
-    except RomeImportError as exc:
-        _fail(str(exc))
-    if as_json:
-        _print_json(counts)
-    else:
-        typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    _report_import(lambda: import_rome(directory, output, progress=_progress_bar("ROME", as_json)), RomeImportError,
+                   as_json)
 
 
 @app.command("import-rncp")
@@ -60,14 +68,8 @@ def import_rncp_cmd(
     """Import RNCP certifications and blocs (streaming XML, or the CSV export); re-importing updates."""
     from ..importers.rncp import RncpImportError, import_rncp
 
-    try:
-        counts = import_rncp(path, output, progress=_progress_bar("RNCP", as_json))
-    except RncpImportError as exc:
-        _fail(str(exc))
-    if as_json:
-        _print_json(counts)
-    else:
-        typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    _report_import(lambda: import_rncp(path, output, progress=_progress_bar("RNCP", as_json)), RncpImportError,
+                   as_json)
 
 
 @app.command("import-esco")
@@ -78,8 +80,4 @@ def import_esco_cmd(
     """Import a ROME ↔ ESCO correspondence table as SKOS mapping links (docs/esco-mapping.md)."""
     from ..importers.esco import EscoImportError, import_esco_mapping
 
-    try:
-        counts = import_esco_mapping(path, output)
-    except EscoImportError as exc:
-        _fail(str(exc))
-    typer.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    _report_import(lambda: import_esco_mapping(path, output), EscoImportError)

@@ -14,13 +14,10 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from ..store.models import User, utcnow
+from ..store import credentials, utcnow
 from ..store.records import UserRecord
 from ..store.repository import Repository
-from ..store.security_models import Account, AuthSession
 from . import audit
 from .errors import AuthError, WeakPassword
 
@@ -97,22 +94,15 @@ def set_password(repo: Repository, user_id: str, password: str, *, by_user_id: s
     check_password(password, user.login)
     hashed = _hasher.hash(password)
 
-    def write(s: Session) -> None:
-        account = s.get(Account, user_id)
-        if account is None:
-            s.add(Account(user_id=user_id, password_hash=hashed, failed_attempts=0, changed_at=utcnow(),
-                          must_change_password=must_change))
-        else:
-            account.password_hash, account.failed_attempts, account.locked_until = hashed, 0, None
-            account.changed_at, account.must_change_password = utcnow(), must_change
-        s.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
-        audit.record(repo, by_user_id or user_id, "change", "password", record_id=user_id)
-    repo.run(write, write=True)  # the audit entry joins this transaction
+    def write(r: Repository) -> None:  # the password, the end of the user's sessions and the audit entry: together
+        credentials.save_password(r, user_id, hashed, must_change=must_change, at=utcnow())
+        audit.record(r, by_user_id or user_id, "change", "password", record_id=user_id)
+    repo.transaction(write)
 
 
 def users_with_password(repo: Repository) -> set[str]:
     """Ids of the users who have a local password."""
-    return repo.run(lambda s: set(s.scalars(select(Account.user_id))), write=False)
+    return credentials.user_ids_with_password(repo)
 
 
 def create_admin(repo: Repository, login: str, display_name: str, structure_id: str, password: str) -> UserRecord:
@@ -136,11 +126,7 @@ def _token_hash(token: str) -> str:
 
 def _open_session(repo: Repository, user_id: str, now: dt.datetime, hours: float) -> str:
     token = secrets.token_urlsafe(32)
-
-    def write(s: Session) -> None:
-        s.add(AuthSession(token_hash=_token_hash(token), user_id=user_id, created_at=now,
-                          expires_at=now + dt.timedelta(hours=hours)))
-    repo.run(write, write=True)
+    credentials.open_session(repo, _token_hash(token), user_id, now, now + dt.timedelta(hours=hours))
     audit.record(repo, user_id, "sign_in", "session", record_id=user_id, at=now)
     return token
 
@@ -174,19 +160,11 @@ def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetim
     if wait:
         throttle.sleep(wait)
 
-    def read(s: Session) -> tuple[str, bool, str | None] | None:
-        if "\x00" in login:  # PostgreSQL cannot even compare it: no such login
-            return None
-        user = s.scalar(select(User).where(User.login == login.strip()))
-        if user is None:
-            return None
-        account = s.get(Account, user.id)
-        return user.id, user.active, account.password_hash if account else None
-    found = repo.run(read, write=False)
+    found = credentials.sign_in_row(repo, login.strip())
     locked = throttle.blocked(repo, attempt, now)
-    ok = _verify(found[2] if found is not None else None, password)  # always one verification
-    user_id = found[0] if found is not None else None
-    if locked or not ok or found is None or not found[1]:
+    ok = _verify(found.password_hash if found is not None else None, password)  # always one verification
+    user_id = found.user_id if found is not None else None
+    if locked or not ok or found is None or not found.active:
         throttle.record_failure(repo, attempt, now)
         if user_id is not None:
             audit.record(repo, user_id, "sign_in", "session", outcome="denied" if locked else "failed",
@@ -195,22 +173,14 @@ def authenticate(repo: Repository, login: str, password: str, *, now: dt.datetim
     assert user_id is not None
     throttle.record_success(repo, attempt)
 
-    def succeed(s: Session) -> None:
-        account = s.get(Account, user_id)
-        assert account is not None
-        account.failed_attempts, account.locked_until = 0, None
-        if _hasher.check_needs_rehash(account.password_hash):
-            account.password_hash = _hasher.hash(password)
-    repo.run(succeed, write=True)
+    credentials.clear_failures(
+        repo, user_id, lambda old: _hasher.hash(password) if _hasher.check_needs_rehash(old) else None)
     return _open_session(repo, user_id, now, session_hours)
 
 
 def must_change_password(repo: Repository, user_id: str) -> bool:
     """Whether the user's password was chosen by someone else and must be changed before anything else."""
-    def read(s: Session) -> bool:
-        account = s.get(Account, user_id)
-        return bool(account is not None and account.must_change_password)
-    return repo.run(read, write=False)
+    return credentials.must_change_password(repo, user_id)
 
 
 def change_password(repo: Repository, user_id: str, current: str, new: str, *, now: dt.datetime | None = None,
@@ -218,10 +188,7 @@ def change_password(repo: Repository, user_id: str, current: str, new: str, *, n
     """The user changes their own password (``current`` checked first); every session ends and a fresh
     one is returned. Clears the forced-change flag. Refusals: :class:`AuthError` (wrong current password,
     one message) or :class:`WeakPassword`."""
-    def read(s: Session) -> str | None:
-        account = s.get(Account, user_id)
-        return account.password_hash if account is not None else None
-    if not _verify(repo.run(read, write=False), current):
+    if not _verify(credentials.password_hash(repo, user_id), current):
         audit.record(repo, user_id, "change", "password", outcome="failed", record_id=user_id)
         raise AuthError(code="bad_current_password")
     if new == current:
@@ -238,7 +205,7 @@ def demo_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = None
     user = repo.find_user_by_login(login)
     if user is None or not login.startswith("demo.") or not user.active:
         raise AuthError(code="bad_credentials")
-    if repo.run(lambda s: s.get(Account, user.id) is not None, write=False):
+    if credentials.has_password(repo, user.id):
         raise AuthError(code="password_required")
     return _open_session(repo, user.id, now or utcnow(), session_hours)
 
@@ -251,12 +218,8 @@ def external_sign_in(repo: Repository, login: str, *, now: dt.datetime | None = 
     address is verified (``email_verified``): otherwise anyone could register someone else's address there."""
     wanted = login.strip().casefold() if email_verified and "\x00" not in login else ""
 
-    def read(s: Session) -> tuple[str, bool] | None:
-        for user in s.scalars(select(User).where(User.login.ilike(login.strip()))):
-            if user.login.casefold() == wanted:
-                return user.id, user.active
-        return None
-    found = repo.run(read, write=False) if wanted else None
+    found = next(((user_id, active) for user_id, known, active in credentials.users_with_login_like(repo, login.strip())
+                  if known.casefold() == wanted), None) if wanted else None
     if found is None or not found[1]:
         audit.record(repo, found[0] if found else None, "sign_in", "session", outcome="failed",
                      record_id=found[0] if found else None, at=now)
@@ -272,30 +235,16 @@ def session_user(repo: Repository, token: str, *, now: dt.datetime | None = None
         return None
     now = now or utcnow()
 
-    def read(s: Session) -> str | None:
-        row = s.get(AuthSession, _token_hash(token))
-        if row is None or row.expires_at <= now:
-            return None
-        user = s.get(User, row.user_id)
-        if user is None or not user.active:
-            return None
-        account = s.get(Account, user.id)
-        if not allow_pending and account is not None and account.must_change_password:
-            return None
-        return user.id
-    user_id = repo.run(read, write=False)
-    return repo.get_user(user_id) if user_id is not None else None
+    row = credentials.session_row(repo, _token_hash(token))
+    if row is None or row.expires_at <= now or not row.user_active:
+        return None
+    if not allow_pending and row.must_change_password:
+        return None
+    return repo.get_user(row.user_id)
 
 
 def logout(repo: Repository, token: str) -> None:
     """End a session (and purge expired ones)."""
-    def write(s: Session) -> str | None:
-        row = s.get(AuthSession, _token_hash(token))
-        user_id = row.user_id if row is not None else None
-        if row is not None:
-            s.delete(row)
-        s.execute(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
-        return user_id
-    user_id = repo.run(write, write=True)
+    user_id = credentials.end_session_and_purge(repo, _token_hash(token), expired_before=utcnow())
     if user_id is not None:
         audit.record(repo, user_id, "sign_out", "session", record_id=user_id)

@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from ..store import audit as store_audit
 from ..store.audit import AuditRecord
 from ..store.repository import Repository
-from ..store.security_models import AUDIT_ACTIONS, AUDIT_OUTCOMES
+from ..vocab import AuditAction, AuditOutcome, values
 from .errors import AccessDenied
 
 __all__ = ["AuditRecord", "pseudonym", "pseudonym_key", "record", "record_set", "list_audit", "audit_csv",
            "setting", "set_setting"]
 
+AUDIT_ACTIONS = values(AuditAction)
+AUDIT_OUTCOMES = values(AuditOutcome)
 _CSV_FIELDS = ("at", "actor_id", "action", "outcome", "record_kind", "record_id", "subject_ref", "structure_id")
 
 

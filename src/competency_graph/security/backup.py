@@ -11,8 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from ..store.engine import database_location
 from .errors import SecurityError
 
 __all__ = ["backup", "restore", "sqlite_path", "check_backup"]
@@ -20,10 +19,10 @@ __all__ = ["backup", "restore", "sqlite_path", "check_backup"]
 
 def sqlite_path(url: str) -> Path:
     """The file of a ``sqlite:///`` URL; :class:`SecurityError` for other databases or in-memory ones."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    backend, database = database_location(url)
+    if backend != "sqlite" or database in (None, "", ":memory:"):
         raise SecurityError(code="backup_unsupported")
-    return Path(parsed.database)
+    return Path(str(database))
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -16,17 +16,14 @@ import hmac
 import json
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from .. import settings
-from ..store.erasure import erase_rows
-from ..store.models import Person, utcnow
+from ..store import erasure as store_erasure
+from ..store import utcnow
+from ..store.engine import checkpoint_wal, database_location, redacted_url
 from ..store.repository import Repository
-from ..store.security_models import ErasureEntry, ErasureRequest, SecuritySetting
+from . import audit
 
 __all__ = ["ErasureRecord", "journal_path", "journal", "read_journal", "checkpoint", "reapply", "PendingErasure",
            "request", "pending", "cancel"]
@@ -34,23 +31,19 @@ __all__ = ["ErasureRecord", "journal_path", "journal", "read_journal", "checkpoi
 log = logging.getLogger("competency_graph.security")
 
 
-@dataclass(frozen=True)
-class ErasureRecord:
-    subject_ref: str
-    rows_deleted: int
-    files_deleted: int
-    at: dt.datetime
+#: one erasure: pseudonym, counts, when (the store's line of the erasure log)
+ErasureRecord = store_erasure.ErasureLine
 
 
 def journal_path(repo: Repository) -> Path | None:
     """Where the erasure journal of this database lives (None for an in-memory database)."""
-    url = repo.engine.url
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
+    backend, database = database_location(repo.engine)
+    if backend == "sqlite":
+        database = database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
             return None
         return Path(database).with_name(Path(database).name + "-erasures.jsonl")
-    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(redacted_url(repo.engine).encode()).hexdigest()[:16]
     return settings.data_dir() / f"erasures-{digest}.jsonl"
 
 
@@ -87,10 +80,9 @@ def read_journal(repo: Repository) -> list[dict[str, object]]:
 def checkpoint(repo: Repository) -> bool:
     """Copy the SQLite write-ahead log into the database and truncate it to zero bytes (no erased row
     stays in ``-wal``). True when done; False when a reader kept it busy (logged) or not SQLite."""
-    if repo.engine.url.get_backend_name() != "sqlite":
+    if database_location(repo.engine)[0] != "sqlite":
         return False
-    with repo.engine.connect() as connection:
-        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    busy = not checkpoint_wal(repo.engine)
     if busy:
         log.warning("write-ahead log not truncated after an erasure: a reader is still open")
     return not busy
@@ -104,26 +96,25 @@ def reapply(repo: Repository) -> int:
         return 0
     wanted = {str(e["subject_ref"]): e for e in entries}
 
-    def write(s: Session) -> tuple[int, list[str]]:
-        row = s.get(SecuritySetting, "pseudonym_key")
-        if row is None:
+    def write(r: Repository) -> tuple[int, list[str]]:  # the log's lines and the erasures: together
+        key_hex = audit.setting(r, "pseudonym_key")
+        if key_hex is None:
             return 0, []
-        key = bytes.fromhex(row.value)
-        logged = set(s.scalars(select(ErasureEntry.subject_ref)))
-        for ref, entry in wanted.items():
-            if ref not in logged:
-                at = dt.datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else utcnow()
-                s.add(ErasureEntry(at=at, by_user_id=entry.get("by"), subject_ref=ref,
-                                   rows_deleted=int(entry.get("rows") or 0), files_deleted=int(entry.get("files") or 0)))
+        key = bytes.fromhex(key_hex)
+        logged = store_erasure.logged_subjects(r)
+        store_erasure.log_erasures(r, [
+            (ErasureRecord(ref, int(entry.get("rows") or 0), int(entry.get("files") or 0),
+                           dt.datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else utcnow()),
+             entry.get("by")) for ref, entry in wanted.items() if ref not in logged])
         again, files = 0, []
-        for person_id in list(s.scalars(select(Person.id))):
+        for person_id in store_erasure.person_ids(r):
             if hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest() in wanted:
-                _rows, orphans = erase_rows(s, person_id)
+                _rows, orphans = store_erasure.erase_person(r, person_id)
                 files += orphans
                 again += 1
         return again, files
 
-    again, files = repo.run(write, write=True)
+    again, files = repo.transaction(write)
     for sha in files:
         repo.files.delete(sha)
     if again:
@@ -135,36 +126,18 @@ def reapply(repo: Repository) -> int:
 # -- erasure requests: a second admin confirms ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PendingErasure:
-    person_id: str
-    structure_id: str
-    requested_by: str
-    requested_at: dt.datetime
+#: an admin's request to erase a person, waiting for a second admin
+PendingErasure = store_erasure.ErasureRequestRow
 
 
 def request(repo: Repository, person_id: str, structure_id: str, by_user_id: str) -> None:
     """Record that ``by_user_id`` asks for the person's erasure (once per admin)."""
-    def write(s: Session) -> None:
-        exists = s.scalar(select(ErasureRequest.id).where(ErasureRequest.person_id == person_id,
-                                                           ErasureRequest.requested_by == by_user_id))
-        if exists is None:
-            s.add(ErasureRequest(person_id=person_id, structure_id=structure_id, requested_by=by_user_id,
-                                 requested_at=utcnow()))
-    repo.run(write, write=True)
+    store_erasure.add_erasure_request(repo, person_id, structure_id, by_user_id, utcnow())
 
 
 def pending(repo: Repository, structures: tuple[str, ...]) -> list[PendingErasure]:
-    def read(s: Session) -> list[PendingErasure]:
-        rows = s.scalars(select(ErasureRequest).where(ErasureRequest.structure_id.in_(structures))
-                         .order_by(ErasureRequest.requested_at))
-        return [PendingErasure(r.person_id, r.structure_id, r.requested_by, r.requested_at) for r in rows]
-    return repo.run(read, write=False)
+    return store_erasure.erasure_requests(repo, structures)
 
 
 def cancel(repo: Repository, person_id: str) -> None:
-    def write(s: Session) -> None:
-        for row in s.scalars(select(ErasureRequest).where(ErasureRequest.person_id == person_id)):
-            s.delete(row)
-    repo.run(write, write=True)
-
+    store_erasure.drop_erasure_requests(repo, person_id)

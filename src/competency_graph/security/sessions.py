@@ -14,14 +14,9 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
-
 from .. import settings
-from ..store.caseload_models import SessionActivity
-from ..store.models import utcnow
+from ..store import credentials, utcnow
 from ..store.repository import Repository
-from ..store.security_models import AuthSession
 from . import audit
 
 __all__ = ["COOKIE_NAME", "IDLE_MINUTES", "TOUCH_SECONDS", "idle_minutes", "sign_cookie", "read_cookie", "touch"]
@@ -83,29 +78,15 @@ def touch(repo: Repository, token: str, *, now: dt.datetime | None = None) -> bo
     limit = dt.timedelta(minutes=idle_minutes())
     token_hash = _hash(token)
 
-    def read(s: Session) -> tuple[str, dt.datetime, bool] | None:
-        session = s.get(AuthSession, token_hash)
-        if session is None:
-            return None
-        row = s.get(SessionActivity, token_hash)
-        return session.user_id, (row.last_seen_at if row is not None else session.created_at), row is not None
-    found = repo.run(read, write=False)
+    found = credentials.session_row(repo, token_hash)
     if found is None:
         return False
-    user_id, last, has_row = found
+    last = found.last_seen_at if found.last_seen_at is not None else found.created_at
     if now - last > limit:
-        repo.run(lambda s: s.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash)), write=True)
-        audit.record(repo, user_id, "sign_out", "session", outcome="denied", record_id=user_id, at=now)
+        credentials.end_session(repo, token_hash)
+        audit.record(repo, found.user_id, "sign_out", "session", outcome="denied", record_id=found.user_id, at=now)
         return False
-    if has_row and (now - last).total_seconds() < TOUCH_SECONDS:
+    if found.last_seen_at is not None and (now - last).total_seconds() < TOUCH_SECONDS:
         return True  # seen less than a minute ago: no write
-
-    def write(s: Session) -> None:
-        row = s.get(SessionActivity, token_hash)
-        if row is None:
-            if s.get(AuthSession, token_hash) is not None:
-                s.add(SessionActivity(token_hash=token_hash, last_seen_at=now))
-        else:
-            row.last_seen_at = max(row.last_seen_at, now)
-    repo.run(write, write=True)
+    credentials.mark_seen(repo, token_hash, now)
     return True

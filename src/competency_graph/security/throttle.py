@@ -26,10 +26,8 @@ import hmac
 import time
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
 from ..store.repository import Repository
-from ..store.security_models import SignInThrottle
+from ..store.throttle_counters import Counter, counters, forget_counter, update_counters
 from . import audit
 
 __all__ = ["PAIR_MAX_FAILURES", "CLIENT_SLOW_AFTER", "LOGIN_SLOW_AFTER", "LOCK_MINUTES", "WINDOW_MINUTES",
@@ -47,10 +45,6 @@ MAX_DELAY_S = 2.0
 sleep: Callable[[float], None] = time.sleep
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 def keys(repo: Repository, login: str, client: str | None) -> dict[str, str]:
     """The three keys of an attempt: ``pair``, ``client`` and ``login`` (hex HMACs with the database key)."""
     secret = bytes.fromhex(audit.setting(repo, "pseudonym_key") or "00")
@@ -62,57 +56,50 @@ def keys(repo: Repository, login: str, client: str | None) -> dict[str, str]:
     return {"pair": mac("pair", folded, where), "client": mac("client", where), "login": mac("login", folded)}
 
 
-def _row(s: Session, key: str, now: dt.datetime) -> SignInThrottle:
-    row = s.get(SignInThrottle, key)
-    if row is None:
-        row = SignInThrottle(key=key, failures=0, window_start=now, locked_until=None)
-        s.add(row)
-    elif _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) <= now and (
-            row.locked_until is None or _aware(row.locked_until) <= now):
-        row.failures, row.window_start, row.locked_until = 0, now, None
-    return row
+def _window_open(counter: Counter, now: dt.datetime) -> bool:
+    return counter.window_start + dt.timedelta(minutes=WINDOW_MINUTES) > now
 
 
 def blocked(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> bool:
     """Whether this client is locked out of this login."""
-    def read(s: Session) -> bool:
-        row = s.get(SignInThrottle, attempt["pair"])
-        return row is not None and row.locked_until is not None and _aware(row.locked_until) > now
-    return repo.run(read, write=False)
+    pair = counters(repo, [attempt["pair"]]).get(attempt["pair"])
+    return pair is not None and pair.locked_until is not None and pair.locked_until > now
 
 
 def delay_for(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> float:
     """Seconds to wait before answering an attempt (0 while the login and the client are below their
     thresholds), at most :data:`MAX_DELAY_S`."""
-    def read(s: Session) -> int:
-        excess = -1
-        for name, after in (("login", LOGIN_SLOW_AFTER), ("client", CLIENT_SLOW_AFTER)):
-            row = s.get(SignInThrottle, attempt[name])
-            if row is not None and _aware(row.window_start) + dt.timedelta(minutes=WINDOW_MINUTES) > now:
-                excess = max(excess, row.failures - after)
-        return excess
-    excess = repo.run(read, write=False)
+    found = counters(repo, [attempt["login"], attempt["client"]])
+    excess = -1
+    for name, after in (("login", LOGIN_SLOW_AFTER), ("client", CLIENT_SLOW_AFTER)):
+        counter = found.get(attempt[name])
+        if counter is not None and _window_open(counter, now):
+            excess = max(excess, counter.failures - after)
     return 0.0 if excess < 0 else min(MAX_DELAY_S, 0.25 * (excess + 1))
+
+
+def _failure(name: str, now: dt.datetime) -> Callable[[Counter | None], Counter]:
+    """One more failure: a counter whose window ended (and is not locked) starts again; the pair locks past
+    :data:`PAIR_MAX_FAILURES`."""
+    def change(counter: Counter | None) -> Counter:
+        if counter is None or (not _window_open(counter, now) and (
+                counter.locked_until is None or counter.locked_until <= now)):
+            counter = Counter(0, now, None)
+        locked = counter.locked_until
+        if name == "pair" and counter.failures + 1 >= PAIR_MAX_FAILURES:
+            locked = now + dt.timedelta(minutes=LOCK_MINUTES)
+        return Counter(counter.failures + 1, counter.window_start, locked)
+    return change
 
 
 def record_failure(repo: Repository, attempt: dict[str, str], now: dt.datetime) -> None:
     """Count a failed attempt under its three keys; lock the pair past :data:`PAIR_MAX_FAILURES`."""
-    def write(s: Session) -> None:
-        for name in ("pair", "client", "login"):
-            row = _row(s, attempt[name], now)
-            row.failures += 1
-            if name == "pair" and row.failures >= PAIR_MAX_FAILURES:
-                row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-    repo.run(write, write=True)
+    update_counters(repo, {attempt[name]: _failure(name, now) for name in ("pair", "client", "login")})
 
 
 def record_success(repo: Repository, attempt: dict[str, str]) -> None:
     """A successful sign-in clears its pair (the client and login counts age out on their own)."""
-    def write(s: Session) -> None:
-        row = s.get(SignInThrottle, attempt["pair"])
-        if row is not None:
-            s.delete(row)
-    repo.run(write, write=True)
+    forget_counter(repo, attempt["pair"])
 
 
 def client_from(remote: str | None, forwarded_for: str | None, hops: int) -> str | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..analysis.profile import Profile
+from ..analysis.profile import AGE_MAX, AGE_MIN, Profile
 from ..analysis.targets import TargetError, related_occupations, resolve_target
 from ..bundle import Bundle, Item
 from ..store import PersonRecord, PositionView
 from ..store import facts as store_facts
 from .accounts import Identity, guard_for
 from .context import Context
+from .profiles import contracts_of, held_of, structure_facts
 
 __all__ = ["MapRow", "person_profile", "profile_from_record", "rectec_competencies", "candidate_map",
            "candidate_trades", "usable_target", "RECTEC"]
@@ -37,18 +38,9 @@ def usable_target(bundle: Bundle, target: str | None) -> str | None:
 def _facts_data(facts: store_facts.PersonFacts | None, structure: store_facts.StructureFacts | None) -> dict:
     data: dict = {}
     if structure is not None:
-        data["structure"] = {
-            "id": structure.structure_id, "kind": structure.kind, "field": structure.field,
-            "networks": [{"network": n.network, "trained_staff": n.trained_staff, "field": n.field,
-                          "field_structures": n.field_structures, "since": n.since} for n in structure.networks],
-            "branch_agreements": [{"branch": a.branch, "cqps": list(a.cqps), "since": a.since}
-                                  for a in structure.agreements],
-        }
+        data["structure"] = structure_facts(structure, with_id=True)
     if facts is not None:
-        data["contracts"] = [{"kind": c.kind, "start": c.start_date, "end": c.end_date, "job": c.job}
-                             for c in facts.contracts]
-        data["held"] = [{"certification": h.certification, "outcome": h.outcome, "blocs": list(h.blocs),
-                         "awarded_on": h.awarded_on, "jury": h.jury, "modality": h.modality} for h in facts.held]
+        data["contracts"], data["held"] = contracts_of(facts), held_of(facts)
     return data
 
 
@@ -70,7 +62,7 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
     data = {
         "person": {
             "id": person.id, "status": person.status,
-            "age": age if age is None or 10 <= age <= 100 else None,
+            "age": age if age is None or AGE_MIN <= age <= AGE_MAX else None,
             "writing": person.writing or "limited", "goal": person.goal or "recognition",
             "networks": sorted({_ANALYSIS_NETWORKS[n] for n in person.networks if n in _ANALYSIS_NETWORKS}),
             "structure": person.structure_id,

@@ -14,6 +14,7 @@ from .catalog import ItemCatalog, StaticCatalog, demo_catalog
 from .engine import make_engine, upgrade
 from .errors import StoreError
 from .files import FileStore
+from .models import utcnow
 from .positions import ItemView, Positioning, PositionView, build_view
 from .records import (
     ContractRecord,
@@ -35,5 +36,5 @@ __all__ = [
     "ItemCatalog", "StaticCatalog", "demo_catalog", "make_engine", "upgrade", "StoreError", "FileStore",
     "ItemView", "Positioning", "PositionView", "build_view", "ContractRecord", "EndorsementRecord",
     "EvidenceRecord", "ExperienceEntry", "FollowUpRecord", "ImportReport", "Participant", "PersonRecord",
-    "PositioningInput", "StructureRecord", "UserRecord", "Repository", "Milestone", "pec_schedule",
+    "PositioningInput", "StructureRecord", "UserRecord", "Repository", "Milestone", "pec_schedule", "utcnow",
 ]

@@ -21,7 +21,7 @@ from .. import settings
 
 __all__ = ["make_engine", "upgrade", "current_revision", "head_revision", "alembic_config", "MIGRATIONS_DIR",
            "IMMEDIATE", "BUSY_TIMEOUT_MS",
-           "CONNECT_TIMEOUT_S"]
+           "CONNECT_TIMEOUT_S", "database_location", "redacted_url", "checkpoint_wal"]
 
 log = logging.getLogger("competency_graph.store")
 
@@ -61,6 +61,25 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
+
+
+def database_location(url: str | Engine) -> tuple[str, str | None]:
+    """``(backend, database)`` of a URL or an engine: ``("sqlite", "/srv/record.sqlite")``,
+    ``("postgresql", "competency")``; the database is None or empty for an in-memory SQLite."""
+    parsed = url.url if isinstance(url, Engine) else make_url(url)
+    return parsed.get_backend_name(), parsed.database
+
+
+def redacted_url(engine: Engine) -> str:
+    """The engine's URL with the password hidden (stable: it names the database in file names)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """SQLite: copy the write-ahead log into the database and truncate it; False when a reader kept it busy."""
+    with engine.connect() as connection:
+        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def _configure_sqlite(engine: Engine) -> None:
