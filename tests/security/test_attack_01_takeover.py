@@ -85,3 +85,31 @@ def test_users_change_their_own_password(repo: Repository, world) -> None:
     assert accounts.session_user(repo, old) is None  # the other sessions end
     assert accounts.session_user(repo, fresh) is not None
     assert accounts.authenticate(repo, "u-acc", OWN)
+
+
+def test_an_open_session_cannot_guess_the_current_password_without_end(repo: Repository, world, monkeypatch) -> None:
+    """Someone at a tab left open tries current passwords on the change-password screen: after 5 wrong ones
+    the change is refused for 15 minutes (even with the right one), logged as denied; signing in with the
+    password still works, and the lock ends 15 minutes after the last try."""
+    import datetime as dt
+
+    from competency_graph.security import throttle
+
+    monkeypatch.setattr(throttle, "sleep", lambda _s: None)
+    accounts.set_password(repo, "u-acc", ADMIN_PASSWORD, by_user_id="u-acc")
+    start = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+    for n in range(throttle.PAIR_MAX_FAILURES):
+        with pytest.raises(AuthError) as wrong:
+            accounts.change_password(repo, "u-acc", f"essai-{n}", OWN, now=start + dt.timedelta(seconds=n))
+        assert wrong.value.message_fr == "Mot de passe actuel incorrect."
+    later = start + dt.timedelta(minutes=throttle.LOCK_MINUTES - 1)
+    with pytest.raises(AuthError) as locked:
+        accounts.change_password(repo, "u-acc", ADMIN_PASSWORD, OWN, now=later)  # the right one, too late
+    assert "bloqué pendant 15 minutes" in locked.value.message_fr
+    assert accounts.authenticate(repo, "u-acc", ADMIN_PASSWORD, now=later)  # the real user still signs in
+    outcomes = [e.outcome for e in audit.list_audit(repo, "u-admin", action="change", actor_id="u-acc")
+                if e.record_kind == "password"]
+    assert outcomes.count("failed") == throttle.PAIR_MAX_FAILURES and outcomes.count("denied") == 1
+    after = later + dt.timedelta(minutes=throttle.LOCK_MINUTES, seconds=30)  # a try while locked locks again
+    assert accounts.change_password(repo, "u-acc", ADMIN_PASSWORD, OWN, now=after)
+    assert accounts.authenticate(repo, "u-acc", OWN, now=after)

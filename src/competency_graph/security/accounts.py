@@ -187,10 +187,30 @@ def change_password(repo: Repository, user_id: str, current: str, new: str, *, n
                     session_hours: float = SESSION_HOURS) -> str:
     """The user changes their own password (``current`` checked first); every session ends and a fresh
     one is returned. Clears the forced-change flag. Refusals: :class:`AuthError` (wrong current password,
-    one message) or :class:`WeakPassword`."""
-    if not _verify(credentials.password_hash(repo, user_id), current):
-        audit.record(repo, user_id, "change", "password", outcome="failed", record_id=user_id)
+    one message) or :class:`WeakPassword`.
+
+    The current password is throttled like a sign-in (:mod:`.throttle`), under keys of its own for this user:
+    whoever holds an open session (a tab left open) cannot try passwords there without end — after
+    :data:`~.throttle.PAIR_MAX_FAILURES` wrong ones the change is refused for
+    :data:`~.throttle.LOCK_MINUTES` minutes, while signing in stays open to the real user."""
+    from . import throttle
+
+    at = now or utcnow()
+    attempt = throttle.keys(repo, f"change-password:{user_id}", f"change-password:{user_id}")
+    wait = throttle.delay_for(repo, attempt, at)
+    if wait:
+        throttle.sleep(wait)
+    locked = throttle.blocked(repo, attempt, at)
+    ok = _verify(credentials.password_hash(repo, user_id), current)  # always one verification
+    if locked or not ok:
+        throttle.record_failure(repo, attempt, at)
+        audit.record(repo, user_id, "change", "password", outcome="denied" if locked else "failed",
+                     record_id=user_id, at=at)
+        if locked:
+            raise AuthError(code="bad_current_password", message="bad_current_password.locked",
+                            params={"minutes": throttle.LOCK_MINUTES})
         raise AuthError(code="bad_current_password")
+    throttle.record_success(repo, attempt)
     if new == current:
         raise WeakPassword(code="password_unchanged")
     set_password(repo, user_id, new, by_user_id=user_id, must_change=False)
