@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _WS, _plain_spaces, split_competences, split_outline
+from .rncp_text import _WS, _plain_spaces, split_list
 
 Progress = Callable[[int, int], None]
 
@@ -85,6 +85,14 @@ def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
     value = value.strip()
+    day = value[:10]
+    if len(day) == 10 and day[2] == day[5] == "/" and day.isascii():  # dd/mm/yyyy, the export's: no strptime
+        d, m, y = day[:2], day[3:5], day[6:]
+        if d.isdigit() and m.isdigit() and y.isdigit():
+            try:
+                return dt.date(int(y), int(m), int(d))
+            except ValueError:
+                pass  # what strptime says below
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
             return dt.datetime.strptime(value[:10], fmt).date()
@@ -172,7 +180,7 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
     label = _WS.sub(" ", label or "").strip() or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
     bloc: dict[str, Any] = {"id": bloc_id, "label": label, "provenance": "imported"}
     if split:
-        outline = split_outline(competences)
+        outline, items = split_list(competences)
         if outline is not None:  # "1.1 / 3.1.2": the numbering is kept as a hierarchy
             ids = {num: f"{bloc_id}/C{i}" for i, (num, _label, _parent) in enumerate(outline, 1)}
             bloc["competencies"] = [
@@ -182,7 +190,7 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
         else:
             bloc["competencies"] = [
                 {"id": f"{bloc_id}/C{i}", "label": item, "provenance": "imported"}
-                for i, item in enumerate(split_competences(competences), 1)
+                for i, item in enumerate(items, 1)
             ]
     evaluation = _paragraphs(evaluation)
     if evaluation:

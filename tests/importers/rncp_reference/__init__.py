@@ -3,8 +3,9 @@
 (``tests/importers/test_rncp_golden.py``). Never edit these files to make a comparison pass."""
 
 from .rncp import import_rncp
+from . import rncp_fields
 from .rncp_fields import _paragraphs
 from .rncp_text import split_competences, split_outline
 from .rncp_xml import iter_rncp_xml
 
-__all__ = ["import_rncp", "iter_rncp_xml", "split_competences", "split_outline", "_paragraphs"]
+__all__ = ["import_rncp", "iter_rncp_xml", "rncp_fields", "split_competences", "split_outline", "_paragraphs"]
