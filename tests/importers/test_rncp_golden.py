@@ -139,3 +139,15 @@ def test_generated_export_matches_the_reference(tmp_path, seed):
                                    "05/13/2020", "aa/bb/cccc", "12/12/99999", "05/06/2027x", "０１/０２/２０２４", "", None])
 def test_dates_match_the_reference(value):
     assert rncp_fields._date(value) == ref.rncp_fields._date(value)
+
+
+def test_other_spaces_are_every_space_plain_spaces_leaves():
+    """The fast path of ``_paragraphs`` relies on this list being exact."""
+    import sys
+
+    left = "".join(c for c in map(chr, range(sys.maxunicode + 1))
+                   if c.isspace() and c not in " \n\r" + rncp_text._ODD_SPACES)
+    assert rncp_fields._OTHER_SPACES == left
+    for char in left:
+        text = f"a{char}b   c  d\n e{char}"
+        assert rncp_fields._paragraphs(text) == ref._paragraphs(text)

@@ -101,11 +101,26 @@ def _date(value: str | None) -> dt.date | None:
     return None
 
 
+#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
+
+
 def _paragraphs(value: str | None) -> str | None:
     """Free text: runs of 3+ spaces (flattened line breaks) become line breaks, other runs one space."""
     if not value:
         return None
     value = _plain_spaces(value)
+    if not any(char in value for char in _OTHER_SPACES):  # only " " and "\n" left: split/join only where needed
+        if "   " in value:
+            value = value.replace("   ", "\n")  # the same cuts as line.split("   ") below
+        kept = []
+        for part in value.split("\n"):
+            part = part.strip(" ")
+            if "  " in part:
+                part = " ".join(part.split())
+            if part:
+                kept.append(part)
+        return "\n".join(kept) or None
     lines = []
     for line in value.split("\n"):
         for part in line.split("   ") if "   " in line else (line,):
