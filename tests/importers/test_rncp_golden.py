@@ -151,3 +151,20 @@ def test_other_spaces_are_every_space_plain_spaces_leaves():
     for char in left:
         text = f"a{char}b   c  d\n e{char}"
         assert rncp_fields._paragraphs(text) == ref._paragraphs(text)
+
+
+def test_str_split_and_the_whitespace_pattern_agree():
+    """The field helpers use ``" ".join(s.split())`` where the reference used ``re.sub(r"\\s+", " ", s).strip()``."""
+    import sys
+
+    pattern = re.compile(r"\s")
+    assert all(bool(pattern.match(c)) == c.isspace() for c in map(chr, range(sys.maxunicode + 1)))
+    for value in ["  RNCP 12\u00a034 ", "a\u2028b\tc\x1cd", "", " \u3000 "]:
+        assert rncp_fields._clean(value) == ref.rncp_fields._clean(value)
+        assert rncp_fields._norm_fiche(value) == ref.rncp_fields._norm_fiche(value)
+        assert rncp_fields._unique([value, value.upper()]) == ref.rncp_fields._unique([value, value.upper()])
+        assert rncp_fields._rome([value, "m 1202", "M1202"]) == ref.rncp_fields._rome([value, "m 1202", "M1202"])
+        assert rncp_fields._equivalences([value + "rncp 1 bc 02"], "rncp:X") == ref.rncp_fields._equivalences(
+            [value + "rncp 1 bc 02"], "rncp:X")
+        assert rncp_fields._bloc_id("RNCP1", value + "RNCP1 BC03", 1, set()) == ref.rncp_fields._bloc_id(
+            "RNCP1", value + "RNCP1 BC03", 1, set())

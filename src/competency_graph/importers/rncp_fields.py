@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _WS, _plain_spaces, split_list
+from .rncp_text import _plain_spaces, split_list
 
 Progress = Callable[[int, int], None]
 
@@ -54,7 +54,7 @@ def _norm_fiche(value: str | None) -> str | None:
     """``RNCP 1234`` / ``rncp1234`` / ``1234`` → ``RNCP1234``, ``RS 6232`` → ``RS6232``; else None."""
     if not value:
         return None
-    value = _WS.sub("", value).upper()
+    value = "".join(value.split()).upper()  # = _WS.sub("", …): str.split() and \s agree
     if value.isdigit():
         value = "RNCP" + value
     return value if _FICHE_RE.match(value) else None
@@ -133,7 +133,7 @@ def _paragraphs(value: str | None) -> str | None:
 def _rome(codes: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for code in codes:
-        code = _WS.sub("", code or "").upper()
+        code = "".join((code or "").split()).upper()
         if _ROME_RE.match(code) and f"rome:{code}" not in out:
             out.append(f"rome:{code}")
     return out
@@ -142,14 +142,14 @@ def _rome(codes: Iterable[str | None]) -> list[str]:
 def _unique(values: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for value in values:
-        value = _WS.sub(" ", value or "").strip()
+        value = " ".join((value or "").split())
         if value and value not in out:
             out.append(value)
     return out
 
 
 def _clean(value: str | None) -> str | None:
-    return _WS.sub(" ", value or "").strip() or None
+    return " ".join((value or "").split()) or None
 
 
 def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[str, Any] | None:
@@ -175,7 +175,7 @@ def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
 
 def _bloc_id(number: str, code: str | None, index: int, taken: set[str]) -> str:
     """``rncp:<code>`` when the code is this fiche's ``RNCP<n>BCnn``, else one minted from its position."""
-    code = _WS.sub("", code or "").upper()
+    code = "".join((code or "").split()).upper()
     local = code if _BLOC_RE.match(code) and code.startswith(number + "BC") else None
     if local is None:
         match = re.search(r"BC(\d+)\Z", code)
@@ -192,7 +192,7 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
           evaluation: str | None, taken: set[str], split: bool = True,
           equivalences: Iterable[str | None] = ()) -> dict[str, Any]:
     bloc_id = _bloc_id(number, code, index, taken)
-    label = _WS.sub(" ", label or "").strip() or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
+    label = " ".join((label or "").split()) or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
     bloc: dict[str, Any] = {"id": bloc_id, "label": label, "provenance": "imported"}
     if split:
         outline, items = split_list(competences)
@@ -234,7 +234,7 @@ def _equivalences(texts: Iterable[str | None], own: str) -> list[str]:
     """Bloc codes named in a bloc's correspondence / equivalence fields, other than the bloc itself."""
     out: list[str] = []
     for text in texts:
-        for code in _BLOC_CODE_IN_TEXT.findall(_WS.sub("", text or "").upper()):
+        for code in _BLOC_CODE_IN_TEXT.findall("".join((text or "").split()).upper()):
             if f"rncp:{code}" != own and f"rncp:{code}" not in out:
                 out.append(f"rncp:{code}")
     return out

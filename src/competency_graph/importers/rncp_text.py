@@ -212,7 +212,13 @@ def _split_flat(text: str) -> list[str]:
                 if marker is None and piece.rstrip().endswith(":"):
                     continue  # lead-in
                 piece = _drop_trailing_heading(piece)
-                subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+                inner = _bullet_marks(piece)
+                if not inner:  # no bullet inside the item (the common case): the item is the piece
+                    sub = _clean_item(piece)
+                    if sub:
+                        items.append(sub)
+                    continue
+                subs = [_clean_item(p) for _, p in _pieces(piece, inner)]
                 subs = [s for s in subs if s]
                 if subs:
                     joined = subs[0]
@@ -226,7 +232,11 @@ def _split_flat(text: str) -> list[str]:
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
+        cut = _pieces(text, bullets)
+        fast = _bullet_items(cut)
+        if fast is not None:
+            return fast
+        pieces = [(m, _drop_trailing_heading(p)) for m, p in cut]
         pieces = [(m, p.strip()) for m, p in pieces if p[:1].isalnum() or _HAS_WORD.search(p)]
         items = []
         i = 0
@@ -259,6 +269,23 @@ def _split_flat(text: str) -> list[str]:
     if _SEMICOLON.search(text):  # "Analyser le besoin ; Proposer une solution"
         return _finish(_SEMICOLON.split(text))
     return _finish([text])
+
+
+def _bullet_items(cut: list[tuple[str | None, str]]) -> list[str] | None:
+    """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
+    heading: then every piece is an item), else None (the general loop decides)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for _marker, piece in cut:
+        piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+        if piece.endswith(":"):
+            return None
+        if piece[:1].isalnum() or _HAS_WORD.search(piece):
+            item = _clean_item(piece.lstrip())
+            if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
+                seen.add(item)
+                out.append(item)
+    return out
 
 
 def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
