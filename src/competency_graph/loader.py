@@ -6,6 +6,7 @@ references, levels in range and in order). Any error anywhere → nothing is loa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
@@ -50,7 +51,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=256)
+def _file_location(path: str) -> Location:
+    """One shared (frozen) ``Location(path)`` per file: a JSON referential has no positions, and ROME's
+    ~145,000 items, edges and links would otherwise each hold their own copy (in memory and in the cache)."""
+    return Location(path)
+
+
 def _locate(positions: Positions, path: str, loc: tuple[Any, ...], key: bool = False) -> Location:
+    if not positions:
+        return _file_location(path)
     if key and (*loc, "__key__") in positions:
         return positions[(*loc, "__key__")]
     probe = tuple(loc)
