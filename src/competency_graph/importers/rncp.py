@@ -1,7 +1,7 @@
 """Import of France compétences' RNCP export (XML v4.1, or the CSV tables) as a ``certification-register``.
 
 XML v4.1 (``export_fiches_RNCP_V4_1_<date>.xml``, ≈570 MB, ≈25,600 fiches) is read **streaming**, in chunks
-of 256 KiB, by defusedxml's parser (DTDs refused, hence no entity declaration: no billion laughs, no external
+of 64 KiB, by defusedxml's parser (DTDs refused, hence no entity declaration: no billion laughs, no external
 entity; external references refused) whose expat handlers are wired straight to the C ``TreeBuilder`` (no
 Python code per element; ≈2× the throughput of ``defusedxml.ElementTree.iterparse``). After each chunk the
 complete ``<FICHE>`` children of the root are turned into :class:`Certification` objects, cleared and

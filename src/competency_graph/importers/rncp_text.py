@@ -208,11 +208,15 @@ def _split_flat(text: str) -> list[str]:
             codes.sort(key=lambda m: m.start())
         if len(codes) >= 2:
             items = []
+            anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
             for marker, piece in _pieces(text, codes):
                 if marker is None and piece.rstrip().endswith(":"):
                     continue  # lead-in
                 piece = _drop_trailing_heading(piece)
-                inner = _bullet_marks(piece)
+                if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
+                    inner = _bullet_marks(piece)
+                else:  # what _bullet_marks's fast path finds here
+                    inner = []
                 if not inner:  # no bullet inside the item (the common case): the item is the piece
                     sub = _clean_item(piece)
                     if sub:
