@@ -151,6 +151,10 @@ def test_other_spaces_are_every_space_plain_spaces_leaves():
     for char in left:
         text = f"a{char}b   c  d\n e{char}"
         assert rncp_fields._paragraphs(text) == ref._paragraphs(text)
+        for listed in (f"- Lire{char}un plan  - Poser{char}",
+                       f"A1C1. Lire{char}un plan {char}   A1C2. Poser des dalles{char}  A1C3.{char}Souder",
+                       f"{char}- Lire un plan  - {char}Poser  -   Souder{char} ;"):
+            assert rncp_text.split_competences(listed) == ref.split_competences(listed)
 
 
 def test_str_split_and_the_whitespace_pattern_agree():

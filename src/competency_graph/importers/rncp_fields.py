@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _plain_spaces, split_list
+from .rncp_text import _OTHER_SPACES, _plain_spaces, split_list
 
 Progress = Callable[[int, int], None]
 
@@ -99,10 +99,6 @@ def _date(value: str | None) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
-_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
 
 
 def _paragraphs(value: str | None) -> str | None:

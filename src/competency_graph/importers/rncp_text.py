@@ -26,6 +26,9 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
+#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -109,8 +112,15 @@ def _shape(code: str) -> str:
     return re.sub(r"\d+", "9", re.sub(r"[A-Z]+", "A", code))
 
 
-def _clean_item(text: str) -> str:
-    text = " ".join(text.lstrip(_LEADING_JUNK).split())
+def _clean_item(text: str, plain: bool = False) -> str:
+    """``plain``: ``text`` comes from a list holding no space character but " " and "\n" (``_OTHER_SPACES``
+    absent, the others replaced by :func:`_plain_spaces`): then a piece without "  " nor "\n" only needs its
+    trailing spaces cut to be what ``" ".join(text.split())`` gives."""
+    text = text.lstrip(_LEADING_JUNK)
+    if plain and "  " not in text and "\n" not in text:
+        text = text.rstrip(" ")
+    else:
+        text = " ".join(text.split())
     if text[-1:] not in " ;,.":  # nothing to trim (the common case); "" goes through the loop
         return text
     while True:
@@ -197,6 +207,7 @@ def _split_flat(text: str) -> list[str]:
         return []
 
     items: list[str]
+    plain = not any(char in text for char in _OTHER_SPACES)
     positions = _strong_positions(text)
     codes = _code_marks(text, positions)
     starts_with_code = bool(codes) and codes[0].start() == 0
@@ -218,7 +229,7 @@ def _split_flat(text: str) -> list[str]:
                 else:  # what _bullet_marks's fast path finds here
                     inner = []
                 if not inner:  # no bullet inside the item (the common case): the item is the piece
-                    sub = _clean_item(piece)
+                    sub = _clean_item(piece, plain)
                     if sub:
                         items.append(sub)
                     continue
@@ -237,7 +248,7 @@ def _split_flat(text: str) -> list[str]:
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
         cut = _pieces(text, bullets)
-        fast = _bullet_items(cut)
+        fast = _bullet_items(cut, plain)
         if fast is not None:
             return fast
         pieces = [(m, _drop_trailing_heading(p)) for m, p in cut]
@@ -275,7 +286,7 @@ def _split_flat(text: str) -> list[str]:
     return _finish([text])
 
 
-def _bullet_items(cut: list[tuple[str | None, str]]) -> list[str] | None:
+def _bullet_items(cut: list[tuple[str | None, str]], plain: bool = False) -> list[str] | None:
     """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
     heading: then every piece is an item), else None (the general loop decides)."""
     out: list[str] = []
@@ -285,7 +296,7 @@ def _bullet_items(cut: list[tuple[str | None, str]]) -> list[str] | None:
         if piece.endswith(":"):
             return None
         if piece[:1].isalnum() or _HAS_WORD.search(piece):
-            item = _clean_item(piece.lstrip())
+            item = _clean_item(piece.lstrip(), plain)
             if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
                 seen.add(item)
                 out.append(item)
