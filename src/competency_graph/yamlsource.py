@@ -6,6 +6,7 @@ indexes) to its :class:`Location`, and the problems found (syntax errors, duplic
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import yaml
@@ -34,9 +35,18 @@ def _location(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+@functools.lru_cache(maxsize=256)
+def _file_location(path: str) -> Location:
+    """One shared (frozen) ``Location(path)`` per file: a JSON referential has no positions, and ROME's
+    ~145,000 items, edges and links would otherwise each hold their own copy (in memory and in the cache)."""
+    return Location(path)
+
+
 def locate(positions: Positions, path: str, loc: tuple[Any, ...], *, key: bool = False) -> Location:
     """The place in the file of the value at data path ``loc`` (its key's place when ``key``), else of its
     nearest parent; the file's first line when nothing of it was read."""
+    if not positions:
+        return _file_location(path)
     if key and (*loc, "__key__") in positions:
         return positions[(*loc, "__key__")]
     probe = tuple(loc)
@@ -44,7 +54,7 @@ def locate(positions: Positions, path: str, loc: tuple[Any, ...], *, key: bool =
         if probe in positions:
             return positions[probe]
         probe = probe[:-1]
-    return positions.get((), Location(path, 1, 1) if positions else Location(path))
+    return positions.get((), Location(path, 1, 1))
 
 
 def read_positioned(text: str, path: str) -> tuple[Any, Positions, list[Problem]]:

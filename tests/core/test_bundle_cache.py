@@ -66,3 +66,34 @@ def test_a_cache_file_that_is_not_ours_or_broken_is_ignored(referentials, damage
 def test_without_the_disk_cache_nothing_is_written(referentials):
     bootstrap.load_referentials(use_disk_cache=False)
     assert _cached_files() == []
+
+
+def test_cached_models_are_whole_frozen_models_with_their_own_copies(referentials, monkeypatch):
+    """The cache rebuilds pydantic models from their state and shares equal "fields set" sets between them
+    (issue #19): the models compare, dump and refuse changes as the parsed ones do, and ``model_copy`` with an
+    update does not leak into the other models sharing that set."""
+    import pydantic
+
+    from competency_graph.loader import load_bundle
+
+    bootstrap.load_referentials()
+    _no_parsing(monkeypatch)
+    cached = bootstrap.load_referentials()
+    parsed = load_bundle([referentials])
+    assert cached.items == parsed.items and cached.edges == parsed.edges
+    for item_id, item in parsed.items.items():
+        model = cached.items[item_id].model
+        assert type(model) is type(item.model)
+        assert model.model_dump_json() == item.model.model_dump_json()
+        assert model.model_fields_set == item.model.model_fields_set
+    models = [item.model for item in cached.items.values()]
+    shared = [m for m in models if any(o is not m and o.__pydantic_fields_set__ is m.__pydantic_fields_set__
+                                       for o in models)]
+    assert shared, "equal fields sets are shared in the cache"
+    first = shared[0]
+    with pytest.raises(pydantic.ValidationError):
+        first.label = "changed"  # frozen
+    before = {id(m): set(m.model_fields_set) for m in models}
+    first.model_copy(update={"note": "a note"})
+    assert {id(m): set(m.model_fields_set) for m in models} == before
+    assert cached.items[first.id].model.model_dump_json() == parsed.items[first.id].model.model_dump_json()

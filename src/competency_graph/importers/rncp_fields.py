@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _WS, _plain_spaces, split_competences, split_outline
+from .rncp_text import _OTHER_SPACES, _plain_spaces, split_list
 
 Progress = Callable[[int, int], None]
 
@@ -54,7 +54,7 @@ def _norm_fiche(value: str | None) -> str | None:
     """``RNCP 1234`` / ``rncp1234`` / ``1234`` → ``RNCP1234``, ``RS 6232`` → ``RS6232``; else None."""
     if not value:
         return None
-    value = _WS.sub("", value).upper()
+    value = "".join(value.split()).upper()  # = _WS.sub("", …): str.split() and \s agree
     if value.isdigit():
         value = "RNCP" + value
     return value if _FICHE_RE.match(value) else None
@@ -85,6 +85,14 @@ def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
     value = value.strip()
+    day = value[:10]
+    if len(day) == 10 and day[2] == day[5] == "/" and day.isascii():  # dd/mm/yyyy, the export's: no strptime
+        d, m, y = day[:2], day[3:5], day[6:]
+        if d.isdigit() and m.isdigit() and y.isdigit():
+            try:
+                return dt.date(int(y), int(m), int(d))
+            except ValueError:
+                pass  # what strptime says below
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
             return dt.datetime.strptime(value[:10], fmt).date()
@@ -98,6 +106,17 @@ def _paragraphs(value: str | None) -> str | None:
     if not value:
         return None
     value = _plain_spaces(value)
+    if not any(char in value for char in _OTHER_SPACES):  # only " " and "\n" left: split/join only where needed
+        if "   " in value:
+            value = value.replace("   ", "\n")  # the same cuts as line.split("   ") below
+        kept = []
+        for part in value.split("\n"):
+            part = part.strip(" ")
+            if "  " in part:
+                part = " ".join(part.split())
+            if part:
+                kept.append(part)
+        return "\n".join(kept) or None
     lines = []
     for line in value.split("\n"):
         for part in line.split("   ") if "   " in line else (line,):
@@ -110,7 +129,7 @@ def _paragraphs(value: str | None) -> str | None:
 def _rome(codes: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for code in codes:
-        code = _WS.sub("", code or "").upper()
+        code = "".join((code or "").split()).upper()
         if _ROME_RE.match(code) and f"rome:{code}" not in out:
             out.append(f"rome:{code}")
     return out
@@ -119,14 +138,14 @@ def _rome(codes: Iterable[str | None]) -> list[str]:
 def _unique(values: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     for value in values:
-        value = _WS.sub(" ", value or "").strip()
+        value = " ".join((value or "").split())
         if value and value not in out:
             out.append(value)
     return out
 
 
 def _clean(value: str | None) -> str | None:
-    return _WS.sub(" ", value or "").strip() or None
+    return " ".join((value or "").split()) or None
 
 
 def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[str, Any] | None:
@@ -152,7 +171,7 @@ def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
 
 def _bloc_id(number: str, code: str | None, index: int, taken: set[str]) -> str:
     """``rncp:<code>`` when the code is this fiche's ``RNCP<n>BCnn``, else one minted from its position."""
-    code = _WS.sub("", code or "").upper()
+    code = "".join((code or "").split()).upper()
     local = code if _BLOC_RE.match(code) and code.startswith(number + "BC") else None
     if local is None:
         match = re.search(r"BC(\d+)\Z", code)
@@ -169,10 +188,10 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
           evaluation: str | None, taken: set[str], split: bool = True,
           equivalences: Iterable[str | None] = ()) -> dict[str, Any]:
     bloc_id = _bloc_id(number, code, index, taken)
-    label = _WS.sub(" ", label or "").strip() or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
+    label = " ".join((label or "").split()) or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
     bloc: dict[str, Any] = {"id": bloc_id, "label": label, "provenance": "imported"}
     if split:
-        outline = split_outline(competences)
+        outline, items = split_list(competences)
         if outline is not None:  # "1.1 / 3.1.2": the numbering is kept as a hierarchy
             ids = {num: f"{bloc_id}/C{i}" for i, (num, _label, _parent) in enumerate(outline, 1)}
             bloc["competencies"] = [
@@ -182,7 +201,7 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
         else:
             bloc["competencies"] = [
                 {"id": f"{bloc_id}/C{i}", "label": item, "provenance": "imported"}
-                for i, item in enumerate(split_competences(competences), 1)
+                for i, item in enumerate(items, 1)
             ]
     evaluation = _paragraphs(evaluation)
     if evaluation:
@@ -211,7 +230,7 @@ def _equivalences(texts: Iterable[str | None], own: str) -> list[str]:
     """Bloc codes named in a bloc's correspondence / equivalence fields, other than the bloc itself."""
     out: list[str] = []
     for text in texts:
-        for code in _BLOC_CODE_IN_TEXT.findall(_WS.sub("", text or "").upper()):
+        for code in _BLOC_CODE_IN_TEXT.findall("".join((text or "").split()).upper()):
             if f"rncp:{code}" != own and f"rncp:{code}" not in out:
                 out.append(f"rncp:{code}")
     return out

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-__all__ = ["split_competences", "split_outline", "OutlineItem"]
+__all__ = ["split_competences", "split_list", "split_outline", "OutlineItem"]
 
 _ODD_SPACES = "\t\u00a0\u2007\u202f\u3000\ufeff\x0b\x0c"
 
@@ -25,6 +25,9 @@ def _plain_spaces(text: str) -> str:
             text = text.replace(char, " ")
     return text
 
+
+#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
 
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
@@ -71,17 +74,17 @@ def _strong_positions(text: str) -> list[int]:
     return out
 
 
-def _code_marks(text: str) -> list[re.Match[str]]:
+def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
     marks = []
-    for pos in _strong_positions(text):
+    for pos in _strong_positions(text) if positions is None else positions:
         match = _CODE_AT.match(text, pos)
         if match is not None:
             marks.append(match)
     return marks
 
 
-def _bullet_marks(text: str) -> list[re.Match[str]]:
-    if "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
+def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
+    if positions is None and "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
         first = _BULLET_AT.match(text)
         found = {0: first} if first is not None else {}
         if _BULLET_ANYWHERE.search(text) is None:
@@ -89,7 +92,8 @@ def _bullet_marks(text: str) -> list[re.Match[str]]:
         positions: list[int] = []
     else:
         found = {}
-        positions = _strong_positions(text)
+        if positions is None:
+            positions = _strong_positions(text)
     for pos in positions:
         match = _BULLET_AT.match(text, pos)
         if match is not None:
@@ -108,8 +112,17 @@ def _shape(code: str) -> str:
     return re.sub(r"\d+", "9", re.sub(r"[A-Z]+", "A", code))
 
 
-def _clean_item(text: str) -> str:
-    text = " ".join(text.lstrip(_LEADING_JUNK).split())
+def _clean_item(text: str, plain: bool = False) -> str:
+    """``plain``: ``text`` comes from a list holding no space character but " " and "\n" (``_OTHER_SPACES``
+    absent, the others replaced by :func:`_plain_spaces`): then a piece without "  " nor "\n" only needs its
+    trailing spaces cut to be what ``" ".join(text.split())`` gives."""
+    text = text.lstrip(_LEADING_JUNK)
+    if plain and "  " not in text and "\n" not in text:
+        text = text.rstrip(" ")
+    else:
+        text = " ".join(text.split())
+    if text[-1:] not in " ;,.":  # nothing to trim (the common case); "" goes through the loop
+        return text
     while True:
         text = text.rstrip(" ;,")
         if text.endswith(".") and not text.endswith(("..", "etc.", " .")):
@@ -167,12 +180,26 @@ def split_competences(text: str | None) -> list[str]:
     bullet is joined with them; codes and bullets are removed, whitespace collapsed, exact duplicates
     dropped. Never raises.
     """
-    if not text:
-        return []
-    outline = split_outline(text)
+    outline, items = split_list(text)
     if outline is not None:
         return [label for _num, label, _parent in outline]
+    return items
+
+
+def split_list(text: str | None) -> tuple[list[OutlineItem] | None, list[str]]:
+    """``(outline, [])`` when :func:`split_outline` finds an outline, else ``(None, split_competences(text))``:
+    both readings from one pass over the text (the importer needs to know which one applied)."""
+    if not text:
+        return None, []
     text = _plain_spaces(text)
+    outline = _outline(text)
+    if outline is not None:
+        return outline, []
+    return None, _split_flat(text)
+
+
+def _split_flat(text: str) -> list[str]:
+    """:func:`split_competences` of a text already through :func:`_plain_spaces` that is no outline."""
     if "\n" in text:
         text = "\n".join(line for line in (raw.strip(" ") for raw in text.split("\n")) if line)
     text = text.strip()
@@ -180,7 +207,9 @@ def split_competences(text: str | None) -> list[str]:
         return []
 
     items: list[str]
-    codes = _code_marks(text)
+    plain = not any(char in text for char in _OTHER_SPACES)
+    positions = _strong_positions(text)
+    codes = _code_marks(text, positions)
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
@@ -190,11 +219,21 @@ def split_competences(text: str | None) -> list[str]:
             codes.sort(key=lambda m: m.start())
         if len(codes) >= 2:
             items = []
+            anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
             for marker, piece in _pieces(text, codes):
                 if marker is None and piece.rstrip().endswith(":"):
                     continue  # lead-in
                 piece = _drop_trailing_heading(piece)
-                subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+                if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
+                    inner = _bullet_marks(piece)
+                else:  # what _bullet_marks's fast path finds here
+                    inner = []
+                if not inner:  # no bullet inside the item (the common case): the item is the piece
+                    sub = _clean_item(piece, plain)
+                    if sub:
+                        items.append(sub)
+                    continue
+                subs = [_clean_item(p) for _, p in _pieces(piece, inner)]
                 subs = [s for s in subs if s]
                 if subs:
                     joined = subs[0]
@@ -203,13 +242,17 @@ def split_competences(text: str | None) -> list[str]:
                     items.append(joined)
             return _finish(items, clean=False)
 
-    bullets = _bullet_marks(text)
+    bullets = _bullet_marks(text, positions)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
-        pieces = [(m, p.strip()) for m, p in pieces if _HAS_WORD.search(p)]
+        cut = _pieces(text, bullets)
+        fast = _bullet_items(cut, plain)
+        if fast is not None:
+            return fast
+        pieces = [(m, _drop_trailing_heading(p)) for m, p in cut]
+        pieces = [(m, p.strip()) for m, p in pieces if p[:1].isalnum() or _HAS_WORD.search(p)]
         items = []
         i = 0
         while i < len(pieces):
@@ -243,13 +286,30 @@ def split_competences(text: str | None) -> list[str]:
     return _finish([text])
 
 
+def _bullet_items(cut: list[tuple[str | None, str]], plain: bool = False) -> list[str] | None:
+    """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
+    heading: then every piece is an item), else None (the general loop decides)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for _marker, piece in cut:
+        piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+        if piece.endswith(":"):
+            return None
+        if piece[:1].isalnum() or _HAS_WORD.search(piece):
+            item = _clean_item(piece.lstrip(), plain)
+            if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
+                seen.add(item)
+                out.append(item)
+    return out
+
+
 def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for item in items:
         if clean:
             item = _clean_item(item)
-        if item and item not in seen and _HAS_WORD.search(item):
+        if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
             seen.add(item)
             out.append(item)
     return out
@@ -277,7 +337,29 @@ def split_outline(text: str | None) -> list[OutlineItem] | None:
     """
     if not text:
         return None
-    text = _plain_spaces(text)
+    return _outline(_plain_spaces(text))
+
+
+def _two_dotted_numbers(text: str) -> bool:
+    """False when ``text`` cannot hold two ``\\d.\\d`` (so no outline): a ``str.find`` walk over the dots,
+    much cheaper than the outline pattern's scan (its lookbehind is tried at every position)."""
+    find = text.find
+    last = len(text) - 1
+    seen = 0
+    i = find(".", 1)
+    while 0 < i < last:
+        if text[i - 1].isdecimal() and text[i + 1].isdecimal():
+            seen += 1
+            if seen == 2:
+                return True
+        i = find(".", i + 1)
+    return False
+
+
+def _outline(text: str) -> list[OutlineItem] | None:
+    """:func:`split_outline` of a text already through :func:`_plain_spaces`."""
+    if not _two_dotted_numbers(text):
+        return None
     marks = list(_OUTLINE.finditer(text))
     if sum(1 for m in marks if "." in m.group("num")) < 2:
         return None

@@ -17,6 +17,9 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from .. import settings
 from ..bundle import Bundle
@@ -90,13 +93,45 @@ def _read_cached(path: Path, content_hash: str) -> Bundle | None:
     return bundle if isinstance(bundle, Bundle) and bundle.content_hash == content_hash else None
 
 
+_set = object.__setattr__
+
+
+def _model(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> BaseModel:
+    """A pydantic model back from the cache: its state set directly, as pydantic's own ``__setstate__`` does
+    (the models were validated when the bundle was built; ``_Pickler`` only reduces models without extras
+    nor private attributes)."""
+    obj = object.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """Pydantic models as ``(_model, (class, values, fields set))``: no per-model state dict in the file, a
+    plain function call to rebuild them, and one shared set per distinct "fields set" (the models are frozen,
+    and pydantic copies that set before changing it in ``model_copy``): ≈150,000 models with ROME."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fields_sets: dict[frozenset[str], set[str]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, BaseModel) and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
+            fields_set = obj.__pydantic_fields_set__
+            shared = self._fields_sets.setdefault(frozenset(fields_set), fields_set)
+            return _model, (type(obj), obj.__dict__, shared)
+        return NotImplemented
+
+
 def _write_cached(path: Path, bundle: Bundle) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")  # created 0600
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(bundle, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(bundle)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,241 @@
+"""RNCP / RS fiches → the certification model: errors, field helpers and the mapping shared by the XML
+(:mod:`.rncp_xml`) and CSV (:mod:`.rncp_csv`) readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .rncp_text import _WS, _plain_spaces, split_competences, split_outline
+
+Progress = Callable[[int, int], None]
+
+OUTPUT_NAME = "rncp.json"
+HEADER_ID = "rncp-import"
+FICHE_URL = "https://www.francecompetences.fr/recherche/{register}/{number}/"
+DATASET_URL = (
+    "https://www.data.gouv.fr/fr/datasets/"
+    "repertoire-national-des-certifications-professionnelles-et-repertoire-specifique/"
+)
+LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab) — données France compétences"
+_PROGRESS_EVERY = 1 << 20  # report progress at most once per MiB read
+_CSV_PROGRESS_EVERY = 2000  # CSV: report progress every 2,000 lines of the Standard table
+
+
+class RncpImportError(Exception):
+    """The RNCP export cannot be imported. ``str()`` is a French message naming the file (and line)."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{Path(path).name}"
+            if line is not None:
+                where += f", ligne {line}"
+            where += " : "
+        super().__init__(f"{where}{message}")
+
+
+_FICHE_RE = re.compile(r"(?:RNCP|RS)\d+\Z")  # RS: Répertoire spécifique (CléA = an RS fiche)
+_ROME_RE = re.compile(r"[A-Z]\d{4}\Z")
+_BLOC_RE = re.compile(r"(?:RNCP|RS)\d+BC\d+\Z")
+_DATE_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)[-_](\d\d)")
+_YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "active", "actif", "x"}
+_NO = {"non", "n", "no", "false", "faux", "0", "inactive", "inactif"}
+
+
+def _norm_fiche(value: str | None) -> str | None:
+    """``RNCP 1234`` / ``rncp1234`` / ``1234`` → ``RNCP1234``, ``RS 6232`` → ``RS6232``; else None."""
+    if not value:
+        return None
+    value = _WS.sub("", value).upper()
+    if value.isdigit():
+        value = "RNCP" + value
+    return value if _FICHE_RE.match(value) else None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    return None
+
+
+def _level(value: str | None) -> int | None:
+    if not value:
+        return None
+    match = re.search(r"\d+", value)
+    if match is None:
+        return None
+    level = int(match.group())
+    return level if 1 <= level <= 8 else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    value = value.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _paragraphs(value: str | None) -> str | None:
+    """Free text: runs of 3+ spaces (flattened line breaks) become line breaks, other runs one space."""
+    if not value:
+        return None
+    value = _plain_spaces(value)
+    lines = []
+    for line in value.split("\n"):
+        for part in line.split("   ") if "   " in line else (line,):
+            part = " ".join(part.split())
+            if part:
+                lines.append(part)
+    return "\n".join(lines) or None
+
+
+def _rome(codes: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for code in codes:
+        code = _WS.sub("", code or "").upper()
+        if _ROME_RE.match(code) and f"rome:{code}" not in out:
+            out.append(f"rome:{code}")
+    return out
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        value = _WS.sub(" ", value or "").strip()
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _clean(value: str | None) -> str | None:
+    return _WS.sub(" ", value or "").strip() or None
+
+
+def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[str, Any] | None:
+    name = _clean(name)
+    if not name:
+        return None
+    digits = re.sub(r"\D", "", siret or "")
+    return {"name": name, "siret": digits if len(digits) == 14 else None, "status": _clean(status)}
+
+
+def _formacodes(values: Iterable[str | None]) -> list[str]:
+    return _unique(v for v in values if v and re.fullmatch(r"\s*\d{5}\s*", v))
+
+
+def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        number = _norm_fiche(value)
+        if number and number != own and f"rncp:{number}" not in out:
+            out.append(f"rncp:{number}")
+    return out
+
+
+def _bloc_id(number: str, code: str | None, index: int, taken: set[str]) -> str:
+    """``rncp:<code>`` when the code is this fiche's ``RNCP<n>BCnn``, else one minted from its position."""
+    code = _WS.sub("", code or "").upper()
+    local = code if _BLOC_RE.match(code) and code.startswith(number + "BC") else None
+    if local is None:
+        match = re.search(r"BC(\d+)\Z", code)
+        local = f"{number}BC{int(match.group(1)):02d}" if match else f"{number}BC{index:02d}"
+    candidate, n = local, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{local}-{n}"
+    taken.add(candidate)
+    return f"rncp:{candidate}"
+
+
+def _bloc(number: str, index: int, code: str | None, label: str | None, competences: str | None,
+          evaluation: str | None, taken: set[str], split: bool = True,
+          equivalences: Iterable[str | None] = ()) -> dict[str, Any]:
+    bloc_id = _bloc_id(number, code, index, taken)
+    label = _WS.sub(" ", label or "").strip() or f"Bloc de compétences {bloc_id.split(':', 1)[1]}"
+    bloc: dict[str, Any] = {"id": bloc_id, "label": label, "provenance": "imported"}
+    if split:
+        outline = split_outline(competences)
+        if outline is not None:  # "1.1 / 3.1.2": the numbering is kept as a hierarchy
+            ids = {num: f"{bloc_id}/C{i}" for i, (num, _label, _parent) in enumerate(outline, 1)}
+            bloc["competencies"] = [
+                {"id": ids[num], "label": item, "provenance": "imported", "notation": num,
+                 **({"broader": ids[parent]} if parent else {})}
+                for num, item, parent in outline]
+        else:
+            bloc["competencies"] = [
+                {"id": f"{bloc_id}/C{i}", "label": item, "provenance": "imported"}
+                for i, item in enumerate(split_competences(competences), 1)
+            ]
+    evaluation = _paragraphs(evaluation)
+    if evaluation:
+        bloc["evaluation"] = evaluation
+    same = _equivalences(equivalences, bloc_id)
+    if same:
+        bloc["equivalences"] = same
+    return bloc
+
+
+def repertoire(number: str) -> str:
+    """``RS`` for a Répertoire spécifique fiche (``RS6232``), else ``RNCP``."""
+    return "RS" if number.startswith("RS") else "RNCP"
+
+
+def _source(number: str, title: str, date: dt.date | None) -> dict[str, Any]:
+    register = repertoire(number)
+    url = FICHE_URL.format(register=register.lower(), number=number[len(register):])
+    return {"title": title, "url": url, "date": date}
+
+
+_BLOC_CODE_IN_TEXT = re.compile(r"(?:RNCP|RS)\d+BC\d+")
+
+
+def _equivalences(texts: Iterable[str | None], own: str) -> list[str]:
+    """Bloc codes named in a bloc's correspondence / equivalence fields, other than the bloc itself."""
+    out: list[str] = []
+    for text in texts:
+        for code in _BLOC_CODE_IN_TEXT.findall(_WS.sub("", text or "").upper()):
+            if f"rncp:{code}" != own and f"rncp:{code}" not in out:
+                out.append(f"rncp:{code}")
+    return out
+
+
+def _export_date(path: Path) -> dt.date:
+    """The export's date, from its name (``…_2025_09_01.xml``), else the file's modification date."""
+    match = _DATE_IN_NAME.search(path.name)
+    if match:
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            pass
+    return dt.date.fromtimestamp(path.stat().st_mtime)
+
+
+def _source_title(path: Path, kind: str) -> str:
+    return f"France compétences — export RNCP/RS {kind} ({path.name})"
+
+
+def _validation_fr(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where} : valeur refusée ({error.get('type')})")
+    return " ; ".join(parts)
+

@@ -1,0 +1,304 @@
+"""Splitting the free-text competence lists of RNCP blocs (``LISTE_COMPETENCES``) into items.
+
+Two readers: :func:`split_outline` for lists numbered as an outline (``1.`` / ``1.1`` / ``3.1.2``), whose
+numbering is kept as a hierarchy (notation + parent), and :func:`split_competences` for everything else
+(codes ``A1C1.``, bullets, line breaks, runs of spaces). Pure functions: no I/O, never raise.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+__all__ = ["split_competences", "split_outline", "OutlineItem"]
+
+_ODD_SPACES = "\t\u00a0\u2007\u202f\u3000\ufeff\x0b\x0c"
+
+
+def _plain_spaces(text: str) -> str:
+    """CRLF/CR → LF, tabs and non-breaking spaces → space (str.replace: much faster than translate)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for char in _ODD_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    return text
+
+
+_WS = re.compile(r"\s+")
+# A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
+_CODE = (
+    r"(?:[A-Z]{1,4}\.?\d{1,3}(?:[.\-]?[A-Z]{1,4}\.?\d{1,3}|\.\d{1,3})*"  # A1C1  A5.C1  C1.2  BC01-C2
+    r"(?:\s*[.):–-](?!\d)\s*|\s+(?=[A-ZÀ-ÖØ-Þ]))"  # followed by . ) : - or by a capitalised word
+    r"|\d{1,2}(?:\.\d{1,2})*\s*[.)/–-](?!\d)\s*"  # 1.  1.2.  3)  4 -  5/
+    r"|[a-z]\)\s*)"  # a)
+)
+_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
+_BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
+_BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
+# Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
+# spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
+_STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
+_CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
+_CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
+_BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
+_BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
+_DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
+_LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
+_SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
+_HAS_WORD = re.compile(r"\w")
+
+
+def _strong_positions(text: str) -> list[int]:
+    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower)."""
+    out = [0]
+    find = text.find
+    size = len(text)
+    i = find("  ")
+    while i >= 0:
+        j = i + 2
+        while j < size and text[j] == " ":
+            j += 1
+        out.append(j)
+        i = find("  ", j)
+    if "\n" in text:
+        i = find("\n")
+        while i >= 0:
+            out.append(i + 1)
+            i = find("\n", i + 1)
+        out = sorted(set(out))
+    return out
+
+
+def _code_marks(text: str) -> list[re.Match[str]]:
+    marks = []
+    for pos in _strong_positions(text):
+        match = _CODE_AT.match(text, pos)
+        if match is not None:
+            marks.append(match)
+    return marks
+
+
+def _bullet_marks(text: str) -> list[re.Match[str]]:
+    if "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
+        first = _BULLET_AT.match(text)
+        found = {0: first} if first is not None else {}
+        if _BULLET_ANYWHERE.search(text) is None:
+            return list(found.values())
+        positions: list[int] = []
+    else:
+        found = {}
+        positions = _strong_positions(text)
+    for pos in positions:
+        match = _BULLET_AT.match(text, pos)
+        if match is not None:
+            found[pos] = match
+    for match in _BULLET_ANYWHERE.finditer(text):
+        start = match.start()
+        if start not in found and (start == 0 or text[start - 1].isspace()):
+            found[start] = match
+    return [found[k] for k in sorted(found)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape(code: str) -> str:
+    """``A1C2.`` → ``A9A9``: the pattern of a code, to recognise its siblings."""
+    code = re.sub(r"[\s.):–-]+$", "", code)
+    return re.sub(r"\d+", "9", re.sub(r"[A-Z]+", "A", code))
+
+
+def _clean_item(text: str) -> str:
+    text = " ".join(text.lstrip(_LEADING_JUNK).split())
+    while True:
+        text = text.rstrip(" ;,")
+        if text.endswith(".") and not text.endswith(("..", "etc.", " .")):
+            text = text[:-1]
+            continue
+        return text.rstrip(" ;,")
+
+
+def _drop_trailing_heading(text: str) -> str:
+    """``Y  Compétences transversales :`` → ``Y``: a heading glued to the end of the previous item."""
+    text = text.rstrip()
+    if not text.endswith(":"):
+        return text
+    parts = _STRONG_SEP.split(text)
+    if len(parts) > 1 and len(parts[-1].split()) <= 12:
+        return text[: len(text) - len(parts[-1])]
+    return text
+
+
+def _pieces(text: str, marks: list[re.Match[str]]) -> list[tuple[str | None, str]]:
+    """Cut ``text`` at the markers: ``(marker text or None for the lead-in, piece)``."""
+    out: list[tuple[str | None, str]] = []
+    if not marks or marks[0].start() > 0:
+        out.append((None, text[: marks[0].start()] if marks else text))
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        out.append((mark.group(0).strip()[:1], text[mark.end(): end]))
+    return out
+
+
+def _split_lines(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split on line breaks (or runs of spaces); a piece that does not start like a sentence continues the
+    previous one."""
+    out: list[str] = []
+    for piece in separator.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        first = piece[0]
+        if out and (not (first.isupper() or first.isdigit() or first in "«\"(") or out[-1].rstrip().endswith(
+                (",", "(", "'", "’", "-", "/", "&"))):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def split_competences(text: str | None) -> list[str]:
+    """Split the free text of ``LISTE_COMPETENCES`` into competency labels.
+
+    Items are numbered (``A1C1.``, ``A5.C1.``, ``C1.``, ``1.``, ``a)``), bulleted (``*``, ``-``, ``•``,
+    ``o``, ``▪``…) or only separated by line breaks or runs of spaces (the export flattens line breaks into
+    spaces). Numbering wins over bullets (bullets inside a numbered item are its details, joined with
+    `` ; ``); a lead-in ending with ``:`` is dropped; an item ending with ``:`` followed by items of another
+    bullet is joined with them; codes and bullets are removed, whitespace collapsed, exact duplicates
+    dropped. Never raises.
+    """
+    if not text:
+        return []
+    outline = split_outline(text)
+    if outline is not None:
+        return [label for _num, label, _parent in outline]
+    text = _plain_spaces(text)
+    if "\n" in text:
+        text = "\n".join(line for line in (raw.strip(" ") for raw in text.split("\n")) if line)
+    text = text.strip()
+    if not text:
+        return []
+
+    items: list[str]
+    codes = _code_marks(text)
+    starts_with_code = bool(codes) and codes[0].start() == 0
+    if len(codes) >= 2 or starts_with_code:
+        if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
+            shapes = {_shape(m.group("code")) for m in codes}
+            codes += [m for m in _CODE_WEAK.finditer(text)
+                      if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
+            codes.sort(key=lambda m: m.start())
+        if len(codes) >= 2:
+            items = []
+            for marker, piece in _pieces(text, codes):
+                if marker is None and piece.rstrip().endswith(":"):
+                    continue  # lead-in
+                piece = _drop_trailing_heading(piece)
+                subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+                subs = [s for s in subs if s]
+                if subs:
+                    joined = subs[0]
+                    for sub in subs[1:]:
+                        joined += (" " if joined.endswith(":") else " ; ") + sub
+                    items.append(joined)
+            return _finish(items, clean=False)
+
+    bullets = _bullet_marks(text)
+    if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
+        # a dashed list flattened with single spaces
+        bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
+    if bullets:
+        pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
+        pieces = [(m, p.strip()) for m, p in pieces if _HAS_WORD.search(p)]
+        items = []
+        i = 0
+        while i < len(pieces):
+            marker, piece = pieces[i]
+            if piece.endswith(":"):
+                if marker is None:  # lead-in
+                    i += 1
+                    continue
+                j = i + 1
+                subs = []
+                while j < len(pieces) and pieces[j][0] not in (marker, None):
+                    subs.append(_clean_item(pieces[j][1]))
+                    j += 1
+                subs = [s for s in subs if s]
+                if subs:
+                    items.append(_clean_item(piece) + " " + " ; ".join(subs))
+                i = j  # a heading followed by items of its own bullet: dropped
+                continue
+            items.append(piece)
+            i += 1
+        return _finish(items)
+
+    if "\n" in text:
+        return _finish(_split_lines(text, re.compile(r"\n+")))
+    if "  " in text:
+        return _finish(_split_lines(text, re.compile(r" {2,}")))
+    if starts_with_code:  # one numbered item
+        text = text[codes[0].end():]
+    if _SEMICOLON.search(text):  # "Analyser le besoin ; Proposer une solution"
+        return _finish(_SEMICOLON.split(text))
+    return _finish([text])
+
+
+def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        if clean:
+            item = _clean_item(item)
+        if item and item not in seen and _HAS_WORD.search(item):
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Outline numbering kept as a hierarchy
+# ---------------------------------------------------------------------------------------------------------
+
+#: ``1.``, ``1)``, ``1.1``, ``3.1.2``, ``3.1.2.``, followed by a capitalised word; not inside a number.
+_OUTLINE = re.compile(
+    r"(?<![\w.,/])(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}|\d{1,2}(?=[.)]))[.)]?[ \t]+(?=[A-ZÀ-ÖØ-Þ«\"(])")
+
+OutlineItem = tuple[str, str, "str | None"]  # (notation, label, parent notation)
+
+
+def split_outline(text: str | None) -> list[OutlineItem] | None:
+    """``[(notation, label, parent notation or None)]`` when ``text`` is an outline with at least two
+    multi-level numbers (``1.1``, ``3.1.2``), else None. A parent is the nearest numbered ancestor present
+    (``3`` for ``3.1.2`` when ``3.1`` is absent). A lead-in before the first number is dropped.
+
+    >>> split_outline("1. Piloter 1.1 Définir les objectifs 1.2 Planifier")
+    [('1', 'Piloter', None), ('1.1', 'Définir les objectifs', '1'), ('1.2', 'Planifier', '1')]
+    """
+    if not text:
+        return None
+    text = _plain_spaces(text)
+    marks = list(_OUTLINE.finditer(text))
+    if sum(1 for m in marks if "." in m.group("num")) < 2:
+        return None
+    out: list[OutlineItem] = []
+    seen: set[str] = set()
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        piece = _drop_trailing_heading(text[mark.end(): end])
+        subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+        subs = [s for s in subs if s]
+        num = mark.group("num")
+        if not subs or num in seen:
+            continue
+        seen.add(num)
+        parent = None
+        parts = num.split(".")
+        for depth in range(len(parts) - 1, 0, -1):
+            candidate = ".".join(parts[:depth])
+            if candidate in seen:
+                parent = candidate
+                break
+        out.append((num, " ; ".join(subs), parent))
+    return out if len(out) >= 2 else None
+

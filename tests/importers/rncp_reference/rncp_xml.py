@@ -1,0 +1,350 @@
+"""Streaming reader of France compétences' XML v4.1 exports (RNCP and Répertoire spécifique)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+from pydantic import ValidationError
+
+from competency_graph import limits
+from competency_graph.model import Certification
+
+from .rncp_fields import (
+    _PROGRESS_EVERY,
+    Progress,
+    RncpImportError,
+    _bloc,
+    _certifier,
+    _clean,
+    _date,
+    _export_date,
+    _fiche_ids,
+    _formacodes,
+    _level,
+    _norm_fiche,
+    _paragraphs,
+    _rome,
+    _source,
+    _source_title,
+    _unique,
+    _validation_fr,
+    _yes_no,
+    repertoire,
+)
+from .rncp_text import _WS
+
+__all__ = ["iter_rncp_xml"]
+
+_EXPAT_FR = {
+    "no element found": "fin de fichier inattendue (fichier tronqué ?)",
+    "unclosed token": "élément non refermé (fichier tronqué ?)",
+    "mismatched tag": "balise fermante qui ne correspond pas à la balise ouverte",
+    "not well-formed (invalid token)": "XML mal formé (caractère ou balise invalide)",
+    "junk after document element": "contenu après la fin de l'élément racine",
+    "syntax error": "erreur de syntaxe XML",
+    "undefined entity": "entité non définie",
+    "unknown encoding": "encodage inconnu",
+    "duplicate attribute": "attribut en double",
+    "unbound prefix": "préfixe d'espace de noms non déclaré",
+    "XML or text declaration not at start of entity": "déclaration XML ailleurs qu'au début du fichier",
+    "incomplete markup in parameter entity": "balisage incomplet",
+    "encoding specified in XML declaration is incorrect": "encodage déclaré incorrect",
+}
+
+
+class _Parser(DET.DefusedXMLParser):  # type: ignore[misc]
+    """defusedxml's parser — DTDs refused (so no entity declaration: no billion laughs, no external entity),
+    external references refused — with expat wired straight to the C ``TreeBuilder``.
+
+    The pure-Python ``XMLParser`` that defusedxml needs (to reach expat's handlers) runs three Python calls
+    per element; here expat calls the C tree builder directly (start, end, text), so no Python code runs
+    per element: complete fiches are picked from the root between two chunks (every child of the root but
+    the last is complete, since a sibling starts only once the previous one has ended).
+    """
+
+    def __init__(self) -> None:
+        target = TreeBuilder()
+        super().__init__(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        self.root: Element | None = None
+        self.root_line = 1
+        expat = self.parser
+        expat.ordered_attributes = False  # attributes as a dict, as TreeBuilder.start wants them
+        expat.EndElementHandler = target.end
+
+        def first_start(tag: str, attrs: dict[str, str]) -> Element:
+            self.root = target.start(tag, attrs)
+            self.root_line = expat.CurrentLineNumber
+            expat.StartElementHandler = target.start  # from now on, no Python code per element
+            return self.root
+
+        expat.StartElementHandler = first_start
+
+    @property
+    def line(self) -> int:
+        try:
+            return int(self.parser.CurrentLineNumber)
+        except Exception:  # pragma: no cover - parser already closed
+            return 0
+
+
+_CHUNK = 256 * 1024
+_FICHE_TAG = re.compile(rb"<FICHE[\s/>]")
+
+
+def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
+    """Open the XML (or the single ``.xml`` member of a ``.zip``): ``(stream, size, closer)``."""
+    try:
+        if zipfile.is_zipfile(path):
+            archive = zipfile.ZipFile(path)
+            members = [m for m in archive.infolist() if m.filename.lower().endswith(".xml")]
+            if len(members) != 1:
+                archive.close()
+                raise RncpImportError(
+                    f"l'archive doit contenir exactement un fichier .xml (trouvé : {len(members)})", path)
+            checked_zip(archive, members, path)
+            stream = archive.open(members[0])
+            return stream, members[0].file_size, archive
+        stream = open(path, "rb")
+        return stream, os.fstat(stream.fileno()).st_size, None
+    except RncpImportError:
+        raise
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise RncpImportError(f"lecture impossible ({exc.strerror or exc})", path) from exc
+
+
+def _children(elem: Element) -> dict[str, Element]:
+    kids: dict[str, Element] = {}
+    for child in elem:
+        kids.setdefault(child.tag, child)
+    return kids
+
+
+def _text(elem: Element | None) -> str | None:
+    if elem is None or elem.text is None:
+        return None
+    text = elem.text.strip()
+    return text or None
+
+
+def _sub_texts(elem: Element | None, item: str, field: str) -> list[str | None]:
+    if elem is None:
+        return []
+    return [_text(child.find(field)) for child in elem.iter(item)]
+
+
+def _yes_no_elem(elem: Element | None) -> bool | None:
+    """``<SI_JURY_VAE><ACTIF>Oui</ACTIF>…`` (v4.1) or ``<SI_JURY_VAE>Oui</SI_JURY_VAE>`` (older exports)."""
+    if elem is None:
+        return None
+    flag = elem.find("ACTIF")
+    return _yes_no(_text(flag) if flag is not None else _text(elem))
+
+
+def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str, Any]:
+    kids = _children(fiche)
+    raw_number = _text(kids.get("NUMERO_FICHE"))
+    if raw_number is None:
+        raise ValueError("fiche sans NUMERO_FICHE")
+    number = _norm_fiche(raw_number)
+    if number is None:
+        raise ValueError(f"numéro de fiche invalide « {raw_number[:40]} » (attendu RNCP ou RS suivi de chiffres)")
+    label = _WS.sub(" ", _text(kids.get("INTITULE")) or "").strip()
+    if not label:
+        raise ValueError(f"fiche {number} sans INTITULE")
+    taken: set[str] = set()
+    blocs = [
+        _bloc(number, i, _text(b.find("CODE")), _text(b.find("LIBELLE")), b.findtext("LISTE_COMPETENCES"),
+              b.findtext("MODALITES_EVALUATION"), taken, equivalences=_equivalence_texts(b))
+        for i, b in enumerate(kids["BLOCS_COMPETENCES"].iter("BLOC_COMPETENCES") if "BLOCS_COMPETENCES" in kids
+                              else (), 1)
+    ]
+    abrege = kids.get("ABREGE")
+    europe = kids.get("NOMENCLATURE_EUROPE")
+    partial = _yes_no_elem(kids.get("VALIDATION_PARTIELLE"))
+    cert: dict[str, Any] = {
+        "id": f"rncp:{number}",
+        "repertoire": repertoire(number),
+        "label": label,
+        "provenance": "imported",
+        "sources": [_source(number, source_title, date)],
+        "abbrev": _text(abrege.find("CODE")) if abrege is not None else None,
+        "level": _level(_text(europe.find("NIVEAU"))) if europe is not None else None,
+        "vae_open": _yes_no_elem(kids.get("SI_JURY_VAE")),
+        "partial_validation": partial if partial is not None else bool(blocs),
+        "active": _yes_no(_text(kids.get("ACTIF"))),
+        "rome": _rome(_sub_texts(kids.get("CODES_ROME"), "ROME", "CODE")),
+        "nsf": _unique(_sub_texts(kids.get("CODES_NSF"), "NSF", "CODE")),
+        "certifiers": _unique(_sub_texts(kids.get("CERTIFICATEURS"), "CERTIFICATEUR", "NOM_CERTIFICATEUR")),
+        "entry_requirements": _paragraphs(kids["PREREQUIS_ENTREE_FORMATION"].text)
+        if "PREREQUIS_ENTREE_FORMATION" in kids else None,
+        "blocs": blocs,
+        "replaces": _fiche_ids(_sub_texts(kids.get("ANCIENNES_CERTIFICATIONS"), "ANCIENNE_CERTIFICATION",
+                                          "ID_FICHE_ANCIENNE_CERTIFICATION"), number),
+        "replaced_by": _fiche_ids(_sub_texts(kids.get("NOUVELLES_CERTIFICATIONS"), "NOUVELLE_CERTIFICATION",
+                                             "ID_FICHE_NOUVELLE_CERTIFICATION"), number),
+        "end_date": _date(_text(kids.get("DATE_FIN_ENREGISTREMENT"))),
+        "registration_type": _clean(_text(kids.get("TYPE_ENREGISTREMENT"))),
+        "state": _clean(_text(kids.get("ETAT_FICHE"))),
+        "decision_date": _date(_text(kids.get("DATE_DECISION"))),
+        "effect_date": _date(_text(kids.get("DATE_EFFET"))),
+        "publication_date": _date(_text(kids.get("DATE_DE_PUBLICATION")) or _text(kids.get("DATE_PUBLICATION"))),
+        "delivery_limit_date": _date(_text(kids.get("DATE_LIMITE_DELIVRANCE"))),
+        "certifier_details": _certifiers_xml(kids.get("CERTIFICATEURS")),
+        "formacodes": _formacodes(_sub_texts(kids.get("FORMACODES"), "FORMACODE", "CODE")),
+    }
+    return cert
+
+
+def _equivalence_texts(bloc: Element) -> list[str | None]:
+    """Texts of a bloc's correspondence fields (``CORRESPONDANCES``, ``EQUIVALENCES``… and their children)."""
+    out: list[str | None] = []
+    for child in bloc:
+        if "CORRESPONDANCE" in child.tag or "EQUIVALENCE" in child.tag:
+            out += [node.text for node in child.iter()]
+    return out
+
+
+def _certifiers_xml(elem: Element | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in elem.iter("CERTIFICATEUR") if elem is not None else ():
+        entry = _certifier(c.findtext("NOM_CERTIFICATEUR"), c.findtext("SIRET_CERTIFICATEUR"),
+                           c.findtext("ETAT_CERTIFICATEUR"))
+        if entry and entry not in out:
+            out.append(entry)
+    return out
+
+
+
+def checked_zip(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo] | None, path: Path) -> None:
+    """Security round 2: sizes and ratios of the archive's members (``limits``) before anything is read."""
+    try:
+        limits.check_zip(archive, members)
+    except limits.LimitExceeded as exc:
+        archive.close()
+        raise RncpImportError(exc.message_fr, path) from None
+
+
+def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterator[Certification]:
+    """Stream the certifications of an RNCP XML v4.1 export (``.xml``, or a ``.zip`` holding it).
+
+    ``progress(bytes_read, total_bytes)`` is called about once per MiB. Raises :class:`RncpImportError` on a
+    file that cannot be read, is not well-formed, declares a DTD, has another root than ``<FICHES>``, or
+    holds a fiche without a valid ``NUMERO_FICHE`` or ``INTITULE``. Certifications already yielded stay
+    valid; :func:`import_rncp` writes nothing in that case.
+    """
+    path = Path(path)
+    stream, total, closer = _open_xml(path)
+    title = _source_title(path, "XML v4.1")
+    date = _export_date(path)
+    parser = _Parser()
+    done = reported = 0
+    ordinal = 0  # fiches read so far, to locate a bad one
+    boundary = 0  # bytes fed when the last complete fiche was taken off the tree
+
+    def fiches(keep_last: bool) -> Iterator[Certification]:
+        nonlocal ordinal, boundary
+        root = parser.root
+        if root is None:
+            return
+        if root.tag != "FICHES":
+            raise RncpImportError(f"élément racine <{root.tag}> inattendu : un export RNCP XML commence par "
+                                  "<FICHES>", path, parser.root_line)
+        complete = root[:-1] if keep_last else root[:]
+        if not complete:
+            return
+        del root[: len(complete)]  # memory stays flat: what was read is dropped from the tree
+        boundary = done
+        for elem in complete:
+            if elem.tag != "FICHE":
+                continue
+            ordinal += 1
+            try:
+                cert = Certification.model_validate(_fiche_to_dict(elem, title, date))
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
+                raise RncpImportError(f"fiche invalide : {detail}", path, _fiche_line(path, ordinal)) from None
+            elem.clear()
+            yield cert
+
+    try:
+        try:
+            while True:
+                data = stream.read(_CHUNK)
+                if not data:
+                    break
+                parser.feed(data)
+                done += len(data)
+                if progress is not None and done - reported >= _PROGRESS_EVERY:
+                    reported = done
+                    progress(done, max(total, done))
+                yield from fiches(keep_last=True)
+                limits.check_element_bytes(done - boundary)  # one giant fiche would be built whole in memory
+            parser.close()
+            yield from fiches(keep_last=False)
+            if ordinal == 0:
+                raise RncpImportError("aucune fiche : l'élément <FICHES> ne contient aucun <FICHE>", path)
+            if progress is not None:
+                progress(done, max(total, done))
+        except ParseError as exc:
+            line, column = getattr(exc, "position", (None, None))
+            message = str(exc).split(":", 1)[0].strip()
+            french = _EXPAT_FR.get(message, message)
+            raise RncpImportError(f"{french} (colonne {column})", path, line) from None
+        except limits.LimitExceeded as exc:
+            raise RncpImportError(exc.message_fr, path, parser.line) from None
+        except DefusedXmlException as exc:
+            raise RncpImportError(
+                "le fichier déclare une DTD, des entités ou des références externes (<!DOCTYPE …>, <!ENTITY …>) : "
+                f"refusé par sécurité ({type(exc).__name__})", path, parser.line) from None
+        except (LookupError, UnicodeError) as exc:
+            raise RncpImportError(f"encodage illisible ({exc})", path, parser.line) from None
+        except ValueError as exc:  # expat: "multi-byte encodings are not supported" (UTF-7, Shift_JIS, UTF-32…)
+            raise RncpImportError(f"encodage non pris en charge ({exc}) : enregistrez l'export en UTF-8",
+                                  path, parser.line) from None
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise RncpImportError(f"lecture impossible ({exc})", path) from None
+    finally:
+        stream.close()
+        if closer is not None:
+            closer.close()
+
+
+def _fiche_line(path: Path, ordinal: int) -> int | None:
+    """Line of the ``ordinal``-th ``<FICHE>`` tag (1-based), found by a second pass over the file: the
+    streaming pass does not track lines, and this is only needed to report an error."""
+    try:
+        stream, _total, closer = _open_xml(path)
+    except RncpImportError:
+        return None
+    try:
+        seen = 0
+        base = 1  # line number at the start of buf
+        tail = b""  # the last 6 bytes of the previous buffer: a tag cut in two is found whole once
+        while True:
+            data = stream.read(_CHUNK)
+            if not data:
+                return None
+            buf = tail + data
+            for match in _FICHE_TAG.finditer(buf):
+                seen += 1
+                if seen == ordinal:
+                    return base + buf.count(b"\n", 0, match.start())
+            cut = max(len(buf) - 6, 0)
+            base += buf.count(b"\n", 0, cut)
+            tail = buf[cut:]
+    except (OSError, EOFError, zipfile.BadZipFile):
+        return None
+    finally:
+        stream.close()
+        if closer is not None:
+            closer.close()
+
