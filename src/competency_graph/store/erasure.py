@@ -24,6 +24,7 @@ from .models import (
     StoredFile,
     User,
 )
+from .read_models import CurrentPosition
 from .security_models import Account, AuthSession, ErasureRequest
 from .validation_models import EvidenceWithdrawal, ValidationEvent
 
@@ -51,6 +52,8 @@ def erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
         delete(Contract).where(Contract.person_id == person_id),
         delete(HeldCertification).where(HeldCertification.person_id == person_id),
         delete(PersonArchive).where(PersonArchive.person_id == person_id),
+        # The maintained current positions (migration 0009) go with the events.
+        delete(CurrentPosition).where(CurrentPosition.person_id == person_id),
         # Corrections point at earlier events: newest first keeps every reference valid.
         delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
                                        PositioningEvent.corrects_id.is_not(None)),

@@ -10,6 +10,7 @@ from dataclasses import replace
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from . import current_positions
 from .accounts import user_row
 from .catalog import ItemCatalog
 from .checks import MAX_COMMENT_CHARS, check_choice, check_text, not_found, require_aware
@@ -155,7 +156,10 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
                "source": p.source} for p in pending]
     ids = s.execute(insert(PositioningEvent).returning(PositioningEvent.id, sort_by_parameter_order=True),
                     values).scalars().all()
-    return [replace(p, id=i) for p, i in zip(pending, ids, strict=True)], skipped
+    stored = [replace(p, id=i) for p, i in zip(pending, ids, strict=True)]
+    # the maintained table of current positions moves in the same transaction (every event is written here)
+    current_positions.advance(s, stored)
+    return stored, skipped
 
 
 def record_positioning(uow: UnitOfWork, person_id: str, item_id: str, *, role: str, level: int | None = None,
