@@ -67,8 +67,9 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
 
 def profile_from_values(bundle: Bundle, person: PersonRecord,
                         pairs: Mapping[str, tuple[int | str | None, int | str | None]], *, today: dt.date | None = None, facts: store_facts.PersonFacts | None = None,
-                        structure: store_facts.StructureFacts | None = None) -> Profile:
-    """:func:`profile_from_record` from the latest values instead of a view: item → (self, accompanist)."""
+                        structure: store_facts.StructureFacts | None = None, target_checked: bool = False) -> Profile:
+    """:func:`profile_from_record` from the latest values instead of a view: item → (self, accompanist).
+    ``target_checked``: ``person.target`` is already :func:`usable_target`'s answer (not resolved again)."""
     year = (today or dt.date.today()).year
     positions = []
     for item_id in sorted(pairs):
@@ -91,7 +92,7 @@ def profile_from_values(bundle: Bundle, person: PersonRecord,
         },
         "experience": [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
                        for e in person.experience],
-        "target": usable_target(bundle, person.target),
+        "target": person.target if target_checked else usable_target(bundle, person.target),
         "positions": positions,
         **_facts_data(facts, structure),
     }

@@ -43,7 +43,7 @@ class CaseloadData:
     summaries: dict[str, Summary] = field(default_factory=dict)
     """person id → :data:`Summary` (with ``counted_items``; absent: no positioning)."""
     values: dict[str, dict[str, dict[str, int | str]]] = field(default_factory=dict)
-    """person id → item → role → level or state (with ``positions="values"``)."""
+    """person id → item → role → level or state (with ``positions="values"``; people with a target only)."""
 
 
 def _scope(structure_ids: Sequence[str], accompanist_id: str | None, day: dt.date):
@@ -60,7 +60,8 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
                   today: dt.date | None = None, positions: str | None = "views",
                   counted_items: Sequence[str] | None = None) -> CaseloadData:
     """The caseload of ``structure_ids`` (only the people ``accompanist_id`` follows today, when given).
-    ``positions``: ``"views"`` (a ``PositionView`` per person), ``"values"`` (item → role → value) or None;
+    ``positions``: ``"views"`` (a ``PositionView`` per person), ``"values"`` (item → role → value, people with
+    a target only) or None;
     ``counted_items``: also the per-person summaries over these items, computed by the database."""
     day = today or dt.date.today()
     if not structure_ids:
@@ -118,7 +119,8 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
 
 def current_values(repo: Repository, structure_ids: Sequence[str], *, accompanist_id: str | None = None,
                    today: dt.date | None = None) -> dict[str, dict[str, dict[str, int | str]]]:
-    """Only the current values (person → item → role → level or state) of the scope of :func:`load_caseload`."""
+    """Only the current values (person → item → role → level or state) of the people of the scope of
+    :func:`load_caseload` who have a target."""
     if not structure_ids:
         return {}
     scope_ids = _scope(structure_ids, accompanist_id, today or dt.date.today())
@@ -126,8 +128,10 @@ def current_values(repo: Repository, structure_ids: Sequence[str], *, accompanis
 
 
 def _values(s: Session, scope_ids) -> dict[str, dict[str, dict[str, int | str]]]:  # type: ignore[no-untyped-def]
+    """The values of the people of the scope who have a target (only a target makes the recommendation engine
+    read positions)."""
     values: dict[str, dict[str, dict[str, int | str]]] = {}
-    for pid, item, role, level, state in current_positions.rows(s, scope_ids):
+    for pid, item, role, level, state in current_positions.rows(s, scope_ids.where(Person.target.is_not(None))):
         values.setdefault(pid, {}).setdefault(item, {})[role] = level if level is not None else str(state)
     return values
 
