@@ -42,14 +42,26 @@ WHERE rank = 1
 _KEY = ("person_id", "item_id", "author_role")
 
 
-def _dialect_insert(s: Session) -> Any:
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+#: the upsert of :func:`advance`, built once per dialect (building it costs more than running it)
+_UPSERTS: dict[str, Any] = {}
 
-        return pg_insert(CurrentPosition)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(CurrentPosition)
+def _upsert(dialect: str) -> Any:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = dialect_insert(CurrentPosition)
+        new, old = statement.excluded, CurrentPosition
+        statement = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[getattr(CurrentPosition, k) for k in _KEY],
+            set_={"event_id": new.event_id, "level": new.level, "state": new.state,
+                  "positioned_at": new.positioned_at},
+            where=or_(new.positioned_at > old.positioned_at,
+                      and_(new.positioned_at == old.positioned_at, new.event_id > old.event_id)))
+    return statement
 
 
 def advance(s: Session, events: Iterable[Positioning]) -> None:
@@ -63,16 +75,9 @@ def advance(s: Session, events: Iterable[Positioning]) -> None:
             latest[key] = event
     if not latest:
         return
-    statement = _dialect_insert(s)
-    new, old = statement.excluded, CurrentPosition
-    statement = statement.on_conflict_do_update(
-        index_elements=[getattr(CurrentPosition, k) for k in _KEY],
-        set_={"event_id": new.event_id, "level": new.level, "state": new.state, "positioned_at": new.positioned_at},
-        where=or_(new.positioned_at > old.positioned_at,
-                  and_(new.positioned_at == old.positioned_at, new.event_id > old.event_id)))
-    s.execute(statement, [{"person_id": e.person_id, "item_id": e.item_id, "author_role": e.author_role,
-                           "event_id": e.id, "level": e.level, "state": e.state, "positioned_at": e.positioned_at}
-                          for e in latest.values()])
+    rows = [{"person_id": e.person_id, "item_id": e.item_id, "author_role": e.author_role, "event_id": e.id,
+             "level": e.level, "state": e.state, "positioned_at": e.positioned_at} for e in latest.values()]
+    s.execute(_upsert(s.get_bind().dialect.name), rows[0] if len(rows) == 1 else rows)
 
 
 def rebuild(s: Session, person_ids: Sequence[str] | None = None) -> None:
