@@ -79,6 +79,19 @@ def test_the_table_equals_the_window_on_random_events_and_after_an_erasure(any_u
         kept = [r for r in table(repo) if r[:3] == ("p0", "rectec:C01", "self")]
         assert [r[3:5] for r in kept] == [(second.id, 3)] and second.id > first.id
         assert table(repo) == window(repo)
+        # the summaries the caseload reads equal what each person's view gives (both databases)
+        counted = ITEMS[:3]
+        found = repo.run(lambda s: current_positions.summaries(s, people, counted), write=False)
+        for pid in people:
+            view = repo.current_view(pid)
+            moments = [p.positioned_at for i in view.items.values() for p in i.roles.values()]
+            assert found[pid] == (len(set(counted) & set(view.items)),
+                                  sum(1 for i in counted if i in view.items and view.items[i].self_ is not None),
+                                  len(view.divergent_items()), max(moments)), pid
+        assert any(v[2] for v in found.values())
+        values = repo.run(lambda s: current_positions.rows(s, people), write=False)
+        assert sorted((r[0], r[1], r[2], r[3] if r[3] is not None else r[4]) for r in values) == sorted(
+            (r[0], r[1], r[2], r[4] if r[4] is not None else r[5]) for r in window(repo))
         rgpd.erase_person(repo, "p1", "adm")
         assert table(repo) == window(repo)
         assert not [r for r in table(repo) if r[0] == "p1"]
