@@ -42,7 +42,8 @@ def upgrade() -> None:
     sa.Column('positioned_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_current_positions_person_id_people'),
                             ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('person_id', 'item_id', 'author_role', name=op.f('pk_current_positions'))
+    sa.PrimaryKeyConstraint('person_id', 'item_id', 'author_role', name=op.f('pk_current_positions')),
+    sqlite_with_rowid=False,
     )
     op.execute(_BACKFILL)
     bind = op.get_bind()
