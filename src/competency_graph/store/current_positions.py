@@ -40,6 +40,8 @@ WHERE rank = 1
 """
 
 _KEY = ("person_id", "item_id", "author_role")
+#: largest id list sent in one IN (…)
+CHUNK = 30_000
 
 
 #: the upsert of :func:`advance`, built once per dialect (building it costs more than running it)
@@ -104,31 +106,50 @@ def window_rows(s: Session) -> list[tuple[Any, ...]]:
     return sorted(tuple(r) for r in s.execute(query))
 
 
+def _sets(people: Select[Any] | Sequence[str]) -> Iterable[Any]:
+    """The IN-operand(s) for ``people``: the SELECT itself, or the ids in slices under the bound-parameter
+    limits (SQLite 32,766, PostgreSQL 65,535)."""
+    if isinstance(people, Select):
+        yield people
+        return
+    ids = list(dict.fromkeys(people))
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
 def rows(s: Session, people: Select[Any] | Sequence[str]) -> list[tuple[str, str, str, int | None, str | None]]:
-    """(person, item, role, level, state) of every current position of ``people`` (no time: lists that need
-    the values, not the events)."""
+    """(person, item, role, level, state) of every current position of ``people`` (a SELECT of person ids, or
+    ids); no time: for lists that need the values, not the events."""
     c = CurrentPosition
-    query = select(c.person_id, c.item_id, c.author_role, c.level, c.state).where(c.person_id.in_(people))
-    return [tuple(r) for r in s.execute(query)]  # type: ignore[misc]
+    found: list[tuple[str, str, str, int | None, str | None]] = []
+    for chunk in _sets(people):
+        query = select(c.person_id, c.item_id, c.author_role, c.level, c.state).where(c.person_id.in_(chunk))
+        found += [tuple(r) for r in s.execute(query)]  # type: ignore[misc]
+    return found
 
 
 def summaries(s: Session, people: Select[Any] | Sequence[str], counted_items: Sequence[str]
               ) -> dict[str, tuple[int, int, int, dt.datetime]]:
-    """Per person with at least one positioning, computed by the database in one query over the current
-    positions: (items of ``counted_items`` positioned by any role, items of ``counted_items`` the person
-    positioned themselves on, items (any) where the latest self and accompanist values differ, time of the
-    latest positioning) — what ``PositionView`` gives person by person."""
+    """Per person of ``people`` (a SELECT of person ids, or ids) with at least one positioning, computed by the
+    database in one query over the current positions: (items of ``counted_items`` positioned by any role,
+    items of ``counted_items`` the person positioned themselves on, items (any) where the latest self and
+    accompanist values differ, time of the latest positioning) — what ``PositionView`` gives person by
+    person."""
     c, co = CurrentPosition, aliased(CurrentPosition)
     counted = list(counted_items) or [""]
     in_counted = c.item_id.in_(counted)
     differs = and_(co.person_id.is_not(None), or_(c.level.is_distinct_from(co.level),
                                                   c.state.is_distinct_from(co.state)))
-    query = (select(c.person_id,
-                    func.count(func.distinct(case((in_counted, c.item_id)))),
-                    func.sum(case((and_(c.author_role == "self", in_counted), 1), else_=0)),
-                    func.sum(case((differs, 1), else_=0)),
-                    func.max(c.positioned_at, type_=CurrentPosition.positioned_at.type))
-             .outerjoin(co, and_(c.author_role == "self", co.person_id == c.person_id, co.item_id == c.item_id,
-                                 co.author_role == "accompanist"))
-             .where(c.person_id.in_(people)).group_by(c.person_id))
-    return {pid: (int(n), int(own or 0), int(div or 0), last) for pid, n, own, div, last in s.execute(query)}
+    found: dict[str, tuple[int, int, int, dt.datetime]] = {}
+    for chunk in _sets(people):
+        query = (select(c.person_id,
+                        func.count(func.distinct(case((in_counted, c.item_id)))),
+                        func.sum(case((and_(c.author_role == "self", in_counted), 1), else_=0)),
+                        func.sum(case((differs, 1), else_=0)),
+                        func.max(c.positioned_at, type_=CurrentPosition.positioned_at.type))
+                 .outerjoin(co, and_(c.author_role == "self", co.person_id == c.person_id, co.item_id == c.item_id,
+                                     co.author_role == "accompanist"))
+                 .where(c.person_id.in_(chunk)).group_by(c.person_id))
+        found.update({pid: (int(n), int(own or 0), int(div or 0), last)
+                      for pid, n, own, div, last in s.execute(query)})
+    return found
