@@ -19,7 +19,8 @@ them; a trainer works with the structure. Keys (times are medians; CPU seconds o
   ``caseload_per_person_over_batched`` its time over ``services.caseload`` on the same people;
 - ``--quick``: 2,000 people instead of 10,000 (same keys; ``caseload_people`` says which);
 - ``gap_matrix_1k_s`` — ``services.cohort.gap_matrix`` for 1,000 people (guarded group read, one audit entry);
-  ``gap_matrix_sql_pandas_1k_s`` — a plain SQL query of the latest positions and a ``pandas`` pivot;
+  ``gap_matrix_sql_pandas_1k_s`` — a plain SQL query of the latest positions (``current_positions``) and a
+  ``pandas`` pivot;
   ``gap_matrix_numpy_floor_s`` — the gap kernel alone on pre-coded numpy arrays (the physical floor);
 - ``guarded_writes_per_s`` — positionings written through the guarded service (access check, event, audit
   entry; one transaction per event); ``repository_writes_per_s`` — through the repository (no guard);
@@ -102,11 +103,11 @@ WHERE p.id IN (SELECT person_id FROM followed)
 ORDER BY p.display_name, p.id
 """
 
+#: the latest level of each (person, item, role) for a gap matrix: read from the maintained table the app reads
+#: too (migration 0009), so that the baseline has the same advantage
 LATEST_SQL = """
-SELECT person_id, item_id, author_role, level FROM (
-  SELECT person_id, item_id, author_role, level,
-         ROW_NUMBER() OVER (PARTITION BY person_id, item_id, author_role ORDER BY positioned_at DESC, id DESC) AS r
-  FROM positioning_events WHERE person_id IN ({ids}) AND item_id IN ({items})) WHERE r = 1
+SELECT person_id, item_id, author_role, level FROM current_positions
+WHERE person_id IN ({ids}) AND item_id IN ({items})
 """
 
 
