@@ -77,8 +77,10 @@ def advance(s: Session, events: Iterable[Positioning]) -> None:
             latest[key] = event
     if not latest:
         return
+    # in key order: concurrent PostgreSQL transactions lock the rows they upsert in the same order (no deadlock)
     rows = [{"person_id": e.person_id, "item_id": e.item_id, "author_role": e.author_role, "event_id": e.id,
-             "level": e.level, "state": e.state, "positioned_at": e.positioned_at} for e in latest.values()]
+             "level": e.level, "state": e.state, "positioned_at": e.positioned_at}
+            for _, e in sorted(latest.items())]
     s.execute(_upsert(s.get_bind().dialect.name), rows[0] if len(rows) == 1 else rows)
 
 
