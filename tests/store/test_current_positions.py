@@ -9,6 +9,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import insert, select, text
 
 from competency_graph.security import rgpd
@@ -144,5 +146,29 @@ def test_the_migration_backfills_the_events_of_an_older_database(any_url: str) -
         assert rows == window(repo) and len(rows) == len({r[:3] for r in rows}) > 10
         with engine.connect() as c:
             assert c.execute(text("SELECT count(*) FROM current_positions")).scalar() == len(rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_migration_gives_the_table_the_events_policy_where_row_level_security_is_on(pg_url: str) -> None:
+    from competency_graph.store import rls
+
+    engine = make_engine(pg_url)
+    try:
+        upgrade(engine, "0008")
+        with engine.begin() as c:  # the policies of a 0008 database (before the table existed)
+            for statement in rls.statements():
+                if "current_positions" not in statement:
+                    c.execute(text(statement))
+        upgrade(engine)
+        with engine.connect() as c:
+            assert c.execute(text("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
+                                  "WHERE oid = 'current_positions'::regclass")).scalar() is True
+            assert c.execute(text("SELECT count(*) FROM pg_policies WHERE tablename = 'current_positions' "
+                                  "AND policyname = 'current_positions_by_structure'")).scalar() == 1
+        rls.enable(engine)  # applying the module's statements again keeps one policy (idempotent)
+        with engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM pg_policies WHERE tablename = 'current_positions'")).scalar() == 1
     finally:
         engine.dispose()
