@@ -10,7 +10,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import insert, select, text
 
 from competency_graph.security import rgpd
