@@ -121,6 +121,40 @@ def test_caseload_equals_the_per_person_reference(ctx: Context, user: str, role:
     assert any(r.target_label is None and r.target_id for r in fast)  # an unknown target stays visible
 
 
+def test_caseload_recommendations_equal_the_engine_run_person_by_person(ctx: Context) -> None:
+    """The memoised recommendation column (per profile signature, per facts, ``when_ineligible=False``) gives
+    the best eligible modality ``recommend_modalities`` gives for each person's own profile."""
+    from competency_graph.analysis.recommend import recommend_modalities
+    from competency_graph.services.people import profile_from_record
+    from competency_graph.store import ExperienceEntry
+
+    ids = build_world(ctx.repo, 30)["S"]
+    rng = random.Random(8)
+    for pid in ids:
+        ctx.repo.update_person(pid, status=rng.choice(["esat", "ea", "pec", "job_seeker"]),
+                               birth_year=rng.choice([None, 1970, 1990, 2004]),
+                               writing=rng.choice([None, "none", "limited", "fluent"]),
+                               goal=rng.choice([None, "recognition", "certification", "employment"]),
+                               target=rng.choice([None, "rae:agent-de-restauration", "rae:cuisinier"]))
+        if rng.random() < 0.5:
+            ctx.repo.set_experience(pid, [ExperienceEntry(rng.choice(["rae:agent-de-restauration", "rome:G1603"]),
+                                                          rng.choice([6, 14, 40]), rng.random() < 0.3)])
+    today = dt.date.today()
+    rows = caseload.caseload(ctx, who(ctx, "u-admin", "admin"), with_recommendation=True)
+    labels = {i.id: i.label for i in ctx.bundle.of_kind("modality")}
+    for row in rows:
+        view = ctx.repo.current_view(row.person_id)
+        expected = None
+        if view.items:
+            profile = profile_from_record(ctx.bundle, ctx.repo.get_person(row.person_id), view, today=today)
+            best = next((r for r in recommend_modalities(ctx.bundle, profile, today) if r.eligible), None)
+            expected = labels.get(best.modality, best.modality) if best else None
+        assert row.recommendation == expected, row.person_id
+    assert len({r.recommendation for r in rows}) >= 3
+    assert all(r.recommendation is None for r in caseload.caseload(ctx, who(ctx, "u-admin", "admin"),
+                                                                    with_recommendation=False))
+
+
 def test_group_read_equals_guard_group_records(ctx: Context) -> None:
     ids = build_world(ctx.repo, 20)["S"]
     trainer = who(ctx, "u-trainer", "trainer")

@@ -49,6 +49,7 @@ def test_eight_sqlite_writers_store_exactly_8000_events_without_lock_errors(
     with repo.engine.connect() as c:
         assert c.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert c.execute(text("SELECT COUNT(DISTINCT uid) FROM positioning_events")).scalar() == PROCESSES * PER_PROCESS
+    _current_positions_match(repo)
     print(f"\n{PROCESSES}×{PER_PROCESS} SQLite positionings in {elapsed:.1f}s")
 
 
@@ -101,6 +102,37 @@ def test_a_writer_killed_while_looping_leaves_only_whole_events(sqlite_url: str,
             "OR referential_version IS NULL OR positioned_at IS NULL OR author_role IS NULL")).scalar()
         assert bad == 0
     assert repo.count_positionings() >= 300
+    _current_positions_match(repo)
+
+
+def _current_positions_match(repo: Repository) -> None:
+    """The maintained table (migration 0009) equals the window over the events that were committed."""
+    from sqlalchemy import select
+
+    from competency_graph.store import current_positions
+    from competency_graph.store.read_models import CurrentPosition
+
+    c = CurrentPosition
+    stored = repo.run(lambda s: sorted(tuple(r) for r in s.execute(select(
+        c.person_id, c.item_id, c.author_role, c.event_id, c.level, c.state, c.positioned_at))), write=False)
+    assert stored and stored == repo.run(current_positions.window_rows, write=False)
+
+
+@pytest.mark.postgres
+def test_concurrent_postgresql_writers_on_the_same_person_keep_the_current_positions(pg_url: str, tmp_path: Path,
+                                                                                    catalog) -> None:
+    repo = _setup(pg_url, catalog, 1)
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, str(WORKERS), "write", pg_url, "p0", "150", str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    time.sleep(0.3)
+    go.write_text("go")
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and out.strip() == "ok 150", err
+    assert repo.count_positionings("p0") == 600
+    _current_positions_match(repo)
+    repo.close()
 
 
 @pytest.mark.postgres

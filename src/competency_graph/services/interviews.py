@@ -101,7 +101,7 @@ def planned_schedule(ctx: Context, identity: Identity, *, today: dt.date | None 
     today = today or dt.date.today()
     structures = scope_structures(ctx, identity)
     data = load_caseload(ctx.repo, structures, accompanist_id=identity.user_id if identity.role != "admin" else None,
-                         today=today)
+                         today=today, positions=None)
     audit.record(ctx.repo, identity.user_id, "read", "schedule",
                  structure_id=structures[0] if len(structures) == 1 else None)
     names = {p.id: p.display_name for p in data.people}

@@ -5,6 +5,7 @@ Reading a stored person goes through the access guard (:func:`.accounts.guard_fo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..analysis.profile import AGE_MAX, AGE_MIN, Profile
@@ -16,7 +17,7 @@ from .accounts import Identity, guard_for
 from .context import Context
 from .profiles import contracts_of, held_of, structure_facts
 
-__all__ = ["MapRow", "person_profile", "profile_from_record", "rectec_competencies", "candidate_map",
+__all__ = ["MapRow", "person_profile", "profile_from_record", "profile_from_values", "rectec_competencies", "candidate_map",
            "candidate_trades", "usable_target", "RECTEC"]
 
 RECTEC = "rectec"
@@ -49,15 +50,27 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
                         structure: store_facts.StructureFacts | None = None) -> Profile:
     """The analysis profile of a stored person: self and accompanist positions side by side, never merged;
     with their dated contracts, certifications held and their structure's networks when given."""
+    pairs = {}
+    for item_id, item in view.items.items():
+        own, co = item.self_, item.accompanist
+        pairs[item_id] = (own.value if own else None, co.value if co else None)
+    return profile_from_values(bundle, person, pairs, today=today, facts=facts, structure=structure)
+
+
+def profile_from_values(bundle: Bundle, person: PersonRecord,
+                        pairs: Mapping[str, tuple[int | str | None, int | str | None]], *, today: dt.date | None = None, facts: store_facts.PersonFacts | None = None,
+                        structure: store_facts.StructureFacts | None = None, target_checked: bool = False) -> Profile:
+    """:func:`profile_from_record` from the latest values instead of a view: item → (self, accompanist).
+    ``target_checked``: ``person.target`` is already :func:`usable_target`'s answer (not resolved again)."""
     year = (today or dt.date.today()).year
     positions = []
-    for item_id in sorted(view.items):
+    for item_id in sorted(pairs):
         if item_id not in bundle.items:
             continue
-        own, co = view.items[item_id].self_, view.items[item_id].accompanist
+        own, co = pairs[item_id]
         if own is None and co is None:
             continue
-        positions.append({"item": item_id, "self": own.value if own else None, "co": co.value if co else None})
+        positions.append({"item": item_id, "self": own, "co": co})
     age = year - person.birth_year if person.birth_year else None
     data = {
         "person": {
@@ -71,7 +84,7 @@ def profile_from_record(bundle: Bundle, person: PersonRecord, view: PositionView
         },
         "experience": [{"job": e.job, "months": e.months, "in_pec": e.in_pec, "current": e.current}
                        for e in person.experience],
-        "target": usable_target(bundle, person.target),
+        "target": person.target if target_checked else usable_target(bundle, person.target),
         "positions": positions,
         **_facts_data(facts, structure),
     }

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .models import Assignment, Experience, FollowUp, Membership, Person, PositioningEvent, Structure, User
 from .positions import ItemView, Positioning, PositionView, as_of_instant
+from .read_models import CurrentPosition
 from .records import ExperienceEntry, PersonRecord, UserRecord
 
 __all__ = ["People", "CHUNK", "user_record", "person_records", "records_and_followed", "latest_positionings", "latest_levels", "position_views", "assigned_among",
@@ -120,10 +121,16 @@ def latest_positionings(s: Session, people: People, *, as_of: dt.datetime | dt.d
     instant = as_of_instant(as_of)
     found: list[Positioning] = []
     for chunk in _chunks(people):
-        ranked = _latest(chunk, instant, items).subquery()
-        query = (select(PositioningEvent).join(ranked, ranked.c.id == PositioningEvent.id)
-                 .where(ranked.c.rank == 1).order_by(PositioningEvent.positioned_at, PositioningEvent.id))
-        found += [_to_positioning(r) for r in s.scalars(query)]
+        if instant is None:  # now: the maintained table names each latest event (migration 0009)
+            query = select(PositioningEvent).join(CurrentPosition, CurrentPosition.event_id == PositioningEvent.id) \
+                .where(CurrentPosition.person_id.in_(chunk))
+            if items is not None:
+                query = query.where(CurrentPosition.item_id.in_(list(items)))
+        else:
+            ranked = _latest(chunk, instant, items).subquery()
+            query = select(PositioningEvent).join(ranked, ranked.c.id == PositioningEvent.id).where(ranked.c.rank == 1)
+        found += [_to_positioning(r) for r in s.scalars(query.order_by(PositioningEvent.positioned_at,
+                                                                          PositioningEvent.id))]
     return found
 
 
@@ -131,11 +138,10 @@ def latest_levels(s: Session, people: People, items: Sequence[str]) -> list[tupl
     """(person, item, role, level) of each latest event on ``items`` — plain tuples for vectorised analyses
     (a gap matrix), no event objects built."""
     found: list[tuple[str, str, str, int | None]] = []
+    c = CurrentPosition  # the maintained latest event of each (person, item, role), migration 0009
     for chunk in _chunks(people):
-        ranked = _latest(chunk, None, items).subquery()
-        query = (select(PositioningEvent.person_id, PositioningEvent.item_id, PositioningEvent.author_role,
-                        PositioningEvent.level).join(ranked, ranked.c.id == PositioningEvent.id)
-                 .where(ranked.c.rank == 1))
+        query = select(c.person_id, c.item_id, c.author_role, c.level).where(c.person_id.in_(chunk),
+                                                                            c.item_id.in_(list(items)))
         found += [tuple(row) for row in s.execute(query)]  # type: ignore[misc]
     return found
 

@@ -1,7 +1,8 @@
 """The caseload in a few set-based queries: the people of a scope (an accompanist's open assignments, or whole
-structures), their experience, their accompanists, the latest positioning of each role on each item, and their
-planned interviews — five queries whatever the number of people, one read transaction, no per-person work in
-the database. Archived people are left out.
+structures), their experience, their accompanists, their current positions (the maintained table
+``current_positions``: summaries computed by the database, or the values, or views) and their planned interviews
+— a handful of Core queries whatever the number of people, one read transaction, no ORM object per row, no
+per-person work in the database. Archived people are left out.
 """
 
 from __future__ import annotations
@@ -11,16 +12,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from . import current_positions
 from .caseload_models import PersonArchive
-from .models import Assignment, Experience, FollowUp, Person, PositioningEvent, Structure, User
+from .models import Assignment, Experience, FollowUp, Person, Structure, User
 from .positions import ItemView, Positioning, PositionView
+from .read_models import CurrentPosition
 from .records import ExperienceEntry, FollowUpRecord, PersonRecord
 from .repository import Repository
 
-__all__ = ["CaseloadData", "load_caseload"]
+__all__ = ["CaseloadData", "load_caseload", "current_values", "Summary"]
+
+#: (items of the counted set positioned by any role, of them the person positioned themselves on, divergent
+#: items, time of the latest positioning) — see ``current_positions.summaries``
+Summary = tuple[int, int, int, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,14 @@ class CaseloadData:
     accompanists: dict[str, tuple[tuple[str, str], ...]]
     """person id → ``(user id, display name)`` of the accompanists following them today."""
     views: dict[str, PositionView]
+    """Current views (only with ``positions="views"``; for counting, not export: no uid nor comment)."""
     planned: dict[str, list[FollowUpRecord]] = field(default_factory=dict)
     """person id → planned interviews, soonest first (no participants, no snapshot)."""
     structure_names: dict[str, str] = field(default_factory=dict)
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    """person id → :data:`Summary` (with ``counted_items``; absent: no positioning)."""
+    values: dict[str, dict[str, dict[str, int | str]]] = field(default_factory=dict)
+    """person id → item → role → level or state (with ``positions="values"``; people with a target only)."""
 
 
 def _scope(structure_ids: Sequence[str], accompanist_id: str | None, day: dt.date):
@@ -45,30 +57,39 @@ def _scope(structure_ids: Sequence[str], accompanist_id: str | None, day: dt.dat
 
 
 def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist_id: str | None = None,
-                  today: dt.date | None = None) -> CaseloadData:
-    """The caseload of ``structure_ids`` (only the people ``accompanist_id`` follows today, when given)."""
+                  today: dt.date | None = None, positions: str | None = "views",
+                  counted_items: Sequence[str] | None = None) -> CaseloadData:
+    """The caseload of ``structure_ids`` (only the people ``accompanist_id`` follows today, when given).
+    ``positions``: ``"views"`` (a ``PositionView`` per person), ``"values"`` (item → role → value, people with
+    a target only) or None;
+    ``counted_items``: also the per-person summaries over these items, computed by the database."""
     day = today or dt.date.today()
     if not structure_ids:
         return CaseloadData([], {}, {})
 
     def read(s: Session) -> CaseloadData:
         scope_ids = _scope(structure_ids, accompanist_id, day)
-        # 1. people with their structure's networks
-        rows = s.execute(select(Person, Structure.networks, Structure.name).join(Structure, Structure.id == Person.structure_id)
-                         .where(Person.id.in_(scope_ids)).order_by(Person.display_name, Person.id)).all()
-        # 2. experience
+        p = Person
+        # 1. people with their structure's networks and name; 2. their experience
+        structures = {sid: (name, tuple(networks or ())) for sid, name, networks in s.execute(
+            select(Structure.id, Structure.name, Structure.networks).where(Structure.id.in_(list(structure_ids))))}
+        rows = s.execute(select(p.id, p.structure_id, p.display_name, p.status, p.birth_year, p.writing, p.goal,
+                                p.target, p.networks, p.created_at)
+                         .where(p.id.in_(scope_ids)).order_by(p.display_name, p.id)).all()
         experience: dict[str, list[ExperienceEntry]] = defaultdict(list)
-        for e in s.scalars(select(Experience).where(Experience.person_id.in_(scope_ids)).order_by(Experience.id)):
-            experience[e.person_id].append(ExperienceEntry(e.job, e.months, e.in_pec, e.current))
+        for pid, job, months, in_pec, current in s.execute(
+                select(Experience.person_id, Experience.job, Experience.months, Experience.in_pec, Experience.current)
+                .where(Experience.person_id.in_(scope_ids)).order_by(Experience.id)):
+            experience[pid].append(ExperienceEntry(job, months, in_pec, current))
         people = []
         structure_names: dict[str, str] = {}
-        for person, networks, structure_name in rows:
-            structure_names[person.structure_id] = structure_name
-            own = tuple(person.networks) if person.networks is not None else None
-            people.append(PersonRecord(person.id, person.structure_id, person.display_name, person.status,
-                                       person.birth_year, person.writing, person.goal, person.target,
-                                       own if own is not None else tuple(networks or ()), own,
-                                       tuple(experience.get(person.id, ())), person.created_at))
+        for pid, sid, name, status, birth, writing, goal, target, own, created in rows:
+            sname, networks = structures[sid]
+            structure_names[sid] = sname
+            own = tuple(own) if own is not None else None
+            people.append(PersonRecord(pid, sid, name, status, birth, writing, goal, target,
+                                       own if own is not None else networks, own,
+                                       tuple(experience.get(pid, ())), created))
         # 3. accompanists following them today
         accompanists: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for person_id, user_id, name in s.execute(
@@ -78,34 +99,52 @@ def load_caseload(repo: Repository, structure_ids: Sequence[str], *, accompanist
                 .order_by(User.display_name)):
             if (user_id, name) not in accompanists[person_id]:
                 accompanists[person_id].append((user_id, name))
-        # 4. the latest event of each (person, item, role): only the columns the dashboard reads (value, role,
-        # time); uid, version and comment are not loaded (the views built here are for counting, not export)
-        e = PositioningEvent
-        rank = func.row_number().over(partition_by=(e.person_id, e.item_id, e.author_role),
-                                      order_by=(e.positioned_at.desc(), e.id.desc())).label("rank")
-        latest = (select(e.id, e.person_id, e.item_id, e.author_role, e.level, e.state, e.positioned_at, rank)
-                  .where(e.person_id.in_(scope_ids)).subquery())
-        items: dict[str, dict[str, dict[str, Positioning]]] = defaultdict(lambda: defaultdict(dict))
-        for ident, person_id, item_id, role, level, state, at, _rank in s.execute(
-                select(latest).where(latest.c.rank == 1)):
-            moment = _aware(at)
-            items[person_id][item_id][role] = Positioning(ident, "", person_id, item_id, level, state, role, None,
-                                                          "", None, moment, moment)
-        views = {pid: PositionView(pid, None, {i: ItemView(i, roles) for i, roles in by_item.items()})
-                 for pid, by_item in items.items()}
+        # 4. current positions (the maintained table): summaries by the database, values or views
+        summaries = current_positions.summaries(s, scope_ids, counted_items) if counted_items is not None else {}
+        values = _values(s, scope_ids) if positions == "values" else {}
+        views = _views(s, scope_ids) if positions == "views" else {}
         # 5. planned interviews
         planned: dict[str, list[FollowUpRecord]] = defaultdict(list)
-        for f in s.scalars(select(FollowUp).where(and_(FollowUp.person_id.in_(scope_ids), FollowUp.status == "planned"))
-                           .order_by(FollowUp.scheduled_on, FollowUp.id)):
-            planned[f.person_id].append(FollowUpRecord(f.id, f.person_id, f.contract_id, f.kind, f.milestone, f.status,
-                                                       f.scheduled_on, f.due_from, f.due_until, f.held_on, None, None))
+        f = FollowUp
+        for fid, pid, contract, kind, milestone, status, on, due_from, due_until, held in s.execute(
+                select(f.id, f.person_id, f.contract_id, f.kind, f.milestone, f.status, f.scheduled_on, f.due_from,
+                       f.due_until, f.held_on)
+                .where(and_(f.person_id.in_(scope_ids), f.status == "planned")).order_by(f.scheduled_on, f.id)):
+            planned[pid].append(FollowUpRecord(fid, pid, contract, kind, milestone, status, on, due_from, due_until,
+                                               held, None, None))
         return CaseloadData(people, {k: tuple(v) for k, v in accompanists.items()}, views, dict(planned),
-                            structure_names)
+                            structure_names, summaries, values)
     return repo.run(read, write=False)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    """Raw rows of a subquery skip the column type: SQLite gives naive UTC (or text), PostgreSQL aware values."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+def current_values(repo: Repository, structure_ids: Sequence[str], *, accompanist_id: str | None = None,
+                   today: dt.date | None = None) -> dict[str, dict[str, dict[str, int | str]]]:
+    """Only the current values (person → item → role → level or state) of the people of the scope of
+    :func:`load_caseload` who have a target."""
+    if not structure_ids:
+        return {}
+    scope_ids = _scope(structure_ids, accompanist_id, today or dt.date.today())
+    return repo.run(lambda s: _values(s, scope_ids), write=False)
+
+
+def _values(s: Session, scope_ids) -> dict[str, dict[str, dict[str, int | str]]]:  # type: ignore[no-untyped-def]
+    """The values of the people of the scope who have a target (only a target makes the recommendation engine
+    read positions)."""
+    values: dict[str, dict[str, dict[str, int | str]]] = {}
+    for pid, item, role, level, state in current_positions.rows(s, scope_ids.where(Person.target.is_not(None))):
+        values.setdefault(pid, {}).setdefault(item, {})[role] = level if level is not None else str(state)
+    return values
+
+
+def _views(s: Session, scope_ids) -> dict[str, PositionView]:  # type: ignore[no-untyped-def]
+    c = CurrentPosition
+    items: dict[str, dict[str, dict[str, Positioning]]] = defaultdict(lambda: defaultdict(dict))
+    for ident, person_id, item_id, role, level, state, at in s.execute(
+            select(c.event_id, c.person_id, c.item_id, c.author_role, c.level, c.state, c.positioned_at)
+            .where(c.person_id.in_(scope_ids))):
+        items[person_id][item_id][role] = Positioning(ident, "", person_id, item_id, level, state, role, None, "",
+                                                      None, at, at)
+    return {pid: PositionView(pid, None, {i: ItemView(i, roles) for i, roles in by_item.items()})
+            for pid, by_item in items.items()}
+
+

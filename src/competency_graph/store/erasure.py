@@ -34,6 +34,7 @@ from .models import (
     User,
     utcnow,
 )
+from .read_models import CurrentPosition
 from .security_models import Account, AuthSession, ErasureEntry, ErasureRequest
 from .unit import UnitOfWork
 from .validation_models import EvidenceWithdrawal, ValidationEvent
@@ -84,6 +85,8 @@ def erase_rows(s: Session, person_id: str) -> tuple[int, list[str]]:
         delete(Contract).where(Contract.person_id == person_id),
         delete(HeldCertification).where(HeldCertification.person_id == person_id),
         delete(PersonArchive).where(PersonArchive.person_id == person_id),
+        # The maintained current positions (migration 0009) go with the events.
+        delete(CurrentPosition).where(CurrentPosition.person_id == person_id),
         # Corrections point at earlier events: newest first keeps every reference valid.
         delete(PositioningEvent).where(PositioningEvent.person_id == person_id,
                                        PositioningEvent.corrects_id.is_not(None)),

@@ -10,6 +10,7 @@ from dataclasses import replace
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from . import current_positions
 from .access_facts import VERIFIED_PEOPLE, VERIFIED_USERS
 from .accounts import user_row
 from .catalog import ItemCatalog
@@ -144,7 +145,10 @@ def insert_positionings(uow: UnitOfWork, s: Session, entries: Sequence[Positioni
                "positioned_at": p.positioned_at, "recorded_at": p.recorded_at, "corrects_id": p.corrects_id,
                "source": p.source} for p in pending]
     ids = s.execute(_INSERT_EVENTS, values).scalars().all()
-    return [replace(p, id=i) for p, i in zip(pending, ids, strict=True)], skipped
+    stored = [replace(p, id=i) for p, i in zip(pending, ids, strict=True)]
+    # the maintained table of current positions moves in the same transaction (every event is written here)
+    current_positions.advance(s, stored)
+    return stored, skipped
 
 
 def record_positioning(uow: UnitOfWork, person_id: str, item_id: str, *, role: str, level: int | None = None,

@@ -17,7 +17,7 @@ __all__ = ["SETTING", "PERSON_TABLES", "statements", "enable", "grant_site_role"
 SETTING = "competency_graph.structures"
 #: tables holding one person's record, filtered through the person's structure
 PERSON_TABLES = ("positioning_events", "evidence", "followups", "contracts", "experiences", "assignments",
-                 "erasure_requests", "person_archive", "held_certifications", "validation_events")
+                 "erasure_requests", "person_archive", "held_certifications", "validation_events", "current_positions")
 _SERVED = f"string_to_array(current_setting('{SETTING}', true), ',')"
 
 
