@@ -47,7 +47,7 @@ def test_a_guarded_positioning_is_one_transaction_of_three_statements(ctx) -> No
         event = guard.record_positioning("own", "rectec:C01", as_role="accompanist", level=3)
     # before: 4 transactions and 12 statements (person ×2, assignment, admin role, person, author, event, audit)
     assert count.transactions == 1 and count.statements[0] == "BEGIN IMMEDIATE", count.statements
-    assert count.queries == 3, [s[:70].replace("\n", " ") for s in count.statements]  # the access facts, the event, the audit entry
+    assert count.queries == 4, [s[:70].replace("\n", " ") for s in count.statements]  # the access facts, the event, the current position (upsert), the audit entry
     assert (event.author_role, event.author_id, event.level) == ("accompanist", "u-acc", 3)
     log = entries(ctx.repo)
     assert len(log) - before == 1
