@@ -160,6 +160,22 @@ def _item_codes(column: pd.Series, items: list[str]) -> np.ndarray:
     return pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
 
 
+def _retained_levels(co: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The accompanist's level, else the person's own, else 0, as int16 (what
+    ``np.nan_to_num(np.where(np.isnan(co), own, co), nan=0).astype(np.int16)`` gives), without a masked
+    select: with ~40 % of the rows missing one level, branch-free int16 arithmetic is several times faster."""
+    missing = np.isnan(co)
+    with np.errstate(invalid="ignore"):  # a NaN casts to an arbitrary integer, multiplied away just below
+        level = co.astype(np.int16)
+        own16 = own.astype(np.int16)
+    own16 -= level
+    own16 *= missing
+    level += own16  # own where co is missing (exact: int16 arithmetic wraps both ways)
+    missing &= np.isnan(own)
+    level *= ~missing  # neither level: 0
+    return level
+
+
 def cohort_gaps(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.DataFrame:
     """Vectorised gaps for a whole cohort.
 
@@ -175,14 +191,15 @@ def cohort_gaps(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.
     count = len(people)
     # the matrix is laid out item by item (one contiguous row of people per item): the totals then add whole
     # rows, and the result's columns are contiguous.
-    flat = item_codes.astype(np.int64) * count + person_codes
-    co = positions["co"].to_numpy(dtype=float)
-    retained = np.where(np.isnan(co), positions["self"].to_numpy(dtype=float), co)
+    flat = item_codes.astype(np.int64)
+    flat *= count
+    flat += person_codes
+    level = _retained_levels(positions["co"].to_numpy(dtype=float), positions["self"].to_numpy(dtype=float))
     keep = item_codes >= 0
     if not keep.all():
-        flat, retained = flat[keep], retained[keep]
+        flat, level = flat[keep], level[keep]
     matrix = np.zeros(width * count, dtype=np.int16)
-    matrix[flat] = np.nan_to_num(retained, copy=False, nan=0.0).astype(np.int16)
+    matrix[flat] = level
     gaps = required[:, None] - matrix.reshape(width, count)
     np.maximum(gaps, 0, out=gaps)
     table = np.empty((width + 2, count), dtype=np.int64)
