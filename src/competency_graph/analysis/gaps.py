@@ -142,9 +142,14 @@ def _person_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
         return pd.factorize(column, sort=False)  # no null here (``_arrow_strings``): no code is −1
     changed = pc.not_equal(data.slice(1), data.slice(0, len(data) - 1)).to_numpy(zero_copy_only=False)
     starts = np.flatnonzero(np.concatenate(([True], changed)))
-    run_codes, uniques = pd.factorize(column.array.take(starts), sort=False)
-    lengths = np.diff(starts, append=len(data))
-    return np.repeat(run_codes, lengths), pd.Index(uniques)
+    heads = column.array.take(starts)  # the first value of each run
+    first = heads.__arrow_array__()
+    if pc.all(pc.less(first.slice(0, len(first) - 1), first.slice(1))).as_py() is not False:
+        # rows sorted by person (the usual layout of an export): each run is a new person, in order
+        run_codes, uniques = np.arange(len(starts)), heads
+    else:
+        run_codes, uniques = pd.factorize(heads, sort=False)
+    return np.repeat(run_codes, np.diff(starts, append=len(data))), pd.Index(uniques)
 
 
 def _item_codes(column: pd.Series, items: list[str]) -> np.ndarray:
