@@ -132,14 +132,17 @@ def _person_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     strings are hashed once per run of equal values (not once per row), then the run codes are repeated."""
     data = _arrow_strings(column)
     if data is None or len(data) < 1024:
+        codes: np.ndarray
         codes, uniques = pd.factorize(column, sort=False)
-        # a row without a person lands on the last person's row, as ``matrix[-1, item]`` did before
-        return (np.where(codes < 0, len(uniques) - 1, codes) if data is None else codes), uniques
+        if data is None:  # a row without a person lands on the last person's row, as ``matrix[-1, item]`` did
+            codes = np.where(codes < 0, len(uniques) - 1, codes)
+        return codes, uniques
     import pyarrow.compute as pc
 
     sample = pc.equal(data.slice(1, 256), data.slice(0, 256)).to_numpy(zero_copy_only=False)
     if sample.mean() < 0.5:  # not grouped: one hash per row is cheaper than finding the runs first
-        return pd.factorize(column, sort=False)  # no null here (``_arrow_strings``): no code is −1
+        codes, uniques = pd.factorize(column, sort=False)  # no null here (``_arrow_strings``): no code is −1
+        return codes, uniques
     changed = pc.not_equal(data.slice(1), data.slice(0, len(data) - 1)).to_numpy(zero_copy_only=False)
     starts = np.flatnonzero(np.concatenate(([True], changed)))
     heads = column.array.take(starts)  # the first value of each run
@@ -160,9 +163,11 @@ def _item_codes(column: pd.Series, items: list[str]) -> np.ndarray:
         import pyarrow.compute as pc
 
         found = pc.index_in(data, value_set=pa.array(items, type=data.type))
-        return found.fill_null(-1).to_numpy(zero_copy_only=False)
+        codes: np.ndarray = found.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes
     raw_codes, item_values = pd.factorize(column, sort=False)
-    return pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
+    codes = pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
+    return codes
 
 
 def _retained_levels(co: np.ndarray, own: np.ndarray) -> np.ndarray:
