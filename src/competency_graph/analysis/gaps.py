@@ -129,7 +129,9 @@ def _arrow_strings(column: pd.Series) -> Any:
 
 def _person_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """``pd.factorize(column, sort=False)``, faster on a long frame whose rows come grouped by person: the
-    strings are hashed once per run of equal values (not once per row), then the run codes are repeated."""
+    strings are hashed once per run of equal values (not once per row), then the run codes are repeated;
+    when the runs are in strictly increasing order (rows sorted by person), they are distinct and nothing is
+    hashed. A shuffled frame, or a column that is not Arrow-backed, is factorised row by row as before."""
     data = _arrow_strings(column)
     if data is None or len(data) < 1024:
         codes: np.ndarray
@@ -163,7 +165,7 @@ def _item_codes(column: pd.Series, items: list[str]) -> np.ndarray:
         import pyarrow.compute as pc
 
         found = pc.index_in(data, value_set=pa.array(items, type=data.type))
-        codes: np.ndarray = found.fill_null(-1).to_numpy(zero_copy_only=False)
+        codes: np.ndarray = (found.fill_null(-1) if found.null_count else found).to_numpy(zero_copy_only=False)
         return codes
     raw_codes, item_values = pd.factorize(column, sort=False)
     codes = pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
@@ -192,6 +194,11 @@ def cohort_gaps(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.
     ``positions`` is long-format with columns ``person``, ``item``, ``self``, ``co`` (levels, NaN when absent);
     returns one row per person and one column per required item holding the capped gap, plus ``total_gap``
     and ``met`` (number of requirements met).
+
+    Profiled on 1,000,000 rows (83,334 people × 12 items): hashing the person and item strings took half the
+    time, so persons are coded per run of equal values and items looked up in the requirements' set by pyarrow
+    (``index_in``); the levels are combined in int16 without masked selects; the matrix is item-major, so
+    totals add contiguous rows and the result is built once from one int64 array, without a copy.
     """
     items = list(requirements)
     width = len(items)
