@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,30 @@ def test_cohort_vectorised_equals_naive(people, items, missing_share):
     slow = cohort_gaps_naive(frame, req).reindex(index=fast.index, columns=fast.columns)
     assert (fast.to_numpy() == slow.to_numpy()).all()
     assert (fast[list(req)].to_numpy() >= 0).all()
+
+
+@pytest.mark.parametrize("layout", ["sorted", "grouped", "shuffled", "object"])
+def test_cohort_long_frame_equals_naive(layout):
+    """Past 1,024 rows the person codes come from runs of equal strings (sorted, or only grouped by person)
+    or from a hash per row (shuffled, or not Arrow-backed): every path gives the loop's table."""
+    rng = np.random.default_rng(11)
+    req = {item: int(rng.integers(1, 5)) for item in RECTEC[:5]}
+    people = [f"p{i:04d}" for i in range(800)]
+    if layout == "grouped":
+        people = list(rng.permutation(people))
+    rows = [(p, item, float(rng.integers(0, 5)), float(rng.integers(1, 5)) if rng.random() < 0.6 else np.nan)
+            for p in people for item in RECTEC[:7] if rng.random() < 0.9]
+    frame = pd.DataFrame(rows, columns=["person", "item", "self", "co"])
+    frame.loc[frame.index[::17], "self"] = np.nan
+    if layout == "shuffled":
+        frame = frame.sample(frac=1, random_state=3).reset_index(drop=True)
+    if layout == "object":
+        frame = frame.astype({"person": object, "item": object})
+    fast = cohort_gaps(frame, req)
+    slow = cohort_gaps_naive(frame, req)
+    assert list(fast.index) == list(dict.fromkeys(frame["person"])) == list(slow.index)  # first appearance
+    assert list(fast.columns) == [*req, "total_gap", "met"] and (fast.dtypes == np.int64).all()
+    assert (fast.to_numpy() == slow.reindex(columns=fast.columns).to_numpy()).all()
 
 
 def test_pathway_rae_then_partial_vae_then_training(shipped_bundle):

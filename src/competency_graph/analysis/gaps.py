@@ -114,29 +114,117 @@ def compute_gaps(bundle: Bundle, positions: Mapping[str, Position], target: Targ
     )
 
 
+def _arrow_strings(column: pd.Series) -> Any:
+    """The column's pyarrow string data (one chunk) when it is Arrow-backed and holds no null, else ``None``."""
+    array = column.array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray):
+        return None
+    import pyarrow as pa  # present whenever a column is Arrow-backed
+
+    data = array.__arrow_array__()  # the ChunkedArray behind the column, no copy
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)) or data.null_count:
+        return None
+    return data.combine_chunks() if data.num_chunks != 1 else data.chunk(0)
+
+
+def _person_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(column, sort=False)``, faster on a long frame whose rows come grouped by person: the
+    strings are hashed once per run of equal values (not once per row), then the run codes are repeated;
+    when the runs are in strictly increasing order (rows sorted by person), they are distinct and nothing is
+    hashed. A shuffled frame, or a column that is not Arrow-backed, is factorised row by row as before."""
+    data = _arrow_strings(column)
+    if data is None or len(data) < 1024:
+        codes: np.ndarray
+        codes, uniques = pd.factorize(column, sort=False)
+        if data is None:  # a row without a person lands on the last person's row, as ``matrix[-1, item]`` did
+            codes = np.where(codes < 0, len(uniques) - 1, codes)
+        return codes, uniques
+    import pyarrow.compute as pc
+
+    sample = pc.equal(data.slice(1, 256), data.slice(0, 256)).to_numpy(zero_copy_only=False)
+    if sample.mean() < 0.5:  # not grouped: one hash per row is cheaper than finding the runs first
+        codes, uniques = pd.factorize(column, sort=False)  # no null here (``_arrow_strings``): no code is −1
+        return codes, uniques
+    changed = pc.not_equal(data.slice(1), data.slice(0, len(data) - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.concatenate(([True], changed)))
+    heads = column.array.take(starts)  # the first value of each run
+    first = heads.__arrow_array__()
+    if pc.all(pc.less(first.slice(0, len(first) - 1), first.slice(1))).as_py() is not False:
+        # rows sorted by person (the usual layout of an export): each run is a new person, in order
+        run_codes, uniques = np.arange(len(starts)), heads
+    else:
+        run_codes, uniques = pd.factorize(heads, sort=False)
+    return np.repeat(run_codes, np.diff(starts, append=len(data))), pd.Index(uniques)
+
+
+def _item_codes(column: pd.Series, items: list[str]) -> np.ndarray:
+    """For each row, the position of its item in ``items`` (−1 for an item that is not required)."""
+    data = _arrow_strings(column)
+    if data is not None and all(isinstance(i, str) for i in items):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(data, value_set=pa.array(items, type=data.type))
+        codes: np.ndarray = (found.fill_null(-1) if found.null_count else found).to_numpy(zero_copy_only=False)
+        return codes
+    raw_codes, item_values = pd.factorize(column, sort=False)
+    codes = pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
+    return codes
+
+
+def _retained_levels(co: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The accompanist's level, else the person's own, else 0, as int16 (what
+    ``np.nan_to_num(np.where(np.isnan(co), own, co), nan=0).astype(np.int16)`` gives), without a masked
+    select: with ~40 % of the rows missing one level, branch-free int16 arithmetic is several times faster."""
+    missing = np.isnan(co)
+    with np.errstate(invalid="ignore"):  # a NaN casts to an arbitrary integer, multiplied away just below
+        level = co.astype(np.int16)
+        own16 = own.astype(np.int16)
+    own16 -= level
+    own16 *= missing
+    level += own16  # own where co is missing (exact: int16 arithmetic wraps both ways)
+    missing &= np.isnan(own)
+    level *= ~missing  # neither level: 0
+    return level
+
+
 def cohort_gaps(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.DataFrame:
     """Vectorised gaps for a whole cohort.
 
     ``positions`` is long-format with columns ``person``, ``item``, ``self``, ``co`` (levels, NaN when absent);
     returns one row per person and one column per required item holding the capped gap, plus ``total_gap``
     and ``met`` (number of requirements met).
+
+    Profiled on 1,000,000 rows (83,334 people × 12 items): hashing the person and item strings took half the
+    time, so persons are coded per run of equal values and items looked up in the requirements' set by pyarrow
+    (``index_in``); the levels are combined in int16 without masked selects; the matrix is item-major, so
+    totals add contiguous rows and the result is built once from one int64 array, without a copy.
     """
     items = list(requirements)
+    width = len(items)
     required = np.array([requirements[i] for i in items], dtype=np.int16)
-    person_codes, people = pd.factorize(positions["person"], sort=False)
-    raw_codes, item_values = pd.factorize(positions["item"], sort=False)
-    item_codes = pd.Index(items).get_indexer(item_values)[raw_codes]  # map the few distinct values, then expand
+    person_codes, people = _person_codes(positions["person"])
+    item_codes = _item_codes(positions["item"], items)
+    count = len(people)
+    # the matrix is laid out item by item (one contiguous row of people per item): the totals then add whole
+    # rows, and the result's columns are contiguous.
+    flat = item_codes.astype(np.int64)
+    flat *= count
+    flat += person_codes
+    level = _retained_levels(positions["co"].to_numpy(dtype=float), positions["self"].to_numpy(dtype=float))
     keep = item_codes >= 0
-    co = positions["co"].to_numpy(dtype=float)
-    retained = np.where(np.isnan(co), positions["self"].to_numpy(dtype=float), co)
-    retained = np.nan_to_num(retained[keep], nan=0.0).astype(np.int16)
-    matrix = np.zeros((len(people), len(items)), dtype=np.int16)
-    matrix[person_codes[keep], item_codes[keep]] = retained
-    gaps = np.clip(required[None, :] - matrix, 0, None)
-    people = pd.Index(people, name="person")
-    table = np.column_stack([gaps, gaps.sum(axis=1), (gaps == 0).sum(axis=1)])
-    result = pd.DataFrame(table, index=people, columns=[*items, "total_gap", "met"], copy=False)
-    return result
+    if not keep.all():
+        flat, level = flat[keep], level[keep]
+    matrix = np.zeros(width * count, dtype=np.int16)
+    matrix[flat] = level
+    gaps = required[:, None] - matrix.reshape(width, count)
+    np.maximum(gaps, 0, out=gaps)
+    table = np.empty((width + 2, count), dtype=np.int64)
+    table[:width] = gaps
+    gaps.sum(axis=0, dtype=np.int64, out=table[width])
+    table[width + 1] = (gaps == 0).sum(axis=0)
+    return pd.DataFrame(table.T, index=pd.Index(people, name="person"), columns=[*items, "total_gap", "met"],
+                        copy=False)
 
 
 def cohort_gaps_naive(positions: pd.DataFrame, requirements: Mapping[str, int]) -> pd.DataFrame:
