@@ -153,6 +153,18 @@ def _pieces(text: str, marks: list[re.Match[str]]) -> list[tuple[str | None, str
     return out
 
 
+def _texts(text: str, marks: list[re.Match[str]]) -> list[str]:
+    """The pieces of :func:`_pieces` without their markers (the lead-in first, when there is one)."""
+    if not marks:
+        return [text]
+    starts = [m.start() for m in marks]
+    starts.append(len(text))
+    out = [text[m.end(): end] for m, end in zip(marks, starts[1:])]
+    if starts[0] > 0:
+        out.insert(0, text[: starts[0]])
+    return out
+
+
 def _split_lines(text: str, separator: re.Pattern[str]) -> list[str]:
     """Split on line breaks (or runs of spaces); a piece that does not start like a sentence continues the
     previous one."""
@@ -220,9 +232,12 @@ def _split_flat(text: str) -> list[str]:
         if len(codes) >= 2:
             items = []
             anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
-            for marker, piece in _pieces(text, codes):
-                if marker is None and piece.rstrip().endswith(":"):
-                    continue  # lead-in
+            lead_in = codes[0].start() > 0
+            for piece in _texts(text, codes):
+                if lead_in:
+                    lead_in = False
+                    if piece.rstrip().endswith(":"):
+                        continue  # lead-in
                 piece = _drop_trailing_heading(piece)
                 if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
                     inner = _bullet_marks(piece)
@@ -233,7 +248,7 @@ def _split_flat(text: str) -> list[str]:
                     if sub:
                         items.append(sub)
                     continue
-                subs = [_clean_item(p) for _, p in _pieces(piece, inner)]
+                subs = [_clean_item(p) for p in _texts(piece, inner)]
                 subs = [s for s in subs if s]
                 if subs:
                     joined = subs[0]
@@ -247,11 +262,10 @@ def _split_flat(text: str) -> list[str]:
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        cut = _pieces(text, bullets)
-        fast = _bullet_items(cut, plain)
+        fast = _bullet_items(_texts(text, bullets), plain)
         if fast is not None:
             return fast
-        pieces = [(m, _drop_trailing_heading(p)) for m, p in cut]
+        pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
         pieces = [(m, p.strip()) for m, p in pieces if p[:1].isalnum() or _HAS_WORD.search(p)]
         items = []
         i = 0
@@ -286,12 +300,12 @@ def _split_flat(text: str) -> list[str]:
     return _finish([text])
 
 
-def _bullet_items(cut: list[tuple[str | None, str]], plain: bool = False) -> list[str] | None:
+def _bullet_items(cut: list[str], plain: bool = False) -> list[str] | None:
     """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
     heading: then every piece is an item), else None (the general loop decides)."""
     out: list[str] = []
     seen: set[str] = set()
-    for _marker, piece in cut:
+    for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
         if piece.endswith(":"):
             return None
@@ -368,7 +382,7 @@ def _outline(text: str) -> list[OutlineItem] | None:
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
         piece = _drop_trailing_heading(text[mark.end(): end])
-        subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+        subs = [_clean_item(p) for p in _texts(piece, _bullet_marks(piece))]
         subs = [s for s in subs if s]
         num = mark.group("num")
         if not subs or num in seen:
