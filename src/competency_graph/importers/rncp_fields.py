@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _OTHER_SPACES, _plain_spaces, split_list
+from .rncp_text import _has_other_spaces, _plain_spaces, split_list
 
 Progress = Callable[[int, int], None]
 
@@ -106,7 +106,7 @@ def _paragraphs(value: str | None) -> str | None:
     if not value:
         return None
     value = _plain_spaces(value)
-    if not any(char in value for char in _OTHER_SPACES):  # only " " and "\n" left: split/join only where needed
+    if not _has_other_spaces(value):  # only " " and "\n" left: split/join only where needed
         if "   " in value:
             value = value.replace("   ", "\n")  # the same cuts as line.split("   ") below
         kept = []

@@ -29,6 +29,17 @@ def _plain_spaces(text: str) -> str:
 #: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
 _OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
 
+
+
+def _has_other_spaces(text: str) -> bool:
+    """``any(char in text for char in _OTHER_SPACES)``, written out: twice as fast (no generator; a character
+    above U+00FF is not even looked for in a Latin-1 text)."""
+    return ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text or "\x85" in text
+            or "\u1680" in text or "\u2000" in text or "\u2001" in text or "\u2002" in text or "\u2003" in text
+            or "\u2004" in text or "\u2005" in text or "\u2006" in text or "\u2008" in text or "\u2009" in text
+            or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
+
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -219,7 +230,7 @@ def _split_flat(text: str) -> list[str]:
         return []
 
     items: list[str]
-    plain = not any(char in text for char in _OTHER_SPACES)
+    plain = not _has_other_spaces(text)
     positions = _strong_positions(text)
     codes = _code_marks(text, positions)
     starts_with_code = bool(codes) and codes[0].start() == 0
