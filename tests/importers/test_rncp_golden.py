@@ -157,6 +157,12 @@ def test_other_spaces_are_every_space_plain_spaces_leaves():
             assert rncp_text.split_competences(listed) == ref.split_competences(listed)
 
 
+def test_has_other_spaces_looks_for_every_other_space():
+    for char in rncp_text._OTHER_SPACES:
+        assert rncp_text._has_other_spaces(f"é{char}x") and rncp_text._has_other_spaces(f"\u2019{char}")
+    assert not rncp_text._has_other_spaces("é \n x\u2019" + rncp_text._BULLETS)
+
+
 def test_str_split_and_the_whitespace_pattern_agree():
     """The field helpers use ``" ".join(s.split())`` where the reference used ``re.sub(r"\\s+", " ", s).strip()``."""
     import sys

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _has_other_spaces, _plain_spaces, split_list
+from .rncp_text import _OTHER_SPACES, _has_other_spaces, _plain_spaces, split_list  # noqa: F401 (checked by tests)
 
 Progress = Callable[[int, int], None]
 
