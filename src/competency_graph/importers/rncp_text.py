@@ -56,6 +56,8 @@ _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run o
 _STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
 _CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
 _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
+#: what every match of _CODE_WEAK kept by :func:`_split_flat` starts with when its code begins with a letter
+_WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
@@ -237,9 +239,12 @@ def _split_flat(text: str) -> list[str]:
     if len(codes) >= 2 or starts_with_code:
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = {_shape(m.group("code")) for m in codes}
-            codes += [m for m in _CODE_WEAK.finditer(text)
-                      if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
-            codes.sort(key=lambda m: m.start())
+            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none, and
+            # this search is half the price of the full scan below
+            if any(shape[:1] != "A" for shape in shapes) or _WEAK_LETTER_CODE.search(text) is not None:
+                codes += [m for m in _CODE_WEAK.finditer(text)
+                          if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
+                codes.sort(key=lambda m: m.start())
         if len(codes) >= 2:
             items = []
             anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
