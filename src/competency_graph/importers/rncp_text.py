@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from itertools import repeat
 
 __all__ = ["split_competences", "split_list", "split_outline", "OutlineItem"]
 
@@ -88,12 +89,9 @@ def _strong_positions(text: str) -> list[int]:
 
 
 def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
-    marks = []
-    for pos in _strong_positions(text) if positions is None else positions:
-        match = _CODE_AT.match(text, pos)
-        if match is not None:
-            marks.append(match)
-    return marks
+    if positions is None:
+        positions = _strong_positions(text)
+    return [match for match in map(_CODE_AT.match, repeat(text), positions) if match is not None]
 
 
 def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
@@ -104,13 +102,13 @@ def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Matc
             return list(found.values())
         positions: list[int] = []
     else:
-        found = {}
         if positions is None:
             positions = _strong_positions(text)
-    for pos in positions:
-        match = _BULLET_AT.match(text, pos)
-        if match is not None:
-            found[pos] = match
+        at = [match for match in map(_BULLET_AT.match, repeat(text), positions) if match is not None]
+        anywhere = _BULLET_ANYWHERE.search(text)
+        if anywhere is None:  # the common case: the marks at the (sorted) strong positions
+            return at
+        found = {match.start(): match for match in at}
     for match in _BULLET_ANYWHERE.finditer(text):
         start = match.start()
         if start not in found and (start == 0 or text[start - 1].isspace()):
