@@ -178,3 +178,16 @@ def test_str_split_and_the_whitespace_pattern_agree():
             [value + "rncp 1 bc 02"], "rncp:X")
         assert rncp_fields._bloc_id("RNCP1", value + "RNCP1 BC03", 1, set()) == ref.rncp_fields._bloc_id(
             "RNCP1", value + "RNCP1 BC03", 1, set())
+
+
+@pytest.mark.parametrize("path", [SAMPLE, *XML_FIXTURES], ids=lambda p: p.name)
+def test_written_data_is_the_models_json(path):
+    """``import_rncp`` writes the validated dict (``iter_rncp_xml_data``), not the model: both must agree."""
+    import pydantic_core
+
+    from competency_graph.importers.rncp_xml import iter_rncp_xml_data
+
+    if not path.exists():
+        pytest.skip(f"{path} absent")
+    for cert, data in iter_rncp_xml_data(path):
+        assert pydantic_core.to_json(data) == cert.model_dump_json(by_alias=True, exclude_defaults=True).encode()
