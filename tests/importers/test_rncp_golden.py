@@ -157,6 +157,12 @@ def test_other_spaces_are_every_space_plain_spaces_leaves():
             assert rncp_text.split_competences(listed) == ref.split_competences(listed)
 
 
+def test_has_other_spaces_looks_for_every_other_space():
+    for char in rncp_text._OTHER_SPACES:
+        assert rncp_text._has_other_spaces(f"é{char}x") and rncp_text._has_other_spaces(f"\u2019{char}")
+    assert not rncp_text._has_other_spaces("é \n x\u2019" + rncp_text._BULLETS)
+
+
 def test_str_split_and_the_whitespace_pattern_agree():
     """The field helpers use ``" ".join(s.split())`` where the reference used ``re.sub(r"\\s+", " ", s).strip()``."""
     import sys
@@ -172,3 +178,16 @@ def test_str_split_and_the_whitespace_pattern_agree():
             [value + "rncp 1 bc 02"], "rncp:X")
         assert rncp_fields._bloc_id("RNCP1", value + "RNCP1 BC03", 1, set()) == ref.rncp_fields._bloc_id(
             "RNCP1", value + "RNCP1 BC03", 1, set())
+
+
+@pytest.mark.parametrize("path", [SAMPLE, *XML_FIXTURES], ids=lambda p: p.name)
+def test_written_data_is_the_models_json(path):
+    """``import_rncp`` writes the validated dict (``iter_rncp_xml_data``), not the model: both must agree."""
+    import pydantic_core
+
+    from competency_graph.importers.rncp_xml import iter_rncp_xml_data
+
+    if not path.exists():
+        pytest.skip(f"{path} absent")
+    for cert, data in iter_rncp_xml_data(path):
+        assert pydantic_core.to_json(data) == cert.model_dump_json(by_alias=True, exclude_defaults=True).encode()

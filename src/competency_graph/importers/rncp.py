@@ -58,6 +58,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from pydantic import ValidationError
 
 from ..gcpause import gc_paused
@@ -74,7 +75,7 @@ from .rncp_fields import (
     _source_title,
 )
 from .rncp_text import split_competences, split_outline
-from .rncp_xml import iter_rncp_xml
+from .rncp_xml import iter_rncp_xml, iter_rncp_xml_data
 
 __all__ = [
     "RncpImportError",
@@ -219,14 +220,15 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
     existing = _Existing(target)
     csv_mode = _is_csv(path)
     if csv_mode:
-        certs: Iterator[Certification] = iter_rncp_csv(path, progress)
+        certs: Iterator[tuple[Certification, dict[str, Any] | None]] = (
+            (cert, None) for cert in iter_rncp_csv(path, progress))
         probe = _CsvSource(path)
         date = probe.date()
         probe.close()
         kind = "CSV"
         old_full = existing.load() if existing.header is not None else {}
     else:
-        certs = iter_rncp_xml(path, progress)
+        certs = iter_rncp_xml_data(path, progress)
         date = _export_date(path)
         kind = "XML v4.1"
         old_full = {}
@@ -238,12 +240,13 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
     fd, tmp_name = tempfile.mkstemp(prefix=".rncp-", suffix=".json.tmp", dir=out_dir)
     tmp = Path(tmp_name)
     to_json = Certification.__pydantic_serializer__.to_json  # model_dump_json's bytes, not decoded
+    data_json = pydantic_core.to_json
     try:
         with os.fdopen(fd, "wb") as out, gc_paused():  # a stream of acyclic objects, freed by refcount
             out.write(b'{"referential":' + _dump(header).encode() + b",\n")
             out.write(b'"certifications":[\n')
             first = True
-            for cert in certs:
+            for cert, data in certs:
                 if csv_mode:
                     cert = _complete_from(cert, old_full.get(cert.id))
                 n_blocs = len(cert.blocs)
@@ -252,7 +255,8 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
                 occurrences[cert.id] = occurrences.get(cert.id, 0) + 1
                 if not first:
                     out.write(b",\n")
-                out.write(to_json(cert, by_alias=True, exclude_defaults=True))
+                # XML: the validated data, already without defaults, in the model's order (same bytes)
+                out.write(to_json(cert, by_alias=True, exclude_defaults=True) if data is None else data_json(data))
                 first = False
             del old_full
         if any(count > 1 for count in occurrences.values()):

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .rncp_text import _OTHER_SPACES, _plain_spaces, split_list
+from .rncp_text import _OTHER_SPACES, _has_other_spaces, _plain_spaces, split_list  # noqa: F401 (checked by tests)
 
 Progress = Callable[[int, int], None]
 
@@ -106,7 +106,7 @@ def _paragraphs(value: str | None) -> str | None:
     if not value:
         return None
     value = _plain_spaces(value)
-    if not any(char in value for char in _OTHER_SPACES):  # only " " and "\n" left: split/join only where needed
+    if not _has_other_spaces(value):  # only " " and "\n" left: split/join only where needed
         if "   " in value:
             value = value.replace("   ", "\n")  # the same cuts as line.split("   ") below
         kept = []
@@ -153,7 +153,13 @@ def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[
     if not name:
         return None
     digits = re.sub(r"\D", "", siret or "")
-    return {"name": name, "siret": digits if len(digits) == 14 else None, "status": _clean(status)}
+    entry: dict[str, Any] = {"name": name}  # fields at their default (None) left out, as in the output
+    if len(digits) == 14:
+        entry["siret"] = digits
+    status = _clean(status)
+    if status is not None:
+        entry["status"] = status
+    return entry
 
 
 def _formacodes(values: Iterable[str | None]) -> list[str]:
@@ -194,11 +200,11 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
         outline, items = split_list(competences)
         if outline is not None:  # "1.1 / 3.1.2": the numbering is kept as a hierarchy
             ids = {num: f"{bloc_id}/C{i}" for i, (num, _label, _parent) in enumerate(outline, 1)}
-            bloc["competencies"] = [
-                {"id": ids[num], "label": item, "provenance": "imported", "notation": num,
-                 **({"broader": ids[parent]} if parent else {})}
+            bloc["competencies"] = [  # the model's field order (broader before notation): also the output's
+                {"id": ids[num], "label": item, "provenance": "imported", "broader": ids[parent], "notation": num}
+                if parent else {"id": ids[num], "label": item, "provenance": "imported", "notation": num}
                 for num, item, parent in outline]
-        else:
+        elif items:  # an empty list is the model's default: left out
             bloc["competencies"] = [
                 {"id": f"{bloc_id}/C{i}", "label": item, "provenance": "imported"}
                 for i, item in enumerate(items, 1)
@@ -220,7 +226,7 @@ def repertoire(number: str) -> str:
 def _source(number: str, title: str, date: dt.date | None) -> dict[str, Any]:
     register = repertoire(number)
     url = FICHE_URL.format(register=register.lower(), number=number[len(register):])
-    return {"title": title, "url": url, "date": date}
+    return {"title": title, "url": url, "date": date} if date is not None else {"title": title, "url": url}
 
 
 _BLOC_CODE_IN_TEXT = re.compile(r"(?:RNCP|RS)\d+BC\d+")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from itertools import repeat
 
 __all__ = ["split_competences", "split_list", "split_outline", "OutlineItem"]
 
@@ -29,6 +30,17 @@ def _plain_spaces(text: str) -> str:
 #: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
 _OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
 
+
+
+def _has_other_spaces(text: str) -> bool:
+    """``any(char in text for char in _OTHER_SPACES)``, written out: twice as fast (no generator; a character
+    above U+00FF is not even looked for in a Latin-1 text)."""
+    return ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text or "\x85" in text
+            or "\u1680" in text or "\u2000" in text or "\u2001" in text or "\u2002" in text or "\u2003" in text
+            or "\u2004" in text or "\u2005" in text or "\u2006" in text or "\u2008" in text or "\u2009" in text
+            or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
+
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -45,6 +57,8 @@ _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run o
 _STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
 _CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
 _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
+#: what every match of _CODE_WEAK kept by :func:`_split_flat` starts with when its code begins with a letter
+_WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
@@ -75,12 +89,9 @@ def _strong_positions(text: str) -> list[int]:
 
 
 def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
-    marks = []
-    for pos in _strong_positions(text) if positions is None else positions:
-        match = _CODE_AT.match(text, pos)
-        if match is not None:
-            marks.append(match)
-    return marks
+    if positions is None:
+        positions = _strong_positions(text)
+    return [match for match in map(_CODE_AT.match, repeat(text), positions) if match is not None]
 
 
 def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
@@ -91,13 +102,13 @@ def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Matc
             return list(found.values())
         positions: list[int] = []
     else:
-        found = {}
         if positions is None:
             positions = _strong_positions(text)
-    for pos in positions:
-        match = _BULLET_AT.match(text, pos)
-        if match is not None:
-            found[pos] = match
+        at = [match for match in map(_BULLET_AT.match, repeat(text), positions) if match is not None]
+        anywhere = _BULLET_ANYWHERE.search(text)
+        if anywhere is None:  # the common case: the marks at the (sorted) strong positions
+            return at
+        found = {match.start(): match for match in at}
     for match in _BULLET_ANYWHERE.finditer(text):
         start = match.start()
         if start not in found and (start == 0 or text[start - 1].isspace()):
@@ -150,6 +161,18 @@ def _pieces(text: str, marks: list[re.Match[str]]) -> list[tuple[str | None, str
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
         out.append((mark.group(0).strip()[:1], text[mark.end(): end]))
+    return out
+
+
+def _texts(text: str, marks: list[re.Match[str]]) -> list[str]:
+    """The pieces of :func:`_pieces` without their markers (the lead-in first, when there is one)."""
+    if not marks:
+        return [text]
+    starts = [m.start() for m in marks]
+    starts.append(len(text))
+    out = [text[m.end(): end] for m, end in zip(marks, starts[1:])]
+    if starts[0] > 0:
+        out.insert(0, text[: starts[0]])
     return out
 
 
@@ -207,22 +230,28 @@ def _split_flat(text: str) -> list[str]:
         return []
 
     items: list[str]
-    plain = not any(char in text for char in _OTHER_SPACES)
+    plain = not _has_other_spaces(text)
     positions = _strong_positions(text)
     codes = _code_marks(text, positions)
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = {_shape(m.group("code")) for m in codes}
-            codes += [m for m in _CODE_WEAK.finditer(text)
-                      if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
-            codes.sort(key=lambda m: m.start())
+            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none, and
+            # this search is half the price of the full scan below
+            if any(shape[:1] != "A" for shape in shapes) or _WEAK_LETTER_CODE.search(text) is not None:
+                codes += [m for m in _CODE_WEAK.finditer(text)
+                          if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
+                codes.sort(key=lambda m: m.start())
         if len(codes) >= 2:
             items = []
             anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
-            for marker, piece in _pieces(text, codes):
-                if marker is None and piece.rstrip().endswith(":"):
-                    continue  # lead-in
+            lead_in = codes[0].start() > 0
+            for piece in _texts(text, codes):
+                if lead_in:
+                    lead_in = False
+                    if piece.rstrip().endswith(":"):
+                        continue  # lead-in
                 piece = _drop_trailing_heading(piece)
                 if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
                     inner = _bullet_marks(piece)
@@ -233,7 +262,7 @@ def _split_flat(text: str) -> list[str]:
                     if sub:
                         items.append(sub)
                     continue
-                subs = [_clean_item(p) for _, p in _pieces(piece, inner)]
+                subs = [_clean_item(p) for p in _texts(piece, inner)]
                 subs = [s for s in subs if s]
                 if subs:
                     joined = subs[0]
@@ -247,11 +276,10 @@ def _split_flat(text: str) -> list[str]:
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        cut = _pieces(text, bullets)
-        fast = _bullet_items(cut, plain)
+        fast = _bullet_items(_texts(text, bullets), plain)
         if fast is not None:
             return fast
-        pieces = [(m, _drop_trailing_heading(p)) for m, p in cut]
+        pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
         pieces = [(m, p.strip()) for m, p in pieces if p[:1].isalnum() or _HAS_WORD.search(p)]
         items = []
         i = 0
@@ -286,12 +314,12 @@ def _split_flat(text: str) -> list[str]:
     return _finish([text])
 
 
-def _bullet_items(cut: list[tuple[str | None, str]], plain: bool = False) -> list[str] | None:
+def _bullet_items(cut: list[str], plain: bool = False) -> list[str] | None:
     """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
     heading: then every piece is an item), else None (the general loop decides)."""
     out: list[str] = []
     seen: set[str] = set()
-    for _marker, piece in cut:
+    for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
         if piece.endswith(":"):
             return None
@@ -368,7 +396,7 @@ def _outline(text: str) -> list[OutlineItem] | None:
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
         piece = _drop_trailing_heading(text[mark.end(): end])
-        subs = [_clean_item(p) for _, p in _pieces(piece, _bullet_marks(piece))]
+        subs = [_clean_item(p) for p in _texts(piece, _bullet_marks(piece))]
         subs = [s for s in subs if s]
         num = mark.group("num")
         if not subs or num in seen:

@@ -40,7 +40,7 @@ from .rncp_fields import (
     repertoire,
 )
 
-__all__ = ["iter_rncp_xml"]
+__all__ = ["iter_rncp_xml", "iter_rncp_xml_data"]
 
 _EXPAT_FR = {
     "no element found": "fin de fichier inattendue (fichier tronqué ?)",
@@ -168,9 +168,8 @@ def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str
     abrege = kids.get("ABREGE")
     europe = kids.get("NOMENCLATURE_EUROPE")
     partial = _yes_no_elem(kids.get("VALIDATION_PARTIELLE"))
-    cert: dict[str, Any] = {
+    cert: dict[str, Any] = {  # the model's field order: the dict, compacted, is also the output's JSON
         "id": f"rncp:{number}",
-        "repertoire": repertoire(number),
         "label": label,
         "provenance": "imported",
         "sources": [_source(number, source_title, date)],
@@ -190,6 +189,7 @@ def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str
         "replaced_by": _fiche_ids(_sub_texts(kids.get("NOUVELLES_CERTIFICATIONS"), "NOUVELLE_CERTIFICATION",
                                              "ID_FICHE_NOUVELLE_CERTIFICATION"), number),
         "end_date": _date(_text(kids.get("DATE_FIN_ENREGISTREMENT"))),
+        "repertoire": repertoire(number),
         "registration_type": _clean(_text(kids.get("TYPE_ENREGISTREMENT"))),
         "state": _clean(_text(kids.get("ETAT_FICHE"))),
         "decision_date": _date(_text(kids.get("DATE_DECISION"))),
@@ -199,7 +199,9 @@ def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str
         "certifier_details": _certifiers_xml(kids.get("CERTIFICATEURS")),
         "formacodes": _formacodes(_sub_texts(kids.get("FORMACODES"), "FORMACODE", "CODE")),
     }
-    return cert
+    if cert["repertoire"] == "RNCP":  # the model's default
+        del cert["repertoire"]
+    return {key: value for key, value in cert.items() if value is not None and value != []}
 
 
 def _equivalence_texts(bloc: Element) -> list[str | None]:
@@ -239,6 +241,15 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
     holds a fiche without a valid ``NUMERO_FICHE`` or ``INTITULE``. Certifications already yielded stay
     valid; :func:`import_rncp` writes nothing in that case.
     """
+    for cert, _data in iter_rncp_xml_data(path, progress):
+        yield cert
+
+
+def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
+                       ) -> Iterator[tuple[Certification, dict[str, Any]]]:
+    """:func:`iter_rncp_xml`, each certification with the data it was validated from: that dict holds the
+    fields not at their default, in the model's order, so ``pydantic_core.to_json(data)`` is the model's
+    ``to_json(exclude_defaults=True)`` without a second traversal of the model."""
     path = Path(path)
     stream, total, closer = _open_xml(path)
     title = _source_title(path, "XML v4.1")
@@ -266,12 +277,13 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
                 continue
             ordinal += 1
             try:
-                cert = Certification.model_validate(_fiche_to_dict(elem, title, date))
+                data = _fiche_to_dict(elem, title, date)
+                cert = Certification.model_validate(data)
             except ValueError as exc:  # pydantic's ValidationError is a ValueError
                 detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
                 raise RncpImportError(f"fiche invalide : {detail}", path, _fiche_line(path, ordinal)) from None
             elem.clear()
-            yield cert
+            yield cert, data
 
     try:
         try:
