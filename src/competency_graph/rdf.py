@@ -103,6 +103,7 @@ class RdflibTerms:
     RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD = RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD
     iri, lit, bnode = staticmethod(URIRef), staticmethod(Literal), staticmethod(BNode)
     fr = staticmethod(lambda text: Literal(text, lang="fr"))
+    concept = staticmethod(lambda item_id: URIRef(mint_iri(item_id)))  # the IRI of an item, from its id
 
     def sink(self) -> _Triples:
         return _Triples(self)
@@ -251,7 +252,7 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
         graph.add((node, t.CG.verified, t.lit(False)))
     parent = getattr(model, "broader", None) or item.parent  # "3.1.2" sits under "3.1", not beside it
     if parent:
-        graph.add((node, t.SKOS.broader, t.iri(mint_iri(parent))))
+        graph.add((node, t.SKOS.broader, t.concept(parent)))
     else:
         graph.add((node, t.SKOS.topConceptOf, scheme))
         graph.add((scheme, t.SKOS.hasTopConcept, node))
@@ -336,7 +337,7 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
                                                       f"{certifier.siret}")))
     elif item.kind == "bloc":
         for other in model.equivalences:
-            graph.add((node, t.SKOS.exactMatch, t.iri(mint_iri(other))))
+            graph.add((node, t.SKOS.exactMatch, t.concept(other)))
     elif item.kind == "modality":
         graph.add((node, t.CG.certifying, t.lit(model.certifying)))
         graph.add((node, t.CG.durationMonths, t.lit(_decimal(model.duration_months))))
@@ -376,8 +377,8 @@ def _add_level(graph: Graph, item: Item, level: object, scheme: URIRef, where: d
     graph.add((node, t.RDF.type, t.CG.Level))
     graph.add((node, t.SKOS.inScheme, scheme))
     graph.add((node, t.RDFS.isDefinedBy, scheme))
-    graph.add((node, t.SKOS.broader, t.iri(mint_iri(item.id))))
-    graph.add((node, t.CG.levelOf, t.iri(mint_iri(item.id))))
+    graph.add((node, t.SKOS.broader, t.concept(item.id)))
+    graph.add((node, t.CG.levelOf, t.concept(item.id)))
     if not level.descriptor:  # type: ignore[attr-defined]
         graph.add((node, t.SKOS.definition, t.fr(f"{level.title} : niveau {level.rank} de « {item.label} ».")))  # type: ignore[attr-defined]
     graph.add((node, t.CG.rank, t.lit(level.rank)))  # type: ignore[attr-defined]
@@ -410,11 +411,11 @@ def _add_agent(graph: Graph, scheme: URIRef, name: str) -> None:
 
 def _add_edge(graph: Graph, edge: Edge, where: dict[str, Location], across: bool = False) -> None:
     t = graph.terms  # type: ignore[attr-defined]
-    source = t.iri(mint_iri(edge.source))
+    source = t.concept(edge.source)
     if edge.type == "requires-level":
         graph.add((source, t.CG.requiresLevel, t.iri(level_iri(edge.target, edge.level or 0))))
         return
-    target = t.iri(mint_iri(edge.target))
+    target = t.concept(edge.target)
     predicate = t.iri(_EDGE_PREDICATES[edge.type])
     if across and edge.type == "related":
         predicate = t.SKOS.relatedMatch  # between schemes SKOS uses mapping properties
@@ -430,7 +431,7 @@ def _add_edge(graph: Graph, edge: Edge, where: dict[str, Location], across: bool
         if link.duration_months is not None:
             graph.add((qualified, t.CG.durationMonths, t.lit(_decimal(link.duration_months))))
         for validated in link.validates:
-            graph.add((qualified, t.CG.validates, t.iri(mint_iri(validated))))
+            graph.add((qualified, t.CG.validates, t.concept(validated)))
         if link.core:
             graph.add((qualified, t.CG.core, t.lit(True)))
 

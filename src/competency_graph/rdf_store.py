@@ -26,6 +26,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from .bundle import Bundle
+from .ids import mint_iri
 from .rdf import CG, PREFIXES, build_triples
 
 __all__ = ["build_store", "save_store", "load_triples", "to_oxigraph", "serialize", "select", "count_triples",
@@ -109,6 +110,7 @@ class OxigraphTerms:
 
     def __init__(self) -> None:
         self._iris: dict[str, ox.NamedNode] = {}
+        self._concepts: dict[str, ox.NamedNode] = {}
         self._convert = _Terms()
         for name, namespace in (("RDF", RDF), ("RDFS", RDFS), ("SKOS", SKOS), ("CG", CG), ("DCTERMS", DCTERMS),
                                 ("PROV", PROV), ("OWL", OWL), ("SDO", SDO), ("XSD", XSD)):
@@ -121,6 +123,13 @@ class OxigraphTerms:
         node = self._iris.get(value)
         if node is None:
             node = self._iris[value] = ox.NamedNode(value)
+        return node
+
+    def concept(self, item_id: str) -> ox.NamedNode:
+        """The IRI of an item (``ids.mint_iri``), minted once per id: links name their ends again and again."""
+        node = self._concepts.get(item_id)
+        if node is None:
+            node = self._concepts[item_id] = self.iri(mint_iri(item_id))
         return node
 
     @staticmethod
