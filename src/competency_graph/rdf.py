@@ -101,6 +101,7 @@ class RdflibTerms:
     ``rdf_store.OxigraphTerms`` has the same attributes and emits Oxigraph terms (no rdflib term at all)."""
 
     RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD = RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD
+    kinds, edges, notations = KIND_CLASSES, _EDGE_PREDICATES, NOTATION_TYPES  # ids → classes, predicates, datatypes
     iri, lit, bnode = staticmethod(URIRef), staticmethod(Literal), staticmethod(BNode)
     fr = staticmethod(lambda text: Literal(text, lang="fr"))
     concept = staticmethod(lambda item_id: URIRef(mint_iri(item_id)))  # the IRI of an item, from its id
@@ -240,10 +241,10 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
     graph.add((node, t.RDF.type, t.SKOS.Concept))
     graph.add((node, t.RDFS.isDefinedBy, scheme))
     graph.add((node, t.SKOS.definition, t.fr(_definition(item, parent_label))))
-    graph.add((node, t.RDF.type, t.iri(KIND_CLASSES[item.kind])))
+    graph.add((node, t.RDF.type, t.kinds[item.kind]))
     graph.add((node, t.SKOS.inScheme, scheme))
     prefix, local = split_id(item.id)
-    graph.add((node, t.SKOS.notation, t.lit(local, datatype=t.iri(NOTATION_TYPES.get(prefix, CG.Code)))))
+    graph.add((node, t.SKOS.notation, t.lit(local, datatype=t.notations.get(prefix, t.CG.Code))))
     if getattr(model, "notation", None):  # the source's own outline number ("3.1.2")
         graph.add((node, t.SKOS.notation, t.lit(model.notation, datatype=t.CG.OutlineNumber)))
     graph.add((node, t.SKOS.prefLabel, t.fr(item.label)))
@@ -416,7 +417,7 @@ def _add_edge(graph: Graph, edge: Edge, where: dict[str, Location], across: bool
         graph.add((source, t.CG.requiresLevel, t.iri(level_iri(edge.target, edge.level or 0))))
         return
     target = t.concept(edge.target)
-    predicate = t.iri(_EDGE_PREDICATES[edge.type])
+    predicate = t.edges[edge.type]
     if across and edge.type == "related":
         predicate = t.SKOS.relatedMatch  # between schemes SKOS uses mapping properties
     graph.add((source, predicate, target))

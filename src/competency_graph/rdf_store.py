@@ -23,11 +23,11 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import XSD
 
 from .bundle import Bundle
 from .ids import mint_iri
-from .rdf import CG, PREFIXES, build_triples
+from .rdf import PREFIXES, RdflibTerms, build_triples
 
 __all__ = ["build_store", "save_store", "load_triples", "to_oxigraph", "serialize", "select", "count_triples",
            "remote_select", "FORMATS"]
@@ -103,18 +103,19 @@ class _Quads(list):
 
 
 class OxigraphTerms:
-    """The constructors of :class:`rdf.RdflibTerms` making Oxigraph terms: IRIs made once each; plain and
-    ``fr`` strings, strings typed by the project's datatypes and booleans directly; any other literal (dates,
-    numbers, XSD-typed strings, which rdflib normalises) through rdflib's ``Literal``, so its lexical form is
-    rdflib's (the same published triples either way)."""
+    """The constructors and vocabularies of :class:`rdf.RdflibTerms`, making Oxigraph terms: IRIs made once
+    each; plain and ``fr`` strings, strings typed by the project's datatypes and booleans directly; any other
+    literal (dates, numbers, XSD-typed strings, which rdflib normalises) through rdflib's ``Literal``, so its
+    lexical form is rdflib's (the same published triples either way)."""
 
     def __init__(self) -> None:
         self._iris: dict[str, ox.NamedNode] = {}
         self._concepts: dict[str, ox.NamedNode] = {}
         self._convert = _Terms()
-        for name, namespace in (("RDF", RDF), ("RDFS", RDFS), ("SKOS", SKOS), ("CG", CG), ("DCTERMS", DCTERMS),
-                                ("PROV", PROV), ("OWL", OWL), ("SDO", SDO), ("XSD", XSD)):
-            setattr(self, name, _Namespace(namespace))
+        for name in ("RDF", "RDFS", "SKOS", "CG", "DCTERMS", "PROV", "OWL", "SDO", "XSD"):
+            setattr(self, name, _Namespace(getattr(RdflibTerms, name)))
+        for name in ("kinds", "edges", "notations"):  # the same maps, to Oxigraph IRIs
+            setattr(self, name, {key: self.iri(str(iri)) for key, iri in getattr(RdflibTerms, name).items()})
         self._xsd = str(XSD)
         self._booleans = {value: self._convert.term(Literal(value)) for value in (True, False)}
         self.bnode = ox.BlankNode
