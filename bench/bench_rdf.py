@@ -1,9 +1,10 @@
-"""The published graph with ROME 4.0 (~550,000 triples): built into Oxigraph, counted with SPARQL, written as
+"""The published graph with ROME 4.0 (~775,000 triples): built into Oxigraph, counted with SPARQL, written as
 Turtle, validated with SHACL — against pyoxigraph loading the same triples itself, measured in the same run.
 
-- ``graph_build_rome_s`` — ``rdf_store.build_store``: the bundle's triples (``rdf.build_triples``, rdflib
-  terms), converted and loaded into Oxigraph; ``graph_build_pyoxigraph_s`` — pyoxigraph parsing and loading
-  the same graph from N-Triples (what its own loader costs); ``graph_build_over_pyoxigraph`` = ours / theirs;
+- ``graph_build_rome_s`` — ``rdf_store.build_store``: the bundle's triples (``rdf.build_triples`` with
+  ``rdf_store.OxigraphTerms``: Oxigraph terms and quads) loaded into Oxigraph; ``graph_build_pyoxigraph_s`` —
+  pyoxigraph parsing and loading the same graph from N-Triples (what its own loader costs);
+  ``graph_build_over_pyoxigraph`` = ours / theirs;
 - ``sparql_count_rome_s`` — ``SELECT (COUNT(*) …)`` through ``rdf_store.select``;
   ``sparql_count_pyoxigraph_s`` — ``Store.query`` directly on the baseline store;
 - ``turtle_rome_s`` — Turtle with the project's prefixes; ``graph_rome_triples``;

@@ -32,29 +32,13 @@ __all__ = ["CG", "build_graph", "build_triples", "PREFIXES", "publish", "KIND_CL
 
 CG = Namespace(VOCAB_IRI)
 
-KIND_CLASSES = {
-    "pole": CG.Pole,
-    "competency": CG.Competency,
-    "trade": CG.Trade,
-    "job": CG.Job,
-    "activity": CG.Activity,
-    "certification": CG.Certification,
-    "bloc": CG.Bloc,
-    "modality": CG.Modality,
-}
+KIND_CLASSES = {"pole": CG.Pole, "competency": CG.Competency, "trade": CG.Trade, "job": CG.Job,
+                "activity": CG.Activity, "certification": CG.Certification, "bloc": CG.Bloc, "modality": CG.Modality}
 
 _EDGE_PREDICATES = {
-    "close-match": SKOS.closeMatch,
-    "broad-match": SKOS.broadMatch,
-    "narrow-match": SKOS.narrowMatch,
-    "related": SKOS.related,
-    "part-of": CG.partOf,
-    "leads-to": CG.leadsTo,
-    "bridges-to": CG.bridgesTo,
-    "same-field": CG.sameField,
-    "rome": CG.romeLink,
-    "mobility": CG.mobility,
-    "replaces": DCTERMS.replaces,
+    "close-match": SKOS.closeMatch, "broad-match": SKOS.broadMatch, "narrow-match": SKOS.narrowMatch,
+    "related": SKOS.related, "part-of": CG.partOf, "leads-to": CG.leadsTo, "bridges-to": CG.bridgesTo,
+    "same-field": CG.sameField, "rome": CG.romeLink, "mobility": CG.mobility, "replaces": DCTERMS.replaces,
     "replaced-by": DCTERMS.isReplacedBy,
 }
 
@@ -112,21 +96,34 @@ def scheme_of(header: object) -> URIRef:
     return URIRef(scheme_iri(header.id, None if imported else header.version))  # type: ignore[attr-defined]
 
 
+class RdflibTerms:
+    """The term constructors and vocabularies :func:`build_triples` emits with: rdflib's by default;
+    ``rdf_store.OxigraphTerms`` has the same attributes and emits Oxigraph terms (no rdflib term at all)."""
+
+    RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD = RDF, RDFS, SKOS, CG, DCTERMS, PROV, OWL, SDO, XSD
+    kinds, edges, notations = KIND_CLASSES, _EDGE_PREDICATES, NOTATION_TYPES  # ids → classes, predicates, datatypes
+    iri, lit, bnode = staticmethod(URIRef), staticmethod(Literal), staticmethod(BNode)
+    fr = staticmethod(lambda text: Literal(text, lang="fr"))
+    concept = staticmethod(lambda item_id: URIRef(mint_iri(item_id)))  # the IRI of an item, from its id
+
+    def sink(self) -> _Triples:
+        return _Triples(self)
+
+
 class _Triples(list):
-    """A list of triples with the ``add`` method of a Graph."""
+    """A list of triples with the ``add`` method of a Graph, and the terms (``terms``) they are made of."""
 
-    def add(self, triple: tuple) -> None:
-        self.append(triple)
+    def __init__(self, terms: object) -> None:
+        super().__init__()
+        self.terms = terms
+
+    add = list.append
 
 
-def _decimal(value: float) -> Literal:
+def _decimal(value: float) -> Decimal:
     """An xsd:decimal whose lexical form other stores keep as is ("6", not "6.0")."""
     number = Decimal(str(value))
-    return Literal(Decimal(int(number)) if number == number.to_integral_value() else number)
-
-
-def _fr(text: str) -> Literal:
-    return Literal(text, lang="fr")
+    return Decimal(int(number)) if number == number.to_integral_value() else number
 
 
 #: the prefixes of the published graph's serialisations
@@ -141,14 +138,15 @@ def _bind(graph: Graph) -> None:
 
 
 def _add_source(graph: _Triples, subject: URIRef | BNode, source: object, concept: bool = False) -> None:
-    node = URIRef(source.url) if concept else BNode()  # type: ignore[attr-defined]
-    graph.add((subject, PROV.wasDerivedFrom, node))
-    graph.add((node, RDF.type, PROV.Entity))
-    graph.add((node, DCTERMS.title, _fr(source.title)))  # type: ignore[attr-defined]
+    t = graph.terms
+    node = t.iri(source.url) if concept else t.bnode()  # type: ignore[attr-defined]
+    graph.add((subject, t.PROV.wasDerivedFrom, node))
+    graph.add((node, t.RDF.type, t.PROV.Entity))
+    graph.add((node, t.DCTERMS.title, t.fr(source.title)))  # type: ignore[attr-defined]
     if source.url:  # type: ignore[attr-defined]
-        graph.add((node, DCTERMS.source, URIRef(source.url)))  # type: ignore[attr-defined]
+        graph.add((node, t.DCTERMS.source, t.iri(source.url)))  # type: ignore[attr-defined]
     if source.date:  # type: ignore[attr-defined]
-        graph.add((node, DCTERMS.date, Literal(source.date, datatype=XSD.date)))  # type: ignore[attr-defined]
+        graph.add((node, t.DCTERMS.date, t.lit(source.date, datatype=t.XSD.date)))  # type: ignore[attr-defined]
 
 
 def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
@@ -160,44 +158,46 @@ def build_graph(bundle: Bundle) -> tuple[Graph, dict[str, Location]]:
     return result, where
 
 
-def build_triples(bundle: Bundle) -> tuple[list[tuple], dict[str, Location]]:
+def build_triples(bundle: Bundle, terms: object = None) -> tuple[list[tuple], dict[str, Location]]:
     """The triples of :func:`build_graph` as a list (any store can load them: ``rdf_store`` puts them in
-    Oxigraph), and the map from subject IRI to YAML location."""
-    graph = _Triples()
+    Oxigraph), and the map from subject IRI to YAML location. ``terms`` (default :class:`RdflibTerms`) makes
+    the terms and the list: ``rdf_store.OxigraphTerms`` gives Oxigraph quads, the same triples."""
+    t = terms if terms is not None else RdflibTerms()
+    graph = t.sink()  # type: ignore[attr-defined]
     where: dict[str, Location] = {}
     schemes: dict[str, URIRef] = {}
 
     with_items = {item.referential for item in bundle.items.values()}
     for ref in bundle.referentials:
         header = ref.header
-        scheme = scheme_of(header)
-        schemes[ref.key] = scheme
-        where[str(scheme)] = ref.location
+        scheme_name = str(scheme_of(header))
+        scheme = schemes[ref.key] = t.iri(scheme_name)
+        where[scheme_name] = ref.location
         if ref.key not in with_items:  # links between other schemes' concepts only: a link set, not a vocabulary
-            graph.add((scheme, RDF.type, CG.Crosswalk))
+            graph.add((scheme, t.RDF.type, t.CG.Crosswalk))
         else:
-            graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-        graph.add((scheme, DCTERMS.identifier, Literal(header.id)))
-        graph.add((scheme, DCTERMS.title, _fr(header.title)))
-        graph.add((scheme, SKOS.prefLabel, _fr(header.title)))
-        graph.add((scheme, SKOS.definition, _fr(header.description or header.title)))
+            graph.add((scheme, t.RDF.type, t.SKOS.ConceptScheme))
+        graph.add((scheme, t.DCTERMS.identifier, t.lit(header.id)))
+        graph.add((scheme, t.DCTERMS.title, t.fr(header.title)))
+        graph.add((scheme, t.SKOS.prefLabel, t.fr(header.title)))
+        graph.add((scheme, t.SKOS.definition, t.fr(header.description or header.title)))
         _add_agent(graph, scheme, header.publisher)
-        graph.add((scheme, DCTERMS.rights, _fr(header.licence)))
+        graph.add((scheme, t.DCTERMS.rights, t.fr(header.licence)))
         for words, licence in LICENCE_IRIS.items():
             if words in header.licence:
-                graph.add((scheme, DCTERMS.license, URIRef(licence)))
+                graph.add((scheme, t.DCTERMS.license, t.iri(licence)))
         dates = sorted(s.date for s in header.sources if s.date) or _version_date(header.version)
         if dates:
-            graph.add((scheme, DCTERMS.created, Literal(dates[0], datatype=XSD.date)))
-            graph.add((scheme, DCTERMS.modified, Literal(dates[-1], datatype=XSD.date)))
-        graph.add((scheme, OWL.versionInfo, Literal(header.version)))
-        graph.add((scheme, CG.referentialKind, Literal(header.kind)))
-        graph.add((scheme, CG.provenance, Literal(header.provenance)))
+            graph.add((scheme, t.DCTERMS.created, t.lit(dates[0], datatype=t.XSD.date)))
+            graph.add((scheme, t.DCTERMS.modified, t.lit(dates[-1], datatype=t.XSD.date)))
+        graph.add((scheme, t.OWL.versionInfo, t.lit(header.version)))
+        graph.add((scheme, t.CG.referentialKind, t.lit(header.kind)))
+        graph.add((scheme, t.CG.provenance, t.lit(header.provenance)))
         if header.version_of:
-            graph.add((scheme, CG.versionOf, Literal(header.version_of)))
+            graph.add((scheme, t.CG.versionOf, t.lit(header.version_of)))
         if header.scale:
-            graph.add((scheme, CG.scaleMin, Literal(header.scale.min)))
-            graph.add((scheme, CG.scaleMax, Literal(header.scale.max)))
+            graph.add((scheme, t.CG.scaleMin, t.lit(header.scale.min)))
+            graph.add((scheme, t.CG.scaleMax, t.lit(header.scale.max)))
         for source in header.sources:
             _add_source(graph, scheme, source)
 
@@ -233,30 +233,33 @@ def _definition(item: Item, parent_label: str | None) -> str:
 
 def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Location],
               parent_label: str | None = None) -> None:
-    node = URIRef(mint_iri(item.id))
-    where[str(node)] = item.location
+    t = graph.terms
+    node_name = mint_iri(item.id)
+    node = t.iri(node_name)
+    where[node_name] = item.location
     model = item.model
-    graph.add((node, RDF.type, SKOS.Concept))
-    graph.add((node, RDFS.isDefinedBy, scheme))
-    graph.add((node, SKOS.definition, _fr(_definition(item, parent_label))))
-    graph.add((node, RDF.type, KIND_CLASSES[item.kind]))
-    graph.add((node, SKOS.inScheme, scheme))
-    graph.add((node, SKOS.notation, notation_of(item.id)))
+    graph.add((node, t.RDF.type, t.SKOS.Concept))
+    graph.add((node, t.RDFS.isDefinedBy, scheme))
+    graph.add((node, t.SKOS.definition, t.fr(_definition(item, parent_label))))
+    graph.add((node, t.RDF.type, t.kinds[item.kind]))
+    graph.add((node, t.SKOS.inScheme, scheme))
+    prefix, local = split_id(item.id)
+    graph.add((node, t.SKOS.notation, t.lit(local, datatype=t.notations.get(prefix, t.CG.Code))))
     if getattr(model, "notation", None):  # the source's own outline number ("3.1.2")
-        graph.add((node, SKOS.notation, Literal(model.notation, datatype=CG.OutlineNumber)))
-    graph.add((node, SKOS.prefLabel, _fr(item.label)))
-    graph.add((node, CG.provenance, Literal(item.provenance)))
+        graph.add((node, t.SKOS.notation, t.lit(model.notation, datatype=t.CG.OutlineNumber)))
+    graph.add((node, t.SKOS.prefLabel, t.fr(item.label)))
+    graph.add((node, t.CG.provenance, t.lit(item.provenance)))
     if not item.verified:
-        graph.add((node, CG.verified, Literal(False)))
+        graph.add((node, t.CG.verified, t.lit(False)))
     parent = getattr(model, "broader", None) or item.parent  # "3.1.2" sits under "3.1", not beside it
     if parent:
-        graph.add((node, SKOS.broader, URIRef(mint_iri(parent))))
+        graph.add((node, t.SKOS.broader, t.concept(parent)))
     else:
-        graph.add((node, SKOS.topConceptOf, scheme))
-        graph.add((scheme, SKOS.hasTopConcept, node))
+        graph.add((node, t.SKOS.topConceptOf, scheme))
+        graph.add((scheme, t.SKOS.hasTopConcept, node))
     for text in (getattr(model, "description", None), getattr(model, "note", None)):
         if text:
-            graph.add((node, SKOS.scopeNote, _fr(text)))
+            graph.add((node, t.SKOS.scopeNote, t.fr(text)))
     notes = []
     for source in model.sources:
         if source.url:
@@ -264,167 +267,174 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
         else:  # SKOS profiles want a concept's prov:wasDerivedFrom to be an IRI: one note for the others
             notes.append(f"{source.title} ({source.date.isoformat()})" if source.date else source.title)
     if notes:
-        graph.add((node, SKOS.historyNote, _fr("Sources : " + " ; ".join(notes))))
+        graph.add((node, t.SKOS.historyNote, t.fr("Sources : " + " ; ".join(notes))))
     for element in getattr(model, "elements", ()):
-        graph.add((node, CG.element, _fr(element)))
+        graph.add((node, t.CG.element, t.fr(element)))
     for criterion in getattr(model, "criteria", ()):
-        graph.add((node, CG.criterion, _fr(criterion)))
+        graph.add((node, t.CG.criterion, t.fr(criterion)))
     for situation in getattr(model, "situations", ()):
-        graph.add((node, CG.situation, _fr(situation)))
+        graph.add((node, t.CG.situation, t.fr(situation)))
     if getattr(model, "category", None):
-        graph.add((node, CG.category, Literal(model.category)))
+        graph.add((node, t.CG.category, t.lit(model.category)))
 
     if item.kind == "pole":
         if model.color:
-            graph.add((node, CG.color, Literal(model.color)))
+            graph.add((node, t.CG.color, t.lit(model.color)))
     elif item.kind == "competency":
-        graph.add((node, CG.eqfGraded, Literal(model.eqf_graded)))
+        graph.add((node, t.CG.eqfGraded, t.lit(model.eqf_graded)))
         for level in item.levels:
             _add_level(graph, item, level, scheme, where)
     elif item.kind in ("trade", "job"):
         for context in getattr(model, "work_contexts", ()):
-            graph.add((node, CG.workContext, _fr(context)))
+            graph.add((node, t.CG.workContext, t.fr(context)))
         for appellation in getattr(model, "appellations", ()):  # ROME job titles: labels and concepts
-            graph.add((node, SKOS.altLabel, _fr(appellation.label)))
-            title = URIRef(mint_iri(f"rome-ogr:{appellation.code}"))
-            where[str(title)] = item.location
-            graph.add((title, RDF.type, SKOS.Concept))
-            graph.add((title, RDF.type, CG.Appellation))
-            graph.add((title, SKOS.inScheme, scheme))
-            graph.add((title, RDFS.isDefinedBy, scheme))
-            graph.add((title, SKOS.prefLabel, _fr(appellation.label)))
-            graph.add((title, SKOS.notation, Literal(appellation.code, datatype=CG.RomeOgrCode)))
-            graph.add((title, SKOS.broader, node))
-            graph.add((title, SKOS.definition, _fr(f"Appellation du métier « {item.label} ».")))
+            graph.add((node, t.SKOS.altLabel, t.fr(appellation.label)))
+            title_name = mint_iri(f"rome-ogr:{appellation.code}")
+            title = t.iri(title_name)
+            where[title_name] = item.location
+            graph.add((title, t.RDF.type, t.SKOS.Concept))
+            graph.add((title, t.RDF.type, t.CG.Appellation))
+            graph.add((title, t.SKOS.inScheme, scheme))
+            graph.add((title, t.RDFS.isDefinedBy, scheme))
+            graph.add((title, t.SKOS.prefLabel, t.fr(appellation.label)))
+            graph.add((title, t.SKOS.notation, t.lit(appellation.code, datatype=t.CG.RomeOgrCode)))
+            graph.add((title, t.SKOS.broader, node))
+            graph.add((title, t.SKOS.definition, t.fr(f"Appellation du métier « {item.label} ».")))
         if model.field:
-            graph.add((node, CG.field, Literal(model.field)))
+            graph.add((node, t.CG.field, t.lit(model.field)))
         if model.diploma:
-            graph.add((node, CG.sourceDiploma, _fr(model.diploma)))
+            graph.add((node, t.CG.sourceDiploma, t.fr(model.diploma)))
         for mode in model.modalities:
-            graph.add((node, CG.recognitionMode, Literal(mode)))
+            graph.add((node, t.CG.recognitionMode, t.lit(mode)))
         if model.evaluation:
-            ev = URIRef(f"{node}/evaluation")
-            graph.add((node, CG.evaluation, ev))
-            graph.add((ev, RDF.type, CG.EvaluationGrid))
-            graph.add((ev, CG.situation, _fr(model.evaluation.situation)))
+            ev = t.iri(f"{node_name}/evaluation")
+            graph.add((node, t.CG.evaluation, ev))
+            graph.add((ev, t.RDF.type, t.CG.EvaluationGrid))
+            graph.add((ev, t.CG.situation, t.fr(model.evaluation.situation)))
             for criterion in model.evaluation.criteria:
-                graph.add((ev, CG.criterion, _fr(criterion)))
+                graph.add((ev, t.CG.criterion, t.fr(criterion)))
     elif item.kind == "certification":
         if model.level is not None:
-            graph.add((node, CG.qualificationLevel, Literal(model.level)))
+            graph.add((node, t.CG.qualificationLevel, t.lit(model.level)))
         if model.abbrev:
-            graph.add((node, CG.abbrev, Literal(model.abbrev)))
+            graph.add((node, t.CG.abbrev, t.lit(model.abbrev)))
         if model.vae_open is not None:
-            graph.add((node, CG.vaeOpen, Literal(model.vae_open)))
+            graph.add((node, t.CG.vaeOpen, t.lit(model.vae_open)))
         if model.partial_validation is not None:
-            graph.add((node, CG.partialValidation, Literal(model.partial_validation)))
+            graph.add((node, t.CG.partialValidation, t.lit(model.partial_validation)))
         if model.active is not None:
-            graph.add((node, CG.active, Literal(model.active)))
-        graph.add((node, CG.repertoire, Literal(model.repertoire)))
-        for field, predicate in (("decision_date", CG.decisionDate), ("effect_date", CG.effectDate),
-                                 ("publication_date", CG.publicationDate), ("end_date", CG.registrationEnd),
-                                 ("delivery_limit_date", CG.deliveryLimit)):
+            graph.add((node, t.CG.active, t.lit(model.active)))
+        graph.add((node, t.CG.repertoire, t.lit(model.repertoire)))
+        for field, predicate in (("decision_date", t.CG.decisionDate), ("effect_date", t.CG.effectDate),
+                                 ("publication_date", t.CG.publicationDate), ("end_date", t.CG.registrationEnd),
+                                 ("delivery_limit_date", t.CG.deliveryLimit)):
             if getattr(model, field):
-                graph.add((node, predicate, Literal(getattr(model, field), datatype=XSD.date)))
+                graph.add((node, predicate, t.lit(getattr(model, field), datatype=t.XSD.date)))
         for code in model.formacodes:
-            graph.add((node, CG.formacode, Literal(code, datatype=CG.Formacode)))
+            graph.add((node, t.CG.formacode, t.lit(code, datatype=t.CG.Formacode)))
         for certifier in model.certifier_details:
             if certifier.siret:
-                graph.add((node, CG.certifier, URIRef(f"https://annuaire-entreprises.data.gouv.fr/etablissement/"
+                graph.add((node, t.CG.certifier, t.iri(f"https://annuaire-entreprises.data.gouv.fr/etablissement/"
                                                       f"{certifier.siret}")))
     elif item.kind == "bloc":
         for other in model.equivalences:
-            graph.add((node, SKOS.exactMatch, URIRef(mint_iri(other))))
+            graph.add((node, t.SKOS.exactMatch, t.concept(other)))
     elif item.kind == "modality":
-        graph.add((node, CG.certifying, Literal(model.certifying)))
-        graph.add((node, CG.durationMonths, _decimal(model.duration_months)))
-        graph.add((node, CG.writingRequired, Literal(model.writing_required)))
-        graph.add((node, CG.jury, _fr(model.jury)))
-        graph.add((node, CG.outcome, _fr(model.outcome)))
+        graph.add((node, t.CG.certifying, t.lit(model.certifying)))
+        graph.add((node, t.CG.durationMonths, t.lit(_decimal(model.duration_months))))
+        graph.add((node, t.CG.writingRequired, t.lit(model.writing_required)))
+        graph.add((node, t.CG.jury, t.fr(model.jury)))
+        graph.add((node, t.CG.outcome, t.fr(model.outcome)))
         for public in model.public:
-            graph.add((node, CG.public, _fr(public)))
+            graph.add((node, t.CG.public, t.fr(public)))
         _add_validity(graph, node, model)
         for rule in model.rules:
-            rnode = URIRef(f"{node}/rule/{rule.id}")
-            where[str(rnode)] = item.location
-            graph.add((node, CG.eligibilityRule, rnode))
-            graph.add((rnode, RDF.type, CG.EligibilityRule))
-            graph.add((rnode, CG.effect, Literal(rule.effect)))
-            graph.add((rnode, CG.reason, _fr(rule.reason)))
-            graph.add((rnode, CG.condition, Literal(rule.when.model_dump_json(exclude_none=True))))
+            rnode_name = f"{node_name}/rule/{rule.id}"
+            rnode = t.iri(rnode_name)
+            where[rnode_name] = item.location
+            graph.add((node, t.CG.eligibilityRule, rnode))
+            graph.add((rnode, t.RDF.type, t.CG.EligibilityRule))
+            graph.add((rnode, t.CG.effect, t.lit(rule.effect)))
+            graph.add((rnode, t.CG.reason, t.fr(rule.reason)))
+            graph.add((rnode, t.CG.condition, t.lit(rule.when.model_dump_json(exclude_none=True))))
             _add_validity(graph, rnode, rule)
             _add_source(graph, rnode, rule.source)
 
 
 def _add_validity(graph: Graph, node: URIRef, model: object) -> None:
+    t = graph.terms  # type: ignore[attr-defined]
     if model.valid_from:  # type: ignore[attr-defined]
-        graph.add((node, CG.validFrom, Literal(model.valid_from, datatype=XSD.date)))  # type: ignore[attr-defined]
+        graph.add((node, t.CG.validFrom, t.lit(model.valid_from, datatype=t.XSD.date)))  # type: ignore[attr-defined]
     if model.valid_until:  # type: ignore[attr-defined]
-        graph.add((node, CG.validUntil, Literal(model.valid_until, datatype=XSD.date)))  # type: ignore[attr-defined]
+        graph.add((node, t.CG.validUntil, t.lit(model.valid_until, datatype=t.XSD.date)))  # type: ignore[attr-defined]
 
 
 def _add_level(graph: Graph, item: Item, level: object, scheme: URIRef, where: dict[str, Location]) -> None:
-    node = URIRef(level_iri(item.id, level.rank))  # type: ignore[attr-defined]
-    where[str(node)] = item.location
-    graph.add((node, RDF.type, SKOS.Concept))
-    graph.add((node, RDF.type, CG.Level))
-    graph.add((node, SKOS.inScheme, scheme))
-    graph.add((node, RDFS.isDefinedBy, scheme))
-    graph.add((node, SKOS.broader, URIRef(mint_iri(item.id))))
-    graph.add((node, CG.levelOf, URIRef(mint_iri(item.id))))
+    t = graph.terms  # type: ignore[attr-defined]
+    node_name = level_iri(item.id, level.rank)  # type: ignore[attr-defined]
+    node = t.iri(node_name)
+    where[node_name] = item.location
+    graph.add((node, t.RDF.type, t.SKOS.Concept))
+    graph.add((node, t.RDF.type, t.CG.Level))
+    graph.add((node, t.SKOS.inScheme, scheme))
+    graph.add((node, t.RDFS.isDefinedBy, scheme))
+    graph.add((node, t.SKOS.broader, t.concept(item.id)))
+    graph.add((node, t.CG.levelOf, t.concept(item.id)))
     if not level.descriptor:  # type: ignore[attr-defined]
-        graph.add((node, SKOS.definition, _fr(f"{level.title} : niveau {level.rank} de « {item.label} ».")))  # type: ignore[attr-defined]
-    graph.add((node, CG.rank, Literal(level.rank)))  # type: ignore[attr-defined]
-    graph.add((node, SKOS.prefLabel, _fr(level.title)))  # type: ignore[attr-defined]
-    graph.add((node, SKOS.notation, Literal(str(level.rank), datatype=CG.LevelRank)))  # type: ignore[attr-defined]
+        graph.add((node, t.SKOS.definition, t.fr(f"{level.title} : niveau {level.rank} de « {item.label} ».")))  # type: ignore[attr-defined]
+    graph.add((node, t.CG.rank, t.lit(level.rank)))  # type: ignore[attr-defined]
+    graph.add((node, t.SKOS.prefLabel, t.fr(level.title)))  # type: ignore[attr-defined]
+    graph.add((node, t.SKOS.notation, t.lit(str(level.rank), datatype=t.CG.LevelRank)))  # type: ignore[attr-defined]
     if level.descriptor:  # type: ignore[attr-defined]
-        graph.add((node, SKOS.definition, _fr(level.descriptor)))  # type: ignore[attr-defined]
+        graph.add((node, t.SKOS.definition, t.fr(level.descriptor)))  # type: ignore[attr-defined]
     if level.autonomy:  # type: ignore[attr-defined]
-        graph.add((node, CG.autonomy, _fr(level.autonomy)))  # type: ignore[attr-defined]
+        graph.add((node, t.CG.autonomy, t.fr(level.autonomy)))  # type: ignore[attr-defined]
     if level.easy_read:  # type: ignore[attr-defined]
-        graph.add((node, CG.easyRead, _fr(level.easy_read)))  # type: ignore[attr-defined]
+        graph.add((node, t.CG.easyRead, t.fr(level.easy_read)))  # type: ignore[attr-defined]
     if level.eqf is not None:  # type: ignore[attr-defined]
-        graph.add((node, CG.eqfLevel, Literal(level.eqf)))  # type: ignore[attr-defined]
+        graph.add((node, t.CG.eqfLevel, t.lit(level.eqf)))  # type: ignore[attr-defined]
     for indicator in level.indicators:  # type: ignore[attr-defined]
-        graph.add((node, CG.indicator, _fr(indicator)))
+        graph.add((node, t.CG.indicator, t.fr(indicator)))
 
 
 def _add_agent(graph: Graph, scheme: URIRef, name: str) -> None:
-    agent = URIRef(f"{BASE_IRI}agent/{_slug(name)}")
-    graph.add((scheme, DCTERMS.publisher, agent))
-    graph.add((scheme, DCTERMS.creator, agent))
-    graph.add((agent, RDF.type, DCTERMS.Agent))
-    graph.add((agent, RDF.type, SDO.Organization))
-    graph.add((agent, SDO.name, Literal(name)))
-    graph.add((agent, RDFS.label, Literal(name)))
+    t = graph.terms  # type: ignore[attr-defined]
+    agent = t.iri(f"{BASE_IRI}agent/{_slug(name)}")
+    graph.add((scheme, t.DCTERMS.publisher, agent))
+    graph.add((scheme, t.DCTERMS.creator, agent))
+    graph.add((agent, t.RDF.type, t.DCTERMS.Agent))
+    graph.add((agent, t.RDF.type, t.SDO.Organization))
+    graph.add((agent, t.SDO.name, t.lit(name)))
+    graph.add((agent, t.RDFS.label, t.lit(name)))
     if name in PUBLISHER_URLS:
-        graph.add((agent, SDO.url, Literal(PUBLISHER_URLS[name], datatype=XSD.anyURI)))
+        graph.add((agent, t.SDO.url, t.lit(PUBLISHER_URLS[name], datatype=t.XSD.anyURI)))
 
 
 def _add_edge(graph: Graph, edge: Edge, where: dict[str, Location], across: bool = False) -> None:
-    source = URIRef(mint_iri(edge.source))
+    t = graph.terms  # type: ignore[attr-defined]
+    source = t.concept(edge.source)
     if edge.type == "requires-level":
-        graph.add((source, CG.requiresLevel, URIRef(level_iri(edge.target, edge.level or 0))))
+        graph.add((source, t.CG.requiresLevel, t.iri(level_iri(edge.target, edge.level or 0))))
         return
-    target = URIRef(mint_iri(edge.target))
-    predicate = _EDGE_PREDICATES[edge.type]
-    if across and predicate == SKOS.related:
-        predicate = SKOS.relatedMatch  # between schemes SKOS uses mapping properties
+    target = t.concept(edge.target)
+    predicate = t.edges[edge.type]
+    if across and edge.type == "related":
+        predicate = t.SKOS.relatedMatch  # between schemes SKOS uses mapping properties
     graph.add((source, predicate, target))
     if across and edge.type in ("rome", "bridges-to", "same-field"):
-        graph.add((source, SKOS.relatedMatch, target))  # so that SKOS-only consumers see the crosswalk
+        graph.add((source, t.SKOS.relatedMatch, target))  # so that SKOS-only consumers see the crosswalk
     link = edge.link
     if link is not None and (link.duration_months is not None or link.validates or link.core):
-        qualified = BNode()
-        graph.add((source, CG.qualifiedLink, qualified))
-        graph.add((qualified, CG.linkType, Literal(edge.type)))
-        graph.add((qualified, CG.linkTarget, target))
+        qualified = t.bnode()
+        graph.add((source, t.CG.qualifiedLink, qualified))
+        graph.add((qualified, t.CG.linkType, t.lit(edge.type)))
+        graph.add((qualified, t.CG.linkTarget, target))
         if link.duration_months is not None:
-            graph.add((qualified, CG.durationMonths, _decimal(link.duration_months)))
+            graph.add((qualified, t.CG.durationMonths, t.lit(_decimal(link.duration_months))))
         for validated in link.validates:
-            graph.add((qualified, CG.validates, URIRef(mint_iri(validated))))
+            graph.add((qualified, t.CG.validates, t.concept(validated)))
         if link.core:
-            graph.add((qualified, CG.core, Literal(True)))
+            graph.add((qualified, t.CG.core, t.lit(True)))
 
 
 def publish(bundle: Bundle) -> Graph:

@@ -4,7 +4,9 @@
 rdflib's in-memory graph is kept where its API is wanted (SHACL with pySHACL on bounded subsets, golden-file
 tests, small exports); at ROME scale (~550,000 triples) building it took 37 s and 900 MB, a SPARQL count
 ~9 s. Oxigraph (a Rust store) holds the same triples in a fraction of that. :mod:`.rdf` decides WHAT is
-published; this module only converts its rdflib terms (each distinct term once) and loads them.
+published; this module gives it Oxigraph's term constructors (:class:`OxigraphTerms`: no rdflib term is
+built on the way to the store) and loads the quads; rdflib triples (SHACL subsets) are converted
+(:func:`to_oxigraph`, each distinct term once).
 
 The store can also be an existing SPARQL server selected by URL (``COMPETENCY_GRAPH_SPARQL_URL``, e.g. the
 ``oxigraph serve`` of the pip package ``oxigraph``): :func:`remote_select` sends the same queries there.
@@ -21,9 +23,11 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
 from .bundle import Bundle
-from .rdf import PREFIXES, build_triples
+from .ids import mint_iri
+from .rdf import PREFIXES, RdflibTerms, build_triples
 
 __all__ = ["build_store", "save_store", "load_triples", "to_oxigraph", "serialize", "select", "count_triples",
            "remote_select", "FORMATS"]
@@ -73,6 +77,81 @@ class _Terms:
         raise TypeError(f"not an RDF term: {type(term).__name__}")
 
 
+class _Namespace:
+    """``ns.name`` → the Oxigraph IRI ``<base + name>``, made on first use and then kept as an attribute."""
+
+    def __init__(self, base: object) -> None:
+        self._base = str(base)
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = ox.NamedNode(self._base + name)
+        setattr(self, name, node)
+        return node
+
+
+class _Quads(list):
+    """The sink of :func:`rdf.build_triples` with Oxigraph terms: Oxigraph quads of the default graph."""
+
+    def __init__(self, terms: OxigraphTerms) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def add(self, triple: tuple) -> None:
+        self.append(ox.Quad(*triple))
+
+
+class OxigraphTerms:
+    """The constructors and vocabularies of :class:`rdf.RdflibTerms`, making Oxigraph terms: IRIs made once
+    each; plain and ``fr`` strings, strings typed by the project's datatypes and booleans directly; any other
+    literal (dates, numbers, XSD-typed strings, which rdflib normalises) through rdflib's ``Literal``, so its
+    lexical form is rdflib's (the same published triples either way)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+        self._concepts: dict[str, ox.NamedNode] = {}
+        self._convert = _Terms()
+        for name in ("RDF", "RDFS", "SKOS", "CG", "DCTERMS", "PROV", "OWL", "SDO", "XSD"):
+            setattr(self, name, _Namespace(getattr(RdflibTerms, name)))
+        for name in ("kinds", "edges", "notations"):  # the same maps, to Oxigraph IRIs
+            setattr(self, name, {key: self.iri(str(iri)) for key, iri in getattr(RdflibTerms, name).items()})
+        self._xsd = str(XSD)
+        self._booleans = {value: self._convert.term(Literal(value)) for value in (True, False)}
+        self.bnode = ox.BlankNode
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = ox.NamedNode(value)
+        return node
+
+    def concept(self, item_id: str) -> ox.NamedNode:
+        """The IRI of an item (``ids.mint_iri``), minted once per id: links name their ends again and again."""
+        node = self._concepts.get(item_id)
+        if node is None:
+            node = self._concepts[item_id] = self.iri(mint_iri(item_id))
+        return node
+
+    @staticmethod
+    def fr(text: str) -> ox.Literal:
+        return ox.Literal(text, language="fr")
+
+    def lit(self, value: object, datatype: ox.NamedNode | None = None) -> ox.Literal:
+        if type(value) is str:
+            if datatype is None:
+                return ox.Literal(value)
+            if not datatype.value.startswith(self._xsd):
+                return ox.Literal(value, datatype=datatype)
+        elif type(value) is bool and datatype is None:
+            return self._booleans[value]
+        rdflib_type = None if datatype is None else URIRef(datatype.value)
+        return self._convert.term(Literal(value, datatype=rdflib_type))
+
+    def sink(self) -> _Quads:
+        return _Quads(self)
+
+
 def to_oxigraph(triples: Iterable[tuple]) -> list[ox.Quad]:
     """Oxigraph quads (default graph) for rdflib triples; blank nodes stay distinct and shared."""
     terms = _Terms()
@@ -92,8 +171,9 @@ def build_store(bundle: Bundle) -> ox.Store:
     from .gcpause import gc_paused
 
     with gc_paused():  # ~10^6 short-lived term objects: the cyclic collector would rescan them all
-        triples, _ = build_triples(bundle)
-        return load_triples(triples)
+        store = ox.Store()
+        store.bulk_extend(build_triples(bundle, OxigraphTerms())[0])
+        return store
 
 
 def save_store(bundle: Bundle, location: str | Path) -> int:
@@ -109,7 +189,7 @@ def save_store(bundle: Bundle, location: str | Path) -> int:
         from .gcpause import gc_paused
 
         with gc_paused():
-            store.bulk_extend(to_oxigraph(build_triples(bundle)[0]))
+            store.bulk_extend(build_triples(bundle, OxigraphTerms())[0])
         store.flush()
         return len(store)
     finally:
