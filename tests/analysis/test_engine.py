@@ -117,6 +117,59 @@ def test_cohort_long_frame_equals_naive(layout):
     assert (fast.to_numpy() == slow.reindex(columns=fast.columns).to_numpy()).all()
 
 
+def _cohort_gaps_before_issue_19(positions, requirements):
+    """``cohort_gaps`` as it was before its fast paths (commit cb750ee), frozen for the edge cases below."""
+    items = list(requirements)
+    required = np.array([requirements[i] for i in items], dtype=np.int16)
+    person_codes, people = pd.factorize(positions["person"], sort=False)
+    raw_codes, item_values = pd.factorize(positions["item"], sort=False)
+    item_codes = pd.Index(items).get_indexer(item_values)[raw_codes]
+    keep = item_codes >= 0
+    co = positions["co"].to_numpy(dtype=float)
+    retained = np.where(np.isnan(co), positions["self"].to_numpy(dtype=float), co)
+    with np.errstate(invalid="ignore"):
+        retained = np.nan_to_num(retained[keep], nan=0.0).astype(np.int16)
+    matrix = np.zeros((len(people), len(items)), dtype=np.int16)
+    matrix[person_codes[keep], item_codes[keep]] = retained
+    gaps = np.clip(required[None, :] - matrix, 0, None)
+    table = np.column_stack([gaps, gaps.sum(axis=1), (gaps == 0).sum(axis=1)])
+    return pd.DataFrame(table, index=pd.Index(people, name="person"), columns=[*items, "total_gap", "met"])
+
+
+@pytest.mark.parametrize("dtype", ["str", object, "string[pyarrow]", "large_string[pyarrow]", "category"])
+@pytest.mark.parametrize("rows", [0, 1, 50, 3000])
+def test_cohort_edge_inputs_equal_the_code_before_the_fast_paths(dtype, rows):
+    """Levels beyond int16, ±inf, NaN, 2.5 and negatives; missing persons and items; items not required;
+    duplicated (person, item) rows; grouped and sorted persons; an index that is not a RangeIndex."""
+    rng = np.random.default_rng(rows)
+    levels = np.array([np.nan, 0, 1, 2.5, -2.5, -1, 4, 32767, 32768, 40000.0, -40000, 3e9, np.inf, -np.inf, 1e300])
+    people = np.array([f"p{i:05d}" for i in range(max(1, rows // 4))])
+    frame = pd.DataFrame({"person": people[np.sort(rng.integers(0, len(people), rows))] if rows % 2 == 0
+                          else people[rng.integers(0, len(people), rows)],
+                          "item": rng.choice(["a", "b", "c", "x"], rows),
+                          "self": rng.choice(levels, rows), "co": rng.choice(levels, rows)},
+                         index=pd.Index(np.arange(rows)[::-1] * 3))
+    if dtype == "large_string[pyarrow]":
+        import pyarrow as pa
+        dtype = pd.ArrowDtype(pa.large_string())
+    for column in ("person", "item"):
+        frame[column] = frame[column].astype(dtype)
+    req = {"a": 3, "b": 2, "c": 32767, "z": 1}
+    expected = _cohort_gaps_before_issue_19(frame, req)
+    pd.testing.assert_frame_equal(cohort_gaps(frame, req), expected)
+    if rows:
+        holes = frame.astype({"person": object, "item": object})
+        holes.iloc[::7, 0] = None  # a row without a person lands on the last person, as before
+        holes.iloc[::5, 1] = None
+        try:
+            expected = _cohort_gaps_before_issue_19(holes, req)
+        except IndexError:  # only missing items: the code before raised too
+            with pytest.raises(IndexError):
+                cohort_gaps(holes, req)
+            return
+        pd.testing.assert_frame_equal(cohort_gaps(holes, req), expected)
+
+
 def test_pathway_rae_then_partial_vae_then_training(shipped_bundle):
     from pathlib import Path
 

@@ -69,6 +69,50 @@ def test_the_store_holds_exactly_the_triples_rdflib_terms_give(shipped_bundle) -
     assert set(actual) == set(expected)
 
 
+ODD_TEXTS = ["", " ", "a\nb\r\n", 'quo"te \\ back', "é\u2028\u0085😀", "\x00", "<b>&amp;</b>", "true", "3"]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_oxigraph_terms_equal_rdflib_terms_on_odd_values(text) -> None:
+    """``OxigraphTerms`` builds plain, ``fr`` and project-typed literals itself: on odd strings, ids with dots
+    and slashes, odd dates and numbers the store still holds the rdflib path's triples."""
+    import dataclasses
+    import datetime as dt
+
+    import pyoxigraph as ox
+
+    from competency_graph.bundle import Bundle
+    from competency_graph.examples import shipped_bundle, tiny_bundle
+
+    tiny, shipped = tiny_bundle(), shipped_bundle()
+    kinds = {}
+    for item in shipped.items.values():
+        kinds.setdefault(item.kind, item)
+    items = dict(tiny.items)
+    odd_id = f"ex:A.b/../c-{len(text)}"  # ids cannot hold spaces, accents, '#' or '?' (ids.ID_PATTERN)
+    items[odd_id] = dataclasses.replace(items.pop("ex:C01"), id=odd_id, label=text or "x")
+    comp = items["ex:C02"]
+    items["ex:C02"] = dataclasses.replace(comp, model=comp.model.model_copy(
+        update={"category": text, "notation": text, "description": text, "note": text}))
+    cert, modality = kinds["certification"], kinds["modality"]
+    items[cert.id] = dataclasses.replace(cert, model=cert.model.model_copy(update={
+        "abbrev": text, "level": 8, "decision_date": dt.date(1, 1, 1), "effect_date": dt.date(9999, 12, 31),
+        "active": False, "formacodes": [text]}))
+    items[modality.id] = dataclasses.replace(modality, model=modality.model.model_copy(
+        update={"duration_months": 1e-7 if text else 123456789.125, "jury": text, "writing_required": False}))
+    referentials = [*tiny.referentials, *(r for r in shipped.referentials
+                                          if r.key in (cert.referential, modality.referential))]
+    edges = [dataclasses.replace(e, source=odd_id if e.source == "ex:C01" else e.source,
+                                 target=odd_id if e.target == "ex:C01" else e.target) for e in tiny.edges]
+    bundle = Bundle(referentials, items, edges, tiny.content_hash)
+    expected = ox.Dataset(rdf_store.to_oxigraph(rdf.build_triples(bundle)[0]))
+    actual = ox.Dataset(rdf_store.build_store(bundle))
+    for dataset in (expected, actual):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert len(actual) == len(expected) > 300
+    assert set(actual) == set(expected)
+
+
 @pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("xml", "xml"), ("nt", "nt")])
 def test_serialisations_read_back(published, fmt: str, parse_as: str) -> None:
     graph, store = published
