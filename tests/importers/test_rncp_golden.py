@@ -191,3 +191,48 @@ def test_written_data_is_the_models_json(path):
         pytest.skip(f"{path} absent")
     for cert, data in iter_rncp_xml_data(path):
         assert pydantic_core.to_json(data) == cert.model_dump_json(by_alias=True, exclude_defaults=True).encode()
+
+
+ODD_FICHES = """<?xml version="1.0" encoding="UTF-8"?>
+<FICHES><VERSION_FLUX>4.1</VERSION_FLUX>
+<FICHE><NUMERO_FICHE> rs 9001 </NUMERO_FICHE><INTITULE>  Habilitation   fictive </INTITULE>
+ <ABREGE><CODE> </CODE></ABREGE><NOMENCLATURE_EUROPE><NIVEAU>Niv 9</NIVEAU></NOMENCLATURE_EUROPE>
+ <SI_JURY_VAE>x</SI_JURY_VAE><ACTIF> oui </ACTIF><DATE_EFFET>2024-01-01</DATE_EFFET>
+ <DATE_DECISION>31-12-2024</DATE_DECISION><DATE_FIN_ENREGISTREMENT>01/13/2024</DATE_FIN_ENREGISTREMENT>
+ <DATE_PUBLICATION> 29/02/2024 </DATE_PUBLICATION>
+ <CERTIFICATEURS><CERTIFICATEUR><NOM_CERTIFICATEUR> Org  X </NOM_CERTIFICATEUR><SIRET_CERTIFICATEUR>123</SIRET_CERTIFICATEUR>
+  <ETAT_CERTIFICATEUR> </ETAT_CERTIFICATEUR></CERTIFICATEUR><CERTIFICATEUR><NOM_CERTIFICATEUR>Org X</NOM_CERTIFICATEUR>
+  </CERTIFICATEUR><CERTIFICATEUR><SIRET_CERTIFICATEUR>000 000 000 00001</SIRET_CERTIFICATEUR></CERTIFICATEUR></CERTIFICATEURS>
+ <CODES_NSF><NSF><CODE> 2 1 4 </CODE></NSF><NSF><CODE/></NSF></CODES_NSF>
+ <PREREQUIS_ENTREE_FORMATION>   </PREREQUIS_ENTREE_FORMATION>
+ <BLOCS_COMPETENCES></BLOCS_COMPETENCES></FICHE>
+<FICHE><NUMERO_FICHE>RNCP 9002</NUMERO_FICHE><INTITULE>Titre "q" &lt;b&gt; é\u2028</INTITULE>
+ <NOMENCLATURE_EUROPE><NIVEAU>NIV08</NIVEAU></NOMENCLATURE_EUROPE><VALIDATION_PARTIELLE><ACTIF>Non</ACTIF></VALIDATION_PARTIELLE>
+ <BLOCS_COMPETENCES>
+  <BLOC_COMPETENCES><CODE>RNCP9002BC01</CODE><LIBELLE/><LISTE_COMPETENCES>   </LISTE_COMPETENCES>
+   <MODALITES_EVALUATION>  </MODALITES_EVALUATION></BLOC_COMPETENCES>
+  <BLOC_COMPETENCES><CODE>RNCP9002BC01</CODE><LIBELLE>Doublon</LIBELLE>
+   <LISTE_COMPETENCES>1. Lire
+1.1 un plan
+1.2 un devis
+2. Écrire</LISTE_COMPETENCES><CORRESPONDANCES><CODE>rncp 1 bc 03</CODE></CORRESPONDANCES></BLOC_COMPETENCES>
+  <BLOC_COMPETENCES><LISTE_COMPETENCES>- a
+- a</LISTE_COMPETENCES><MODALITES_EVALUATION>Épreuve   orale\u2028fin</MODALITES_EVALUATION></BLOC_COMPETENCES>
+ </BLOCS_COMPETENCES></FICHE>
+</FICHES>
+"""
+
+
+def test_written_data_is_the_models_json_on_odd_fiches(tmp_path):
+    """RS numbers with spaces, levels and dates in odd shapes, certifiers without SIRET or status, empty and
+    duplicated blocs, outlines: the dict written is still the model's JSON, fiche by fiche."""
+    import pydantic_core
+
+    from competency_graph.importers.rncp_xml import iter_rncp_xml_data
+
+    path = tmp_path / "export_fiches_RNCP_V4_1_2025_09_01.xml"
+    path.write_text(ODD_FICHES, encoding="utf-8")
+    pairs = list(iter_rncp_xml_data(path))
+    assert [cert.id for cert, _ in pairs] == ["rncp:RS9001", "rncp:RNCP9002"]
+    for cert, data in pairs:
+        assert pydantic_core.to_json(data) == cert.model_dump_json(by_alias=True, exclude_defaults=True).encode()
