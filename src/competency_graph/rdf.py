@@ -289,13 +289,8 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
             graph.add((node, t.CG.workContext, t.fr(context)))
         for appellation in getattr(model, "appellations", ()):  # ROME job titles: labels and concepts
             graph.add((node, t.SKOS.altLabel, t.fr(appellation.label)))
-            title_name = mint_iri(f"rome-ogr:{appellation.code}")
-            title = t.iri(title_name)
-            where[title_name] = item.location
-            graph.add((title, t.RDF.type, t.SKOS.Concept))
-            graph.add((title, t.RDF.type, t.CG.Appellation))
-            graph.add((title, t.SKOS.inScheme, scheme))
-            graph.add((title, t.RDFS.isDefinedBy, scheme))
+            title = _sub_concept(graph, mint_iri(f"rome-ogr:{appellation.code}"), t.CG.Appellation, scheme, where,
+                                 item.location)
             graph.add((title, t.SKOS.prefLabel, t.fr(appellation.label)))
             graph.add((title, t.SKOS.notation, t.lit(appellation.code, datatype=t.CG.RomeOgrCode)))
             graph.add((title, t.SKOS.broader, node))
@@ -369,15 +364,23 @@ def _add_validity(graph: Graph, node: URIRef, model: object) -> None:
         graph.add((node, t.CG.validUntil, t.lit(model.valid_until, datatype=t.XSD.date)))  # type: ignore[attr-defined]
 
 
-def _add_level(graph: Graph, item: Item, level: object, scheme: URIRef, where: dict[str, Location]) -> None:
+def _sub_concept(graph: Graph, name: str, kind: URIRef, scheme: URIRef, where: dict[str, Location],
+                 location: Location) -> URIRef:
+    """A concept that hangs under an item (an appellation, a level): its node, typed and in the scheme."""
     t = graph.terms  # type: ignore[attr-defined]
-    node_name = level_iri(item.id, level.rank)  # type: ignore[attr-defined]
-    node = t.iri(node_name)
-    where[node_name] = item.location
+    node: URIRef = t.iri(name)
+    where[name] = location
     graph.add((node, t.RDF.type, t.SKOS.Concept))
-    graph.add((node, t.RDF.type, t.CG.Level))
+    graph.add((node, t.RDF.type, kind))
     graph.add((node, t.SKOS.inScheme, scheme))
     graph.add((node, t.RDFS.isDefinedBy, scheme))
+    return node
+
+
+def _add_level(graph: Graph, item: Item, level: object, scheme: URIRef, where: dict[str, Location]) -> None:
+    t = graph.terms  # type: ignore[attr-defined]
+    node = _sub_concept(graph, level_iri(item.id, level.rank), t.CG.Level, scheme, where,  # type: ignore[attr-defined]
+                        item.location)
     graph.add((node, t.SKOS.broader, t.concept(item.id)))
     graph.add((node, t.CG.levelOf, t.concept(item.id)))
     if not level.descriptor:  # type: ignore[attr-defined]
