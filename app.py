@@ -7,7 +7,9 @@ empty, filled with a fictional demo structure (``COMPETENCY_GRAPH_DEMO=0`` turns
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -88,6 +90,29 @@ def not_for_this_role(first: st.Page, url: str) -> Callable[[], None]:
 
 
 
+#: what an address of ours can look like (Streamlit's url_path: one segment)
+_ADDRESS = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+def unknown_address(first: st.Page | None, reachable: set[str]) -> list[st.Page]:
+    """A hidden page at the address asked for when it is no page of the app (a typo, an old bookmark): a
+    French notice and a link to the visitor's first page, or to the sign-in form, where Streamlit would
+    show its English "Page not found" dialog. Nothing when the address is ours or cannot be one."""
+    try:
+        path = urlsplit(st.context.url or "").path.strip("/").rsplit("/", 1)[-1]
+    except Exception:  # noqa: BLE001 - no browser address in this run (tests, bare mode): nothing to add
+        return []
+    if not _ADDRESS.fullmatch(path) or path in reachable or path in KNOWN_URLS:
+        return []
+    target = first or SIGN_IN
+
+    def notice() -> None:
+        st.title(t("nav.not_found.title"))
+        st.info(t("nav.not_found.body"))
+        st.page_link(target, label=t("nav.not_for_role.link", page=target.title), icon=target.icon)
+    return [st.Page(notice, title=t("nav.not_found.title"), url_path=path, visibility="hidden")]
+
+
 def elsewhere(url: str, first: st.Page | None) -> st.Page:
     """A hidden page at a known address the current visitor has no page for: the sign-in form when nobody
     is signed in (the address stays, so the page opens after signing in), else a French notice."""
@@ -108,6 +133,7 @@ def _run_app() -> None:
         first = next(iter(next(iter(sections.values())))) if sections else None
         reachable = {p.url_path for entries in pages.values() for p in entries}
         hidden = [elsewhere(url, first) for url in KNOWN_URLS if url not in reachable]
+        hidden += unknown_address(first, reachable)
         last = next(reversed(pages))
         pages[last] = pages[last] + hidden
         current = st.navigation(pages, expanded=True)  # every page listed: no "view more" fold hiding some

@@ -471,3 +471,32 @@ def test_direct_links_open_after_sign_in_and_other_roles_pages_say_so_in_french(
     page.wait_for_selector("text=Compétence 1 sur 12")  # the role's first page (its address is the root)
     assert "Cette page n'est pas dans votre espace" not in main.inner_text()
     context.close()
+
+
+def test_an_unknown_address_is_a_french_notice_with_a_way_back(server, browser, shots):
+    """A mistyped address or an old bookmark: a French notice with a link to the sign-in form (signed out) or
+    to the role's first page (signed in), never Streamlit's English "Page not found" dialog."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server.rstrip("/") + "/ma-kart")
+    settle(page, 60_000)
+    page.wait_for_selector("text=Page introuvable")
+    assert "Page not found" not in page.inner_text("body")
+    page.get_by_role("link", name="Aller à « Connexion »").click()
+    settle(page)
+    page.wait_for_selector("text=Entrer")
+    page.get_by_text("Léa", exact=False).first.click()
+    page.get_by_role("button", name="Entrer").click()
+    page.wait_for_selector(NAV_LINKS)
+    settle(page)
+    page.wait_for_function("document.cookie.indexOf('cg_session=') >= 0")  # the session cookie, written after sign-in
+    page.goto(server.rstrip("/") + "/mes-preuvess")
+    settle(page, 60_000)
+    page.wait_for_selector("text=Page introuvable")
+    page.screenshot(path=shots / "unknown-address.png")
+    body = page.inner_text("body")
+    assert "Page not found" not in body and "You have requested page" not in body
+    page.get_by_role("link", name="Aller à « Me positionner »").click()
+    settle(page)
+    page.wait_for_selector("text=Compétence 1 sur 12")
+    context.close()
