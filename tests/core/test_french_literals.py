@@ -1,5 +1,6 @@
-"""No French sentence is written in the code of the PDF, spreadsheet and command-line modules: what a person
-reads there comes from the message catalogue (``pdf.*``, ``sheet.*``, ``cli.*`` keys of ``messages/fr.yaml``).
+"""No French sentence is written in the code of the PDF, spreadsheet, command-line and scanned service modules:
+what a person reads there comes from the message catalogue (``pdf.*``, ``sheet.*``, ``cli.*``, ``caseload.*``…
+keys of ``messages/fr.yaml``).
 
 The scan reads each module's string literals (f-string parts included, docstrings excluded) and flags those
 with a French accented letter, French typography (a space before ``:`` ``;`` ``?`` ``!``) or a French function
@@ -18,6 +19,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "competency_graph"
 MODULES = sorted([*(SRC / "exports" / name for name in ("pdf.py", "advice_pdf.py", "pdf_tags.py", "sheets.py",
                                                        "recognition.py")),
+                  *(SRC / "services" / name for name in ("caseload.py", "coassess.py")),
                   *(SRC / "cli").glob("*.py")])
 
 ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæÀÂÇÉÈÊËÎÏÔÛÙÜŸŒÆ]")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..analysis.recommend import gather_facts, recommend_modalities
 from ..analysis.targets import Target, TargetError, resolve_target
 from ..conditions import Facts
+from ..messages import t
 from ..security import audit
 from ..store import PersonRecord
 from ..store.caseload_queries import current_values, load_caseload
@@ -165,10 +166,10 @@ class _Recommender:
         return self.by_signature[signature]
 
 
-#: the export's columns, in French (the page shows the same ones)
-HEADERS = ("Nom", "Structure", "Accompagnateur·rice(s)", "Statut", "Objectif visé", "Compétences positionnées",
-           "Auto-positionnement", "Divergences à discuter", "Dernier positionnement", "Prochain entretien",
-           "Type d'entretien", "Entretiens en retard", "Recommandation actuelle")
+#: the export's columns, in French from the catalogue (``caseload.header.*``; the page shows the same ones)
+HEADERS = tuple(t(f"caseload.header.{column}") for column in (
+    "name", "structure", "accompanists", "status", "target", "positioned", "self_positioned", "divergences",
+    "last_positioning", "next_interview", "next_kind", "overdue", "recommendation"))
 
 
 def table_rows(rows: list[CaseRow], label) -> list[list[object]]:

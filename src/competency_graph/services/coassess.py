@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..messages import t
 from ..security import audit
 from ..store import PositioningInput, PositionView, StoreError, bulk
 from ..store import validations as store_validations
@@ -76,7 +77,7 @@ def item_sets(ctx: Context, person) -> list[ItemSet]:
     """RECTEC + the person's trade first, then the certifications of the person's target, then all others."""
     trades = candidate_trades(ctx.bundle, person)
     trade = f" + {ctx.bundle.label(trades[0])}" if trades else ""
-    sets = [ItemSet(RECTEC_AND_TRADE, f"RECTEC (12 compétences){trade}", "rectec")]
+    sets = [ItemSet(RECTEC_AND_TRADE, t("coassess.set.rectec", trade=trade), "rectec")]
     certifications = sorted(ctx.bundle.of_kind("certification"), key=lambda i: i.label.casefold())
     own: list[str] = []
     target = ctx.bundle.items.get(person.target or "")
