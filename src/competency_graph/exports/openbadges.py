@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ids import level_iri, mint_iri
+from ..messages import t
 from ..store.validations import active_evidence, status_of, validations
 from .common import label_of, referential_of
 
@@ -37,7 +38,7 @@ OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_ach
 # The URL the specification text names for the same schema; registered as an alias of the vendored file.
 OB_SCHEMA_PURL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 VENDOR = Path(__file__).resolve().parent / "vendor"
-_MODALITY_FR = {"montrer": "je MONTRE", "expliquer": "j'EXPLIQUE", "comparer": "je COMPARE et j'ADAPTE"}
+_MODALITY_FR = {modality: t(f"badge.modality.{modality}") for modality in ("montrer", "expliquer", "comparer")}
 _NS = uuid.UUID("6f1c9a52-6c3e-4b1e-9a59-0c2f7e1d4b11")  # namespace of our deterministic urn:uuid ids
 
 
@@ -111,9 +112,9 @@ def _levels_rd(bundle: Any, item_id: str, required: int | None) -> dict[str, Any
         return None
     rd: dict[str, Any] = {
         "id": f"{mint_iri(item_id)}#cercles", "type": ["ResultDescription"],
-        "name": f"Cercles — {item.label}", "resultType": "RubricCriterionLevel",
+        "name": t("badge.circles", label=item.label), "resultType": "RubricCriterionLevel",
         "rubricCriterionLevel": [
-            {"id": level_iri(item_id, lv.rank), "type": ["RubricCriterionLevel"], "name": f"Cercle {lv.rank}",
+            {"id": level_iri(item_id, lv.rank), "type": ["RubricCriterionLevel"], "name": t("badge.circle", level=lv.rank),
              "description": str(lv.title), "level": str(lv.rank)} for lv in item.levels],
     }
     if required is not None:
@@ -125,13 +126,13 @@ def _criteria(bundle: Any, item: Any, level: int | None) -> str:
     lines: list[str] = []
     if level is not None and item.level(level) is not None:
         lv = item.level(level)
-        lines.append(f"Cercle {level} : {lv.title}.")
+        lines.append(t("badge.criteria.circle", level=level, title=lv.title))
         if lv.descriptor:
             lines.append(str(lv.descriptor))
         lines += [f"- {i}" for i in lv.indicators]
     model = item.model
     for ref in getattr(model, "rectec", None) or []:
-        lines.append(f"- {label_of(bundle, ref.competency)} : cercle {ref.level}")
+        lines.append(t("badge.criteria.rectec", label=label_of(bundle, ref.competency), level=ref.level))
     for c in getattr(model, "competencies", None) or []:
         if hasattr(c, "label"):
             lines.append(f"- {c.label}")
@@ -139,7 +140,7 @@ def _criteria(bundle: Any, item: Any, level: int | None) -> str:
     if not lines and item.kind == "bloc":
         lines += [f"- {c.label}" for c in bundle.children(item.id)]
     if not lines:
-        lines.append(f"Maîtriser : {item.label}.")
+        lines.append(t("badge.criteria.master", label=item.label))
     return "\n".join(lines)
 
 
@@ -147,11 +148,11 @@ def achievement_for(bundle: Any, item_id: str, level: int | None = None) -> dict
     """The OB 3.0 ``Achievement`` of an item (RECTEC competency at a circle, trade activity, bloc …)."""
     item = bundle.items.get(item_id)
     if item is None:
-        raise KeyError(f"Élément inconnu du référentiel : {item_id!r}")
+        raise KeyError(t("badge.unknown_item", item=repr(item_id)))
     if level is not None and item.levels and item.level(level) is None:
-        raise ValueError(f"Niveau {level} inexistant pour {item_id}")
+        raise ValueError(t("badge.no_such_level", level=level, item=item_id))
     title, version = referential_of(bundle, item_id)
-    name = item.label if level is None else f"{item.label} — cercle {level}"
+    name = item.label if level is None else t("badge.name_at_circle", label=item.label, level=level)
     description = str(getattr(item.model, "description", None) or item.label)
     achievement: dict[str, Any] = {
         "id": level_iri(item_id, level) if level is not None else mint_iri(item_id),
@@ -186,14 +187,14 @@ def _identity(person_id: str, salt: str) -> dict[str, Any]:
             "identityType": "systemId", "salt": salt}
 
 
-_STATE_FR = {"acquired": "acquis", "in_progress": "en cours d'acquisition", "not_acquired": "non acquis"}
+_STATE_FR = {state: t(f"badge.state.{state}") for state in ("acquired", "in_progress", "not_acquired")}
 
 
 def result_value_fr(level: int | None, state: str | None) -> str:
     """The French ``result.value`` of a badge: ``cercle 2`` for a graded item, else the state in French."""
     if level is not None:
-        return f"cercle {level}"
-    return _STATE_FR.get(state or "", state or "acquis")
+        return t("badge.result.circle", level=level)
+    return _STATE_FR.get(state or "", state or _STATE_FR["acquired"])
 
 
 def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, level: int | None = None,
@@ -212,14 +213,14 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
     validation = validations(repo, person_id, as_of=valid_from).get(item_id)
     if validation is None:
         entry = repo.current_view(person_id, as_of=valid_from).items.get(item_id)
-        why = {"self_positioned": "auto-positionnement seulement",
-               "co_positioned": "co-positionnement pas encore validé"}.get(status_of(entry, None) or "", "non positionné")
-        raise NotMastered(f"{item_id} n'est pas validée ({why}) : pas de badge.")
+        status = status_of(entry, None) or ""
+        why = t(f"badge.why.{status if status in ('self_positioned', 'co_positioned') else 'not_positioned'}")
+        raise NotMastered(t("badge.not_validated", item=item_id, why=why))
     if validation.level is not None:
         if level is None:
             level = validation.level
         elif level > validation.level:
-            raise NotMastered(f"{item_id} : cercle {validation.level} validé, cercle {level} demandé.")
+            raise NotMastered(t("badge.level_above", item=item_id, validated=validation.level, asked=level))
     else:
         level = None
     achievement = achievement_for(bundle, item_id, level)
@@ -247,11 +248,12 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
             entry["description"] = ev.description
         evidence.append(entry)
         for en in ev.endorsements:
-            comment = f"{en.relation} : {en.statement}" if en.statement else en.relation
+            comment = t("badge.endorsement.comment", relation=en.relation, statement=en.statement) if en.statement \
+                else en.relation
             endorsements.append({
                 "@context": [VC_CONTEXT_URL, OB_CONTEXT_URL],
                 "type": ["VerifiableCredential", "EndorsementCredential"],
-                "id": _urn("endorsement", en.id), "name": f"Appui de {en.endorser_name}",
+                "id": _urn("endorsement", en.id), "name": t("badge.endorsement.name", endorser=en.endorser_name),
                 "issuer": {"id": _urn("endorser", en.id), "type": ["Profile"], "name": en.endorser_name},
                 "validFrom": _iso(en.endorsed_on),
                 "credentialSubject": {"id": ev_id, "type": ["EndorsementSubject"], "endorsementComment": comment},
@@ -261,9 +263,10 @@ def credential_for(repo: Any, bundle: Any, person_id: str, item_id: str, *, leve
         "id": cred_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement["name"],
-        "description": (f"Compétence reconnue par {issuer['name']} : validée le {validation.validated_on:%d/%m/%Y}"
-                        f" ({'jury' if validation.validator_role == 'jury' else 'accompagnateur'}), modalité RAE "
-                        f"« {_MODALITY_FR.get(validation.modality or '', validation.modality)} »."),
+        "description": t("badge.description", issuer=issuer["name"], day=f"{validation.validated_on:%d/%m/%Y}",
+                         validator=t("badge.validator.jury" if validation.validator_role == "jury"
+                                     else "badge.validator.accompanist"),
+                         modality=_MODALITY_FR.get(validation.modality or "", validation.modality)),
         "issuer": issuer,
         "validFrom": _iso(valid_from),
         "credentialSubject": {"type": ["AchievementSubject"], "identifier": identifiers,
