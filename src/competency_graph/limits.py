@@ -1,9 +1,9 @@
 """Limits checked *before* a parser runs on a file that may be hostile: YAML size and nesting depth,
 archive member sizes and compression ratios, the size of one element of the RNCP XML stream.
 
-Each check refuses with a French message and leaves nothing written. Why before: libyaml's composer
-recurses in C (50,000 nested brackets crash the process, no exception to catch), a few kilobytes of YAML
-aliases expand to millions of nodes, and a 3 MB zip can unpack to gigabytes.
+Each check refuses with a French message (``limits.*`` keys of the catalogue) and leaves nothing written.
+Why before: libyaml's composer recurses in C (50,000 nested brackets crash the process, no exception to
+catch), a few kilobytes of YAML aliases expand to millions of nodes, and a 3 MB zip can unpack to gigabytes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Iterable
 
 import yaml
+
+from .messages import t
 
 __all__ = ["LimitExceeded", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "MAX_ZIP_MEMBER_BYTES", "MAX_ZIP_TOTAL_BYTES",
            "MAX_ZIP_RATIO", "MAX_XML_ELEMENT_BYTES", "yaml_events", "check_yaml", "check_zip",
@@ -49,8 +51,8 @@ def yaml_events(text: str, *, max_depth: int = MAX_YAML_DEPTH, max_bytes: int = 
     :class:`LimitExceeded` as soon as the text is too large or nests deeper than ``max_depth``. Syntax
     errors are left to the real parse (0 is returned)."""
     if len(text) > max_bytes:
-        raise LimitExceeded(f"fichier YAML trop grand ({len(text) // (1024 * 1024)} Mo ; "
-                            f"{max_bytes // (1024 * 1024)} Mo au plus)")
+        raise LimitExceeded(t("limits.yaml_too_large", size=len(text) // (1024 * 1024),
+                              limit=max_bytes // (1024 * 1024)))
     depth = events = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -59,8 +61,7 @@ def yaml_events(text: str, *, max_depth: int = MAX_YAML_DEPTH, max_bytes: int = 
                 depth += 1
                 if depth > max_depth:
                     mark = event.start_mark
-                    raise LimitExceeded(f"imbrication trop profonde à la ligne {mark.line + 1} "
-                                        f"({max_depth} niveaux au plus)")
+                    raise LimitExceeded(t("limits.yaml_too_deep", line=mark.line + 1, limit=max_depth))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -86,19 +87,15 @@ def check_zip(archive: zipfile.ZipFile, members: Iterable[zipfile.ZipInfo] | Non
         size = member.file_size
         total += size
         if size > max_member:
-            raise LimitExceeded(f"l'archive contient un fichier trop grand une fois décompressé "
-                                f"({member.filename!r} : {size // (1024 * 1024)} Mo ; "
-                                f"{max_member // (1024 * 1024)} Mo au plus)")
+            raise LimitExceeded(t("limits.zip_member_too_large", name=repr(member.filename),
+                                  size=size // (1024 * 1024), limit=max_member // (1024 * 1024)))
         if size > 1024 * 1024 and size > max_ratio * max(member.compress_size, 1):
-            raise LimitExceeded(f"archive suspecte : {member.filename!r} se décompresse plus de {max_ratio} fois "
-                                "sa taille (bombe de décompression ?)")
+            raise LimitExceeded(t("limits.zip_ratio", name=repr(member.filename), ratio=max_ratio))
         if total > max_total:
-            raise LimitExceeded(f"l'archive est trop grande une fois décompressée "
-                                f"({max_total // (1024 * 1024)} Mo au plus)")
+            raise LimitExceeded(t("limits.zip_too_large", limit=max_total // (1024 * 1024)))
 
 
 def check_element_bytes(size: int, what: str = "<FICHE>", *, limit: int = MAX_XML_ELEMENT_BYTES) -> None:
     """Refuse one element of a streamed document once it passes ``limit`` bytes (before it is built whole)."""
     if size > limit:
-        raise LimitExceeded(f"un élément {what} dépasse {limit // (1024 * 1024)} Mo : fichier refusé (un export "
-                            "RNCP réel a des fiches de quelques centaines de kilo-octets)")
+        raise LimitExceeded(t("limits.element_too_large", what=what, limit=limit // (1024 * 1024)))

@@ -23,6 +23,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .messages import t
+
 __all__ = ["Settings", "get_settings", "ENV_PREFIX", "TOOLING_VARIABLES", "project_root", "data_dir",
            "database_url", "referential_dirs", "imported_referentials_dir", "mode", "check", "SettingsError",
            "MODES", "MODE_ENV", "shipped_referentials_dir", "shapes_dir", "shape_files", "ShapesMissing",
@@ -92,7 +94,7 @@ class Settings(BaseSettings):
     def _mode(cls, value: Any) -> str:
         text = (_text(value) or "demo").lower()
         if text not in MODES:
-            raise ValueError(f"{MODE_ENV}={text!r} inconnu : valeurs possibles « demo » ou « production ».")
+            raise ValueError(t("settings.mode", variable=MODE_ENV, value=repr(text)))
         return text
 
     @field_validator("proxy_hops", mode="before")
@@ -100,7 +102,7 @@ class Settings(BaseSettings):
     def _proxy_hops(cls, value: Any) -> int:
         text = _text(value) or "0"
         if not text.isdigit() or int(text) > 5:
-            raise ValueError(f"COMPETENCY_GRAPH_PROXY_HOPS={text!r} : un nombre entier de 0 à 5 est attendu.")
+            raise ValueError(t("settings.proxy_hops", value=repr(text)))
         return int(text)
 
     @field_validator("database_url", mode="before")
@@ -108,8 +110,7 @@ class Settings(BaseSettings):
     def _database_url(cls, value: Any) -> str | None:
         text = _text(value)  # never quoted back: the URL may carry a password
         if text is not None and not text.startswith(("sqlite:", "postgresql", "postgres:")):
-            raise ValueError("COMPETENCY_GRAPH_DATABASE_URL : seules les bases SQLite et PostgreSQL sont prises "
-                             "en charge.")
+            raise ValueError(t("settings.database_url"))
         return text
 
     @field_validator("data_dir", "pdf_font", mode="before")
@@ -122,8 +123,7 @@ class Settings(BaseSettings):
     @classmethod
     def _font_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
-            raise ValueError(f"COMPETENCY_GRAPH_PDF_FONT={str(value)!r} : ce fichier de police (TTF) est "
-                             "introuvable.")
+            raise ValueError(t("settings.pdf_font", value=repr(str(value))))
         return value
 
     @field_validator("referentials", mode="before")
@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     def _sparql_url(cls, value: Any) -> str | None:
         text = _text(value)  # never quoted back: the URL may carry a password
         if text is not None and not text.lower().startswith(("http://", "https://")):
-            raise ValueError("COMPETENCY_GRAPH_SPARQL_URL : une adresse http:// ou https:// est attendue.")
+            raise ValueError(t("settings.sparql_url"))
         return text
 
     @field_validator("demo", mode="before")
@@ -152,15 +152,14 @@ class Settings(BaseSettings):
             return None
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise ValueError(f"COMPETENCY_GRAPH_DEMO={text!r} : valeurs possibles « 1 » (oui) ou « 0 » (non).")
+        raise ValueError(t("settings.demo", value=repr(text)))
 
     @field_validator("issuer_domain", mode="before")
     @classmethod
     def _issuer_domain(cls, value: Any) -> str | None:
         text = _text(value)
         if text is not None and not _DOMAIN.fullmatch(text.lower()):
-            raise ValueError(f"COMPETENCY_GRAPH_ISSUER_DOMAIN={text!r} : un nom de domaine est attendu "
-                             "(ex. competences.example.org), sans https:// ni chemin.")
+            raise ValueError(t("settings.issuer_domain", value=repr(text)))
         return text
 
     @field_validator("idle_minutes", mode="before")
@@ -173,8 +172,7 @@ class Settings(BaseSettings):
         if text is None:
             return None
         if not text.isdigit() or not 1 <= int(text) <= MAX_IDLE_MINUTES:
-            raise ValueError(f"COMPETENCY_GRAPH_IDLE_MINUTES={text!r} : un nombre entier de minutes de 1 à "
-                             f"{MAX_IDLE_MINUTES} est attendu.")
+            raise ValueError(t("settings.idle_minutes", value=repr(text), limit=MAX_IDLE_MINUTES))
         return int(text)
 
 
@@ -191,9 +189,9 @@ def _environment() -> tuple[tuple[str, str], ...]:
 def _unknown(names: list[str]) -> SettingsError:
     name = names[0]
     close = difflib.get_close_matches(name.upper(), sorted(KNOWN_VARIABLES), n=1, cutoff=0.75)
-    hint = f" (vouliez-vous dire {close[0]} ?)" if close else ""
-    return SettingsError(f"{name} : variable d'environnement inconnue{hint}. Variables reconnues : "
-                         f"{', '.join(sorted(KNOWN_VARIABLES))}.", name)
+    hint = t("settings.unknown_hint", close=close[0]) if close else ""
+    return SettingsError(t("settings.unknown", variable=name, hint=hint, known=", ".join(sorted(KNOWN_VARIABLES))),
+                         name)
 
 
 def _error(exc: ValidationError) -> SettingsError:
@@ -204,7 +202,7 @@ def _error(exc: ValidationError) -> SettingsError:
         variable = ENV_PREFIX + field.upper()
         first = first or variable
         cause = (error.get("ctx") or {}).get("error")
-        lines.append(str(cause) if isinstance(cause, ValueError) else f"{variable} : valeur invalide.")
+        lines.append(str(cause) if isinstance(cause, ValueError) else t("settings.invalid", variable=variable))
     return SettingsError("\n".join(lines), first)
 
 

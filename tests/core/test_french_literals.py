@@ -20,6 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "competency_graph"
 MODULES = sorted([*(SRC / "exports" / name for name in ("pdf.py", "advice_pdf.py", "pdf_tags.py", "sheets.py",
                                                        "recognition.py", "openbadges.py")),
                   *(SRC / "services" / name for name in ("caseload.py", "coassess.py")),
+                  SRC / "limits.py", SRC / "settings.py",
                   *(SRC / "cli").glob("*.py")])
 
 ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæÀÂÇÉÈÊËÎÏÔÛÙÜŸŒÆ]")
