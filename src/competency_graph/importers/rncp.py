@@ -62,6 +62,7 @@ import pydantic_core
 from pydantic import ValidationError
 
 from ..gcpause import gc_paused
+from ..messages import t
 from ..model import Certification, Header, ReferentialFile, Source
 from .rncp_csv import CSV_TABLES, _CsvSource, iter_rncp_csv
 from .rncp_fields import (
@@ -122,9 +123,7 @@ class _Existing:
                 self._whole = ReferentialFile.model_validate_json(path.read_bytes())
                 self.header = self._whole.referential
         except (OSError, ValueError) as exc:
-            raise RncpImportError(
-                f"le fichier existant ne peut pas être relu ({type(exc).__name__}) ; "
-                "déplacez-le ou supprimez-le puis relancez l'import", path) from None
+            raise RncpImportError(t("rncp.error.previous_unreadable", error=type(exc).__name__), path) from None
 
     def lines(self) -> Iterator[tuple[str, str]]:
         """``(id, json line without trailing comma)`` for each certification of the previous file."""
@@ -143,8 +142,7 @@ class _Existing:
                     continue
                 match = _ID_AT_START.match(line)
                 if match is None:
-                    raise RncpImportError("le fichier existant est corrompu ; supprimez-le puis relancez l'import",
-                                          self.path, n)
+                    raise RncpImportError(t("rncp.error.previous_corrupt"), self.path, n)
                 yield match.group(1), line
 
     def load(self) -> dict[str, Certification]:
@@ -153,8 +151,7 @@ class _Existing:
             try:
                 out[cert_id] = Certification.model_validate_json(line)
             except ValidationError:
-                raise RncpImportError("le fichier existant est corrompu ; supprimez-le puis relancez l'import",
-                                      self.path) from None
+                raise RncpImportError(t("rncp.error.previous_corrupt"), self.path) from None
         return out
 
 
@@ -213,7 +210,7 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
 
     path = Path(path)
     if not path.exists():
-        raise RncpImportError("fichier introuvable", path)
+        raise RncpImportError(t("rncp.error.no_file"), path)
     out_dir = Path(out_dir) if out_dir is not None else settings.imported_referentials_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_NAME

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..messages import t
 from ..model import Certification
 from .rncp_fields import (
     _CSV_PROGRESS_EVERY,
@@ -85,7 +86,7 @@ class _CsvSource:
             elif root.is_file():
                 candidates = [root]
             else:
-                raise RncpImportError("fichier ou dossier introuvable", root)
+                raise RncpImportError(t("rncp.error.no_file_or_dir"), root)
         else:
             candidates = [Path(p) for p in source]
             self.origin = candidates[0].parent if candidates else Path(".")
@@ -95,8 +96,7 @@ class _CsvSource:
             if key is not None:
                 self.files[key] = candidate
         if "standard" not in self.files:
-            raise RncpImportError("table CSV « Standard » introuvable (export_fiches_CSV_Standard_*.csv)",
-                                  self.origin)
+            raise RncpImportError(t("rncp.error.no_standard_table"), self.origin)
 
     def date(self) -> dt.date:
         """The export's date, from the name of the Standard table (or of the zip / directory), else today."""
@@ -133,12 +133,12 @@ class _CsvSource:
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
         missing = [c for c in CSV_TABLES[key][1] if c not in (reader.fieldnames or [])]
         if missing:
-            raise RncpImportError(f"colonne(s) manquante(s) : {', '.join(missing)}", self.name(key), 1)
+            raise RncpImportError(t("rncp.error.missing_columns", columns=", ".join(missing)), self.name(key), 1)
         try:
             for row in reader:
                 yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
         except csv.Error as exc:
-            raise RncpImportError(f"CSV mal formé ({exc})", self.name(key), reader.line_num) from None
+            raise RncpImportError(t("rncp.error.bad_csv", error=exc), self.name(key), reader.line_num) from None
 
     def _reported(self, key: str, text: str, progress: Progress) -> Iterator[tuple[int, dict[str, str]]]:
         total = max(text.count("\n"), 1)
@@ -182,10 +182,11 @@ def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str],
             raw_number = row.get("Numero_Fiche", "")
             number = _norm_fiche(raw_number)
             if number is None:
-                raise RncpImportError(f"numéro de fiche invalide « {raw_number[:40]} »", src.name("standard"), line)
+                raise RncpImportError(t("rncp.error.bad_number_csv", number=raw_number[:40]), src.name("standard"),
+                                      line)
             label = _WS.sub(" ", row.get("Intitule", "")).strip()
             if not label:
-                raise RncpImportError(f"fiche {number} sans Intitule", src.name("standard"), line)
+                raise RncpImportError(t("rncp.error.no_label_csv", number=number), src.name("standard"), line)
             taken: set[str] = set()
             bloc_rows = sorted(side["blocs"].get(number, []), key=lambda r: r.get("Bloc_Competences_Code", ""))
             blocs = [_bloc(number, i, r.get("Bloc_Competences_Code"), r.get("Bloc_Competences_Libelle"), None, None,
@@ -227,7 +228,8 @@ def iter_rncp_csv(dir_or_files: Path | str | Iterable[Path | str],
             try:
                 yield Certification.model_validate(data)
             except ValidationError as exc:
-                raise RncpImportError(f"fiche invalide : {_validation_fr(exc)}", src.name("standard"), line) from None
+                raise RncpImportError(t("rncp.error.bad_fiche", detail=_validation_fr(exc)), src.name("standard"),
+                                      line) from None
     finally:
         src.close()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..messages import t
 from .rncp_text import _OTHER_SPACES, _has_other_spaces, _plain_spaces, split_list  # noqa: F401 (checked by tests)
 
 Progress = Callable[[int, int], None]
@@ -33,13 +34,11 @@ class RncpImportError(Exception):
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         self.path = str(path) if path is not None else None
         self.line = line
-        where = ""
-        if path is not None:
-            where = f"{Path(path).name}"
-            if line is not None:
-                where += f", ligne {line}"
-            where += " : "
-        super().__init__(f"{where}{message}")
+        if path is None:
+            super().__init__(message)
+            return
+        where = Path(path).name if line is None else t("rncp.error.at_line", file=Path(path).name, line=line)
+        super().__init__(t("rncp.error.where", where=where, message=message))
 
 
 _FICHE_RE = re.compile(r"(?:RNCP|RS)\d+\Z")  # RS: Répertoire spécifique (CléA = an RS fiche)
@@ -261,6 +260,6 @@ def _validation_fr(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors()[:3]:
         where = ".".join(str(p) for p in error.get("loc", ()))
-        parts.append(f"{where} : valeur refusée ({error.get('type')})")
+        parts.append(t("rncp.error.refused_value", where=where, type=error.get("type")))
     return " ; ".join(parts)
 

@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
 from .. import limits
+from ..messages import t
 from ..model import Certification
 from .rncp_fields import (
     _PROGRESS_EVERY,
@@ -42,21 +43,15 @@ from .rncp_fields import (
 
 __all__ = ["iter_rncp_xml", "iter_rncp_xml_data"]
 
-_EXPAT_FR = {
-    "no element found": "fin de fichier inattendue (fichier tronqué ?)",
-    "unclosed token": "élément non refermé (fichier tronqué ?)",
-    "mismatched tag": "balise fermante qui ne correspond pas à la balise ouverte",
-    "not well-formed (invalid token)": "XML mal formé (caractère ou balise invalide)",
-    "junk after document element": "contenu après la fin de l'élément racine",
-    "syntax error": "erreur de syntaxe XML",
-    "undefined entity": "entité non définie",
-    "unknown encoding": "encodage inconnu",
-    "duplicate attribute": "attribut en double",
-    "unbound prefix": "préfixe d'espace de noms non déclaré",
-    "XML or text declaration not at start of entity": "déclaration XML ailleurs qu'au début du fichier",
-    "incomplete markup in parameter entity": "balisage incomplet",
-    "encoding specified in XML declaration is incorrect": "encodage déclaré incorrect",
-}
+#: expat's English messages -> their French text in the catalogue (``rncp.xml.*``)
+_EXPAT_FR = {message: t(f"rncp.xml.{key}") for message, key in (
+    ("no element found", "no_element"), ("unclosed token", "unclosed_token"), ("mismatched tag", "mismatched_tag"),
+    ("not well-formed (invalid token)", "not_well_formed"), ("junk after document element", "junk_after_root"),
+    ("syntax error", "syntax_error"), ("undefined entity", "undefined_entity"),
+    ("unknown encoding", "unknown_encoding"), ("duplicate attribute", "duplicate_attribute"),
+    ("unbound prefix", "unbound_prefix"), ("XML or text declaration not at start of entity", "misplaced_declaration"),
+    ("incomplete markup in parameter entity", "incomplete_markup"),
+    ("encoding specified in XML declaration is incorrect", "wrong_declared_encoding"))}
 
 
 class _Parser(DET.DefusedXMLParser):  # type: ignore[misc]
@@ -106,8 +101,7 @@ def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
             members = [m for m in archive.infolist() if m.filename.lower().endswith(".xml")]
             if len(members) != 1:
                 archive.close()
-                raise RncpImportError(
-                    f"l'archive doit contenir exactement un fichier .xml (trouvé : {len(members)})", path)
+                raise RncpImportError(t("rncp.error.zip_xml_count", count=len(members)), path)
             checked_zip(archive, members, path)
             stream = archive.open(members[0])
             return stream, members[0].file_size, archive
@@ -116,7 +110,7 @@ def _open_xml(path: Path) -> tuple[IO[bytes], int, Any]:
     except RncpImportError:
         raise
     except (OSError, zipfile.BadZipFile) as exc:
-        raise RncpImportError(f"lecture impossible ({exc.strerror or exc})", path) from exc
+        raise RncpImportError(t("rncp.error.unreadable", error=exc.strerror or exc), path) from exc
 
 
 def _children(elem: Element) -> dict[str, Element]:
@@ -151,13 +145,13 @@ def _fiche_to_dict(fiche: Element, source_title: str, date: dt.date) -> dict[str
     kids = _children(fiche)
     raw_number = _text(kids.get("NUMERO_FICHE"))
     if raw_number is None:
-        raise ValueError("fiche sans NUMERO_FICHE")
+        raise ValueError(t("rncp.error.no_number_xml"))
     number = _norm_fiche(raw_number)
     if number is None:
-        raise ValueError(f"numéro de fiche invalide « {raw_number[:40]} » (attendu RNCP ou RS suivi de chiffres)")
+        raise ValueError(t("rncp.error.bad_number_xml", number=raw_number[:40]))
     label = " ".join((_text(kids.get("INTITULE")) or "").split())
     if not label:
-        raise ValueError(f"fiche {number} sans INTITULE")
+        raise ValueError(t("rncp.error.no_label_xml", number=number))
     taken: set[str] = set()
     blocs = [
         _bloc(number, i, _text(b.find("CODE")), _text(b.find("LIBELLE")), b.findtext("LISTE_COMPETENCES"),
@@ -265,8 +259,7 @@ def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
         if root is None:
             return
         if root.tag != "FICHES":
-            raise RncpImportError(f"élément racine <{root.tag}> inattendu : un export RNCP XML commence par "
-                                  "<FICHES>", path, parser.root_line)
+            raise RncpImportError(t("rncp.error.bad_root", tag=root.tag), path, parser.root_line)
         complete = root[:-1] if keep_last else root[:]
         if not complete:
             return
@@ -281,7 +274,7 @@ def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
                 cert = Certification.model_validate(data)
             except ValueError as exc:  # pydantic's ValidationError is a ValueError
                 detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
-                raise RncpImportError(f"fiche invalide : {detail}", path, _fiche_line(path, ordinal)) from None
+                raise RncpImportError(t("rncp.error.bad_fiche", detail=detail), path, _fiche_line(path, ordinal)) from None
             elem.clear()
             yield cert, data
 
@@ -301,27 +294,24 @@ def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
             parser.close()
             yield from fiches(keep_last=False)
             if ordinal == 0:
-                raise RncpImportError("aucune fiche : l'élément <FICHES> ne contient aucun <FICHE>", path)
+                raise RncpImportError(t("rncp.error.no_fiche"), path)
             if progress is not None:
                 progress(done, max(total, done))
         except ParseError as exc:
             line, column = getattr(exc, "position", (None, None))
             message = str(exc).split(":", 1)[0].strip()
             french = _EXPAT_FR.get(message, message)
-            raise RncpImportError(f"{french} (colonne {column})", path, line) from None
+            raise RncpImportError(t("rncp.error.xml_at_column", error=french, column=column), path, line) from None
         except limits.LimitExceeded as exc:
             raise RncpImportError(exc.message_fr, path, parser.line) from None
         except DefusedXmlException as exc:
-            raise RncpImportError(
-                "le fichier déclare une DTD, des entités ou des références externes (<!DOCTYPE …>, <!ENTITY …>) : "
-                f"refusé par sécurité ({type(exc).__name__})", path, parser.line) from None
+            raise RncpImportError(t("rncp.error.dtd", error=type(exc).__name__), path, parser.line) from None
         except (LookupError, UnicodeError) as exc:
-            raise RncpImportError(f"encodage illisible ({exc})", path, parser.line) from None
+            raise RncpImportError(t("rncp.error.bad_encoding", error=exc), path, parser.line) from None
         except ValueError as exc:  # expat: "multi-byte encodings are not supported" (UTF-7, Shift_JIS, UTF-32…)
-            raise RncpImportError(f"encodage non pris en charge ({exc}) : enregistrez l'export en UTF-8",
-                                  path, parser.line) from None
+            raise RncpImportError(t("rncp.error.unsupported_encoding", error=exc), path, parser.line) from None
         except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise RncpImportError(f"lecture impossible ({exc})", path) from None
+            raise RncpImportError(t("rncp.error.unreadable", error=exc), path) from None
     finally:
         stream.close()
         if closer is not None:
