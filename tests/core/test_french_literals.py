@@ -21,7 +21,7 @@ MODULES = sorted([*(SRC / "exports" / name for name in ("pdf.py", "advice_pdf.py
                                                        "recognition.py", "openbadges.py")),
                   *(SRC / "services" / name for name in ("caseload.py", "coassess.py")),
                   SRC / "limits.py", SRC / "settings.py",
-                  *(SRC / "importers" / name for name in ("rncp_csv.py", "rncp_xml.py")),
+                  *(SRC / "importers" / name for name in ("rncp_csv.py", "rncp_xml.py", "rome_files.py")),
                   *(SRC / "cli").glob("*.py")])
 
 ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæÀÂÇÉÈÊËÎÏÔÛÙÜŸŒÆ]")

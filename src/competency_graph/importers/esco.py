@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ids import EXTERNAL_BASES
+from ..messages import t
 from ..model import ReferentialFile
 
 __all__ = ["EscoImportError", "import_esco_mapping", "read_esco_mapping", "OUTPUT_NAME"]
@@ -61,14 +62,13 @@ def read_esco_mapping(path: Path | str) -> tuple[ReferentialFile, int]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise EscoImportError(f"{path.name} : lecture impossible ({exc.strerror})") from None
+        raise EscoImportError(t("esco.error.unreadable", file=path.name, error=exc.strerror)) from None
     text = raw.decode("utf-8-sig", errors="replace")
     delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     ogr, rome, esco, relation = _columns(list(reader.fieldnames or []))
     if esco is None or (ogr is None and rome is None):
-        raise EscoImportError(f"{path.name} : colonnes attendues : un code ROME (code_rome) ou OGR (code_ogr) "
-                              "et une URI ESCO (uri_esco)")
+        raise EscoImportError(t("esco.error.columns", file=path.name))
     links: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
     skipped = 0
@@ -93,7 +93,7 @@ def read_esco_mapping(path: Path | str) -> tuple[ReferentialFile, int]:
         seen.add(key)
         links.append({"from": source, "type": kind, "to": "esco:" + target[len(_ESCO):], "provenance": "imported"})
     if not links:
-        raise EscoImportError(f"{path.name} : aucune correspondance valide ({skipped} ligne(s) ignorée(s))")
+        raise EscoImportError(t("esco.error.no_link", file=path.name, skipped=skipped))
     header = {
         "id": "esco-mapping", "version": dt.date.today().isoformat(), "kind": "crosswalk",
         "title": "Correspondances ROME 4.0 ↔ ESCO", "publisher": "France Travail",

@@ -43,6 +43,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..gcpause import gc_paused
+from ..messages import t
 from ..model import Link, ReferentialFile
 
 __all__ = ["RomeImportError", "TABLES", "find_table", "rome_data", "read_rome", "import_rome"]
@@ -147,12 +148,12 @@ def _build(directory: Path | str, progress: Progress | None) -> tuple[dict[str, 
     for line, (code, label) in table.rows(counter):
         code, label = code.strip(), label.strip()
         if not local_ok(code):
-            raise table.error(f"code ROME invalide : {code!r}", line)
+            raise table.error(t("rome.error.bad_rome_code", code=repr(code)), line)
         if not label:
-            raise table.error(f"libellé vide pour le code ROME {code}", line)
+            raise table.error(t("rome.error.no_rome_label", code=code), line)
         job_id = "rome:" + code
         if job_id in jobs:
-            raise table.error(f"code ROME en double : {code}", line)
+            raise table.error(t("rome.error.duplicate_rome", code=code), line)
         jobs[job_id] = {"id": job_id, "label": label}
 
     # savoir-faire and savoir-être professionnels
@@ -163,12 +164,12 @@ def _build(directory: Path | str, progress: Progress | None) -> tuple[dict[str, 
     for line, (code, nature, label, cat, sub) in table.rows(counter):
         code, label = code.strip(), label.strip()
         if not local_ok(code):
-            raise table.error(f"code OGR invalide : {code!r}", line)
+            raise table.error(t("rome.error.bad_ogr_code", code=repr(code)), line)
         if not label:
-            raise table.error(f"libellé vide pour la compétence {code}", line)
+            raise table.error(t("rome.error.no_skill_label", code=code), line)
         item_id = "rome-ogr:" + code
         if item_id in items:
-            raise table.error(f"code OGR en double : {code}", line)
+            raise table.error(t("rome.error.duplicate_ogr", code=code), line)
         category = categories.get(cat)
         if category is None:
             category = categories[cat] = _category(cat)
@@ -186,12 +187,12 @@ def _build(directory: Path | str, progress: Progress | None) -> tuple[dict[str, 
     for line, (code, label, cat, sub) in table.rows(counter):
         code, label = code.strip(), label.strip()
         if not local_ok(code):
-            raise table.error(f"code OGR invalide : {code!r}", line)
+            raise table.error(t("rome.error.bad_ogr_code", code=repr(code)), line)
         if not label:
-            raise table.error(f"libellé vide pour le savoir {code}", line)
+            raise table.error(t("rome.error.no_knowledge_label", code=code), line)
         item_id = "rome-ogr:" + code
         if item_id in items:
-            raise table.error(f"code OGR en double (déjà vu parmi les compétences ou les savoirs) : {code}", line)
+            raise table.error(t("rome.error.duplicate_knowledge", code=code), line)
         item = {"id": item_id, "label": label}
         note = _note(cat, sub)
         if note:
@@ -291,7 +292,7 @@ def _invalid(exc: ValidationError, offset: int | None = None) -> RomeImportError
     if offset is not None and loc and isinstance(loc[0], int):
         loc = ["links", loc[0] + offset, *loc[1:]]
     where = ".".join(str(p) for p in loc)
-    return RomeImportError(f"le référentiel produit n'est pas valide ({where} : {first.get('msg')})")
+    return RomeImportError(t("rome.error.invalid_result", where=where, error=first.get("msg")))
 
 
 def _validate(data: dict[str, Any]) -> ReferentialFile:

@@ -26,6 +26,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ..messages import t
+
 __all__ = ["enrich"]
 
 
@@ -39,11 +41,11 @@ def _rows(directory: Path, table: str, columns: tuple[str, ...]) -> list[dict[st
     reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
-        raise RomeImportError(f"colonne(s) manquante(s) dans l'en-tête : {', '.join(missing)}", path, 1)
+        raise RomeImportError(t("rome.error.missing_columns", columns=", ".join(missing)), path, 1)
     try:
         return [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
     except csv.Error as exc:
-        raise RomeImportError(f"CSV mal formé ({exc})", path, reader.line_num or 1) from exc
+        raise RomeImportError(t("rome.error.bad_csv", error=exc), path, reader.line_num or 1) from exc
 
 
 def enrich(directory: Path, jobs: dict[str, dict[str, Any]], items: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
+from ..messages import t
+
 __all__ = ["RomeImportError", "find_table"]
 
 Progress = Callable[[int, int], None]
@@ -33,10 +35,10 @@ class RomeImportError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
         self.message = message
-        where = ""
         if self.path is not None:
-            where = f"{self.path}, ligne {line} : " if line else f"{self.path} : "
-        super().__init__(where + message)
+            where = t("rome.error.at_line", file=self.path, line=line) if line else self.path
+            message = t("rome.error.where", where=where, message=message)
+        super().__init__(message)
 
 
 # --------------------------------------------------------------------------------------------------- files
@@ -51,14 +53,14 @@ def find_table(directory: Path | str, table: str) -> Path:
     """The ``unix_<table>_v*_utf8.csv`` file of ``directory`` (the highest version when several)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise RomeImportError("dossier du ROME introuvable", directory)
+        raise RomeImportError(t("rome.error.no_dir"), directory)
     pattern = f"unix_{table}_v*_utf8.csv"
     # glob's '*' would also match 'unix_referentiel_code_rome_riasec_v460' for table 'referentiel_code_rome'
     # only if the pattern allowed it; it does not ('_v' must follow the table name), but check the name anyway.
     exact = re.compile(rf"unix_{re.escape(table)}_v[0-9A-Za-z]+_utf8\.csv\Z")
     found = sorted((p for p in directory.glob(pattern) if exact.match(p.name)), key=_version_key)
     if not found:
-        raise RomeImportError(f"fichier manquant : aucun fichier {pattern}", directory)
+        raise RomeImportError(t("rome.error.no_table", pattern=pattern), directory)
     return found[-1]
 
 
@@ -66,12 +68,12 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RomeImportError(f"lecture impossible ({exc.strerror or exc})", path) from exc
+        raise RomeImportError(t("rome.error.unreadable", error=exc.strerror or exc), path) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise RomeImportError("texte qui n'est pas de l'UTF-8 valide", path, line) from exc
+        raise RomeImportError(t("rome.error.not_utf8"), path, line) from exc
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -95,11 +97,11 @@ class _Table:
         try:
             header = next(reader, None)
             if not header:
-                raise self.error("fichier vide : la ligne d'en-tête manque", 1)
+                raise self.error(t("rome.error.empty"), 1)
             header = [h.strip() for h in header]
             missing = [c for c in columns if c not in header]
             if missing:
-                raise self.error(f"colonne(s) manquante(s) dans l'en-tête : {', '.join(missing)}", 1)
+                raise self.error(t("rome.error.missing_columns", columns=", ".join(missing)), 1)
             width = len(header)
             pick = itemgetter(*(header.index(c) for c in columns))
             base = counter.done
@@ -108,15 +110,13 @@ class _Table:
                 if len(row) != width:
                     if not row:  # blank line
                         continue
-                    raise self.error(
-                        f"ligne mal formée : {len(row)} champ(s) au lieu de {width}", reader.line_num
-                    )
+                    raise self.error(t("rome.error.bad_row", count=len(row), width=width), reader.line_num)
                 yield reader.line_num, pick(row)
                 if reader.line_num >= next_report:
                     next_report = reader.line_num + _PROGRESS_EVERY
                     counter.report(base + reader.line_num)
         except csv.Error as exc:
-            raise self.error(f"CSV mal formé ({exc})", reader.line_num or 1) from exc
+            raise self.error(t("rome.error.bad_csv", error=exc), reader.line_num or 1) from exc
         counter.report(base + self.lines)
 
 
