@@ -80,13 +80,22 @@ def not_for_this_role(first: st.Page, url: str) -> Callable[[], None]:
     """The page shown at a known address that is not among the signed-in role's pages: a French notice and a
     link to the role's first page (Streamlit would show its English "Page not found" dialog); the sign-in
     address, once signed in, opens the first page."""
-    def notice() -> None:
+    show = notice(first, "nav.not_for_role")
+
+    def at_address() -> None:
         if url == SIGN_IN.url_path:
             st.switch_page(first)
-        st.title(t("nav.not_for_role.title"))
-        st.info(t("nav.not_for_role.body"))
-        st.page_link(first, label=t("nav.not_for_role.link", page=first.title), icon=first.icon)
-    return notice
+        show()
+    return at_address
+
+
+def notice(target: st.Page, keys: str) -> Callable[[], None]:
+    """A page that only says something in French (``<keys>.title``, ``<keys>.body``) and links to ``target``."""
+    def show() -> None:
+        st.title(t(f"{keys}.title"))
+        st.info(t(f"{keys}.body"))
+        st.page_link(target, label=t("nav.not_for_role.link", page=target.title), icon=target.icon)
+    return show
 
 
 
@@ -104,13 +113,8 @@ def unknown_address(first: st.Page | None, reachable: set[str]) -> list[st.Page]
         return []
     if not _ADDRESS.fullmatch(path) or path in reachable or path in KNOWN_URLS:
         return []
-    target = first or SIGN_IN
-
-    def notice() -> None:
-        st.title(t("nav.not_found.title"))
-        st.info(t("nav.not_found.body"))
-        st.page_link(target, label=t("nav.not_for_role.link", page=target.title), icon=target.icon)
-    return [st.Page(notice, title=t("nav.not_found.title"), url_path=path, visibility="hidden")]
+    return [st.Page(notice(first or SIGN_IN, "nav.not_found"), title=t("nav.not_found.title"), url_path=path,
+                    visibility="hidden")]
 
 
 def elsewhere(url: str, first: st.Page | None) -> st.Page:

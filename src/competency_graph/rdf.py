@@ -84,10 +84,12 @@ def _version_date(version: str) -> list:
     return [dt.date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))]
 
 
-def notation_of(item_id: str) -> Literal:
-    """The official code of an item, typed by register: ``rncp:RNCP38386`` → ``"RNCP38386"^^cg:FranceCompetencesCode``."""
+def notation_of(item_id: str, terms: object = None) -> Literal:
+    """The official code of an item, typed by register: ``rncp:RNCP38386`` → ``"RNCP38386"^^cg:FranceCompetencesCode``
+    (made by ``terms``, default :class:`RdflibTerms`)."""
+    t = terms if terms is not None else RdflibTerms
     prefix, local = split_id(item_id)
-    return Literal(local, datatype=NOTATION_TYPES.get(prefix, CG.Code))
+    return t.lit(local, datatype=t.notations.get(prefix, t.CG.Code))  # type: ignore[attr-defined,no-any-return]
 
 
 def scheme_of(header: object) -> URIRef:
@@ -243,8 +245,7 @@ def _add_item(graph: Graph, item: Item, scheme: URIRef, where: dict[str, Locatio
     graph.add((node, t.SKOS.definition, t.fr(_definition(item, parent_label))))
     graph.add((node, t.RDF.type, t.kinds[item.kind]))
     graph.add((node, t.SKOS.inScheme, scheme))
-    prefix, local = split_id(item.id)
-    graph.add((node, t.SKOS.notation, t.lit(local, datatype=t.notations.get(prefix, t.CG.Code))))
+    graph.add((node, t.SKOS.notation, notation_of(item.id, t)))
     if getattr(model, "notation", None):  # the source's own outline number ("3.1.2")
         graph.add((node, t.SKOS.notation, t.lit(model.notation, datatype=t.CG.OutlineNumber)))
     graph.add((node, t.SKOS.prefLabel, t.fr(item.label)))

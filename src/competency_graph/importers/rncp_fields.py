@@ -37,8 +37,8 @@ class RncpImportError(Exception):
         if path is None:
             super().__init__(message)
             return
-        where = Path(path).name if line is None else t("rncp.error.at_line", file=Path(path).name, line=line)
-        super().__init__(t("rncp.error.where", where=where, message=message))
+        where = Path(path).name if line is None else t("import.error.at_line", file=Path(path).name, line=line)
+        super().__init__(t("import.error.where", where=where, message=message))
 
 
 _FICHE_RE = re.compile(r"(?:RNCP|RS)\d+\Z")  # RS: Répertoire spécifique (CléA = an RS fiche)

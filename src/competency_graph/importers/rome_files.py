@@ -36,8 +36,8 @@ class RomeImportError(Exception):
         self.line = line
         self.message = message
         if self.path is not None:
-            where = t("rome.error.at_line", file=self.path, line=line) if line else self.path
-            message = t("rome.error.where", where=where, message=message)
+            where = t("import.error.at_line", file=self.path, line=line) if line else self.path
+            message = t("import.error.where", where=where, message=message)
         super().__init__(message)
 
 
