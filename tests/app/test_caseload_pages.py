@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import uuid
 
 from apphelpers import IDENTITIES, open_page, texts
@@ -99,6 +100,11 @@ def test_interviews_page_plans_moves_cancels_and_exports_ics(ctx):
     calendar = Calendar.from_ical(data)
     events = [c for c in calendar.walk("VEVENT") if person.display_name in str(c["summary"])]
     assert len(events) == 4 and {str(e["dtstart"].dt) for e in events} >= {day.isoformat()}
+    assert str(calendar["x-wr-calname"]) == "Entretiens"
+    windows = {f.id: f for f in ctx.repo.list_followups(person.id) if f.due_from and f.due_until}
+    described = [str(e["description"]) for e in events if "description" in e]
+    assert len(described) == sum(1 for f in planned if f.id in windows)  # one French window per dated interview
+    assert described and all(re.fullmatch(r"À tenir entre le \d\d/\d\d/\d{4} et le \d\d/\d\d/\d{4}\.", d) for d in described)
 
 
 def test_interviews_refused_to_another_structure(ctx):

@@ -19,7 +19,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "competency_graph"
 MODULES = sorted([*(SRC / "exports" / name for name in ("pdf.py", "advice_pdf.py", "pdf_tags.py", "sheets.py",
                                                        "recognition.py", "openbadges.py")),
-                  *(SRC / "services" / name for name in ("caseload.py", "coassess.py")),
+                  *(SRC / "services" / name for name in ("caseload.py", "coassess.py", "cohort.py", "interviews.py")),
                   SRC / "limits.py", SRC / "settings.py",
                   *(SRC / "importers" / name for name in ("rncp_csv.py", "rncp_xml.py", "rome_files.py")),
                   *(SRC / "cli").glob("*.py")])

@@ -13,6 +13,7 @@ import pandas as pd
 from ..analysis.course_links import CourseLink, design_course_links
 from ..analysis.gaps import cohort_gaps
 from ..analysis.targets import Target
+from ..messages import t
 from ..security.access import pseudonymised
 from ..store import PersonRecord, bulk
 from ..store.csvio import neutralise
@@ -44,7 +45,7 @@ def member_labels(ctx: Context, identity: Identity, person_ids: Sequence[str]) -
             labels[pid] = shown.display_name
         else:
             letters = ascii_uppercase[index % 26] + (str(index // 26 + 1) if index >= 26 else "")
-            labels[pid] = f"Personne {letters}"
+            labels[pid] = t("links.pseudonym", letters=letters)
     return labels
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from icalendar import Calendar, Event
 
+from ..messages import t
 from ..security import audit
 from ..store import ContractRecord, FollowUpRecord, StoreError
 from ..store import interviews as store
@@ -119,7 +120,7 @@ def schedule_ics(ctx: Context, identity: Identity, labels, *, today: dt.date | N
     calendar.add("prodid", "-//competency-graph//entretiens//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Entretiens")
+    calendar.add("x-wr-calname", t("interviews.title"))
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for p in planned:
         f = p.followup
@@ -131,7 +132,7 @@ def schedule_ics(ctx: Context, identity: Identity, labels, *, today: dt.date | N
         event.add("dtend", f.scheduled_on + dt.timedelta(days=1))
         event.add("summary", f"{labels(f.milestone or f.kind)} — {p.person_name}")
         if f.due_from and f.due_until:
-            event.add("description", f"À tenir entre le {f.due_from:%d/%m/%Y} et le {f.due_until:%d/%m/%Y}.")
+            event.add("description", t("interviews.ics.window", start=f"{f.due_from:%d/%m/%Y}", end=f"{f.due_until:%d/%m/%Y}"))
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
     audit.record(ctx.repo, identity.user_id, "export", "schedule")
