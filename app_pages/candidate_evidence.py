@@ -43,7 +43,7 @@ with st.container(border=True):
         text = None
         if kind in ("photo", "document"):
             upload = st.file_uploader(t("evidence.file"), key="file",
-                                      type=["jpg", "jpeg", "png", "webp", "heic", "gif"] if kind == "photo"
+                                      type=["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"] if kind == "photo"
                                       else ["pdf", "jpg", "jpeg", "png"])
         text = st.text_area(t("evidence.text"), max_chars=2000, key="text",
                             height=120 if kind == "observation" else 68)

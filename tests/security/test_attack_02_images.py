@@ -8,6 +8,7 @@ import io
 import struct
 import time
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -87,3 +88,35 @@ def test_a_real_png_is_accepted_and_the_same_upload_is_stored_once(repo: Reposit
     a = guard.add_evidence("own", "photo", "A", item_id="rectec:C01", content=real_png())
     b = guard.add_evidence("own", "photo", "B", item_id="rectec:C02", content=real_png())
     assert a.file_sha256 == b.file_sha256 and a.media_type == "image/png" and len(_stored(repo)) == 1
+
+
+HEIC = Path(__file__).resolve().parents[1] / "fixtures" / "images"
+
+
+def test_an_iphone_heic_photo_is_stored_upright_as_jpeg_without_its_gps_position(repo: Repository, world) -> None:
+    """An iPhone's default format: decoded (pi-heif), turned upright, stored as JPEG without EXIF."""
+    from pi_heif import register_heif_opener
+
+    register_heif_opener()  # for the test's own look at the original
+    sent = (HEIC / "photo-iphone.heic").read_bytes()
+    with Image.open(io.BytesIO(sent)) as original:  # the fixture does carry what must not be kept
+        assert original.getexif().get_ifd(0x8825)[1] == "N"
+    record = Guard(repo, "u-cand", "candidate").add_evidence("own", "photo", "Mon poste", item_id="rectec:C01",
+                                                              content=sent)
+    assert record.media_type == "image/jpeg"
+    stored = repo.evidence_file(record.id)[0]
+    assert b"iPhone" not in stored and b"Apple" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        image.load()
+        assert image.format == "JPEG" and image.size == (480, 640) and not image.getexif()
+        assert min(image.getpixel((470, 10))) > 240  # the white corner is top-right once upright
+        assert min(image.getpixel((10, 10))) < 40
+
+
+def test_a_heic_that_passes_the_magic_bytes_but_does_not_decode_is_refused(repo: Repository, world) -> None:
+    sent = (HEIC / "truncated.heic").read_bytes()
+    assert sent[4:12] == b"ftypheic"
+    with pytest.raises(StoreError) as caught:
+        Guard(repo, "u-cand", "candidate").add_evidence("own", "photo", "Abîmée", item_id="rectec:C01", content=sent)
+    assert caught.value.code == "image_unreadable" and "HEIC" in caught.value.message("fr")
+    assert repo.list_evidence("own") == [] and _stored(repo) == []

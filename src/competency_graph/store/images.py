@@ -6,6 +6,9 @@ from the header *before* decoding (a 12,000 × 12,000 PNG of a few kilobytes wou
 and what is stored is a fresh encoding: no EXIF (GPS position, camera serial), no comments, no trailing
 bytes, turned upright, at most :data:`MAX_SIDE` pixels on its longer side. The same upload always gives the
 same bytes, so identical proofs still share one file.
+
+HEIC/HEIF (an iPhone's default photo format, which browsers do not show) is decoded with ``pi-heif`` (libheif
+and libde265, decoder only) and stored as JPEG, with the same checks.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ __all__ = ["MAX_PIXELS", "MAX_SIDE", "DECODED_TYPES", "normalise_image"]
 MAX_PIXELS = 50_000_000
 #: stored at most this many pixels on the longer side (enough to read a document on a photo)
 MAX_SIDE = 3200
-#: image types decoded and re-encoded; others (HEIC) are refused since neither Pillow nor browsers show them
-DECODED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "PNG", "image/webp": "WEBP"}
+#: image type -> the format it is stored in (HEIC/HEIF as JPEG: browsers do not show HEIC)
+DECODED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "PNG", "image/webp": "WEBP",
+                 "image/heic": "JPEG", "image/heif": "JPEG"}
+_HEIF_TYPES = {"image/heic", "image/heif"}
 _OUTPUT_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -37,7 +42,9 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
 
     target = DECODED_TYPES.get(media_type)
     if target is None:
-        raise _unreadable(message="image_unreadable.heic")
+        raise _unreadable()
+    if media_type in _HEIF_TYPES:
+        _register_heif()
     with warnings.catch_warnings():
         # Our own pixel cap (below Pillow's) is checked right after the header is read.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -61,6 +68,16 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
             raise
         except Image.DecompressionBombError:
             raise StoreError(code="image_too_large", params={"millions": MAX_PIXELS // 1_000_000}) from None
-        except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
-            raise _unreadable() from None
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError, RuntimeError):
+            # (pi-heif raises RuntimeError on some damaged HEIF boxes)
+            raise _unreadable(message="image_unreadable.heic" if media_type in _HEIF_TYPES else None) from None
     return out.getvalue(), _OUTPUT_TYPE[target]
+
+
+def _register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (idempotent); a clear refusal when the decoder is not installed."""
+    try:
+        from pi_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - pi-heif is a dependency; a trimmed install may lack it
+        raise _unreadable(message="image_unreadable.heic") from None
+    register_heif_opener()
