@@ -500,3 +500,26 @@ def test_an_unknown_address_is_a_french_notice_with_a_way_back(server, browser, 
     settle(page)
     page.wait_for_selector("text=Compétence 1 sur 12")
     context.close()
+
+
+def test_a_candidate_sends_an_iphone_heic_photo_and_sees_it(server, browser, shots):
+    """The iPhone's default photo format, chosen in the file dialog: stored as JPEG and shown in the list."""
+    heic = Path(__file__).resolve().parents[1] / "fixtures" / "images" / "photo-iphone.heic"
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="fr-FR")
+    sign_in(page, server, "Léa (démo) — candidat")
+    go(page, t("page.evidence"))
+    page.get_by_text(label("evidence_kind", "photo"), exact=False).first.click()
+    settle(page)
+    page.get_by_label(t("evidence.title_field")).fill("Mon poste de travail")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(heic))
+    page.wait_for_selector("text=photo-iphone.heic")
+    page.get_by_role("button", name=t("evidence.submit")).click()
+    settle(page)
+    expect(page.get_by_text(t("evidence.added", title="Mon poste de travail"))).to_have_count(1)
+    no_exception(page)
+    image = page.get_by_role("img", name="Mon poste de travail").first  # its title is its text alternative
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0 && img.naturalHeight > img.naturalWidth")
+    image.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "candidate-evidence-heic.png", full_page=True)
+    page.close()
