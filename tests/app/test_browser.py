@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     env.pop("COMPETENCY_GRAPH_DATABASE_URL", None)
     log = (data / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -473,6 +474,17 @@ def test_direct_links_open_after_sign_in_and_other_roles_pages_say_so_in_french(
     context.close()
 
 
+def session_cookie(context, present: bool = True, timeout: float = 15) -> dict | None:
+    """The ``cg_session`` cookie of the browser context, once it is there (or gone, ``present=False``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = next((c for c in context.cookies() if c["name"] == "cg_session"), None)
+        if (found is not None) == present:
+            return found
+        assert time.monotonic() < deadline, f"the session cookie is {'missing' if present else 'still there'}"
+        time.sleep(0.1)
+
+
 def test_an_unknown_address_is_a_french_notice_with_a_way_back(server, browser, shots):
     """A mistyped address or an old bookmark: a French notice with a link to the sign-in form (signed out) or
     to the role's first page (signed in), never Streamlit's English "Page not found" dialog."""
@@ -489,7 +501,7 @@ def test_an_unknown_address_is_a_french_notice_with_a_way_back(server, browser, 
     page.get_by_role("button", name="Entrer").click()
     page.wait_for_selector(NAV_LINKS)
     settle(page)
-    page.wait_for_function("document.cookie.indexOf('cg_session=') >= 0")  # the session cookie, written after sign-in
+    session_cookie(context)  # set by the server after sign-in
     page.goto(server.rstrip("/") + "/mes-preuvess")
     settle(page, 60_000)
     page.wait_for_selector("text=Page introuvable")
@@ -523,3 +535,72 @@ def test_a_candidate_sends_an_iphone_heic_photo_and_sees_it(server, browser, sho
     image.scroll_into_view_if_needed()
     page.screenshot(path=shots / "candidate-evidence-heic.png", full_page=True)
     page.close()
+
+
+def _post(url: str, body: bytes, origin: str | None) -> int:
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Origin": origin} if origin else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_the_session_cookie_is_httponly_survives_f5_and_goes_at_sign_out(server, browser):
+    """No script in the page can read the session: the server sets the cookie (HttpOnly, SameSite=Strict) from a
+    one-time ticket the page posts; F5 keeps the worker signed in; signing out clears it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    tickets: list[bytes] = []
+    page.on("request", lambda r: tickets.append(r.post_data_buffer) if r.url.endswith("/_cg/session") else None)
+    sign_in(page, server, "Léa (démo) — candidat")
+    cookie = session_cookie(context)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/" and cookie["expires"] > 0
+    assert "cg_session" not in page.evaluate("document.cookie")
+    page.reload()
+    settle(page, 60_000)
+    page.wait_for_selector("text=Compétence 1 sur 12")  # still signed in, on her first page
+    # the route answers the page's own ticket once, and nothing else
+    route = server.rstrip("/") + "/_cg/session"
+    assert len(tickets) == 1 and tickets[0]
+    assert _post(route, tickets[0], server) == 403  # already used by the page
+    assert _post(route, b"forged-ticket", server) == 403
+    assert _post(route, b"", server) == 403
+    assert _post(route, b"x" * 5000, server) == 403
+    open_sidebar(page)
+    page.get_by_role("button", name=t("sidebar.sign_out")).click()
+    settle(page)
+    assert session_cookie(context, present=False) is None
+    page.reload()
+    settle(page, 60_000)
+    page.wait_for_selector("text=Entrer")  # signed out for good
+    context.close()
+
+
+def test_the_cookie_route_refuses_another_origin_and_a_second_use(server, browser):
+    """The page's ticket, caught before it reaches the server: posted from another origin or without one it is
+    refused (and not spent); from the app's own origin it sets the cookie once."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    caught: list[bytes] = []
+
+    def hold(route) -> None:
+        caught.append(route.request.post_data_buffer)
+        route.abort()
+
+    page.route("**/_cg/session", hold)
+    sign_in(page, server, "Léa (démo) — candidat")
+    deadline = time.monotonic() + 15
+    while not caught:
+        assert time.monotonic() < deadline, "the page posted no ticket"
+        page.wait_for_timeout(100)
+    ticket, url = caught[0], server.rstrip("/") + "/_cg/session"
+    assert _post(url, ticket, "https://evil.example") == 403
+    assert _post(url, ticket, None) == 403
+    request = urllib.request.Request(url, data=ticket, method="POST", headers={"Origin": server.rstrip("/")})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 204
+        set_cookie = answer.headers["set-cookie"]
+    assert set_cookie.startswith("cg_session=") and "HttpOnly" in set_cookie and "SameSite=strict" in set_cookie
+    assert _post(url, ticket, server.rstrip("/")) == 403  # once only
+    context.close()

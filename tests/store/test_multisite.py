@@ -61,7 +61,7 @@ def test_two_app_processes_share_one_postgresql_database(pg_url: str, tmp_path: 
         env = {**os.environ, "COMPETENCY_GRAPH_DATABASE_URL": pg_url, "COMPETENCY_GRAPH_DEMO": "1",
                "COMPETENCY_GRAPH_DATA_DIR": str(tmp_path / f"site{n}")}
         servers.append(subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.scriptHealthCheckEnabled", "true"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

@@ -10,11 +10,12 @@ first (the candidate's level buttons do) or passes the identity explicitly (the 
 the session); within one script run the check is made once and its result reused (``_RUN_CHECK``), so the
 callback, ``app.py`` and the page's :func:`require_role` read the account once between them.
 
-Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the page writes the cookie
-``cg_session`` (token, role and an HMAC signature, see ``security.sessions``) with a small script; on the
-next connection the browser sends it and :func:`current_identity` re-opens the session when the signature
-holds, the session is live in the database and not idle. The cookie is ``SameSite=Strict`` (``Secure`` over
-HTTPS) but not ``HttpOnly``: a Streamlit script cannot set response headers, only run JavaScript in the page.
+Reloads: Streamlit forgets ``st.session_state`` on F5. At sign-in the cookie ``cg_session`` (token, role and
+an HMAC signature, see ``security.sessions``) is set; on the next connection the browser sends it and
+:func:`current_identity` re-opens the session when the signature holds, the session is live in the database
+and not idle. The cookie is ``HttpOnly`` and ``SameSite=Strict`` (``Secure`` over HTTPS): the server sets it
+when the page posts a one-time ticket (``ui.cookie_route``, served by ``serve.py``). Run without ``serve.py``,
+the page writes it from a script instead, without ``HttpOnly``.
 The display preferences are saved on the account and come back with the session.
 """
 
@@ -28,6 +29,7 @@ from ..security import accounts as security_accounts
 from ..security import sessions as signed_sessions
 from ..services import accounts, preferences
 from ..services.accounts import Identity
+from . import cookie_route
 from .formats import md_escape
 from .i18n import label, t, t_easy
 from .runs import run_marker
@@ -45,6 +47,7 @@ NOTICE = "sign_in_notice"
 TEXT_SIZE = "text_size"
 _COOKIE_DEAD = "_cookie_refused"  # a cookie value already refused in this tab: not looked up again
 _COOKIE_SENT = "_cookie_written"  # the cookie value this tab has written
+_COOKIE_TICKET = "_cookie_ticket"  # (cookie value, one-time ticket) posted by the page, not yet used
 
 
 def _cache():
@@ -72,9 +75,12 @@ def end_run() -> None:
 
 def _end(notice_key: str | None) -> None:
     cookie = _cookie()
+    held = st.session_state.get(_COOKIE_SENT)  # what this tab had the browser store (cleared next run)
     st.session_state.clear()
     if cookie:  # the browser still sends it on this connection: never look it up again
         st.session_state[_COOKIE_DEAD] = cookie
+    if held:
+        st.session_state[_COOKIE_SENT] = held
     if notice_key:
         st.session_state[NOTICE] = notice_key
     _act_as(None)
@@ -212,7 +218,11 @@ def text_size() -> str:
 
 def cookie_script(identity: Identity | None) -> str | None:
     """The script that writes (or clears) the session cookie when the browser does not hold the right value
-    yet; None when nothing is to change. Called once per run by the app frame."""
+    yet; None when nothing is to change. Called once per run by the app frame.
+
+    Served by ``serve.py``, the script posts a one-time ticket and the server sets the cookie ``HttpOnly``
+    (``ui.cookie_route``); the same script is given again at every run until the server has seen the ticket,
+    since a run that follows at once (sign-in reruns) can remove an element before the browser ran it."""
     token = st.session_state.get(TOKEN)
     wanted = signed_sessions.sign_cookie(_context().repo, token, identity.role) if identity and token else ""
     held = st.session_state.get(_COOKIE_SENT)
@@ -220,13 +230,33 @@ def cookie_script(identity: Identity | None) -> str | None:
         held = _cookie() or ""
     if held == wanted:
         return None
+    if cookie_route.served():
+        return _ticket_script(wanted)
     st.session_state[_COOKIE_SENT] = wanted
     name = signed_sessions.COOKIE_NAME
     age = int(security_accounts.SESSION_HOURS * 3600) if wanted else 0
+    # served without serve.py (no route): written by the script, so without HttpOnly (see module docstring)
     # json.dumps: the value is ours (url-safe token, role, hex), quoted anyway so nothing can break the script.
     return (f"<script>(function(){{var v={json.dumps(wanted)};var secure=location.protocol==='https:'?"
             f"'; Secure':'';document.cookie='{name}='+v+'; Path=/; Max-Age={age}; SameSite=Strict'+secure;}})();"
             "</script>")
+
+
+def _ticket_script(wanted: str) -> str | None:
+    """The script posting this tab's ticket for ``wanted`` (a new ticket when there is none or it expired);
+    None, and ``wanted`` recorded as held, once the server has used it."""
+    pending = st.session_state.get(_COOKIE_TICKET)
+    state = cookie_route.state(pending[1]) if isinstance(pending, tuple) and pending[0] == wanted else "void"
+    if state == "used":
+        st.session_state[_COOKIE_SENT] = wanted
+        st.session_state.pop(_COOKIE_TICKET, None)
+        return None
+    if state == "void":
+        pending = (wanted, cookie_route.issue(wanted))
+        st.session_state[_COOKIE_TICKET] = pending
+    path = cookie_route.route_path(str(st.get_option("server.baseUrlPath") or ""))
+    return (f"<script>fetch({json.dumps(path)},{{method:'POST',body:{json.dumps(pending[1])},"
+            "credentials:'same-origin',cache:'no-store'});</script>")
 
 
 def _save_preferences() -> None:
