@@ -1,4 +1,4 @@
-"""Several app instances on one PostgreSQL database (issue #19, docs/deployment): two ``streamlit run app.py``
+"""Several app instances on one PostgreSQL database (issue #19, docs/deployment): two ``streamlit run serve.py``
 processes started together on a throwaway cluster both migrate and answer, the demo is created once, and two
 sites writing through the guarded services see each other's writes and audit entries."""
 
