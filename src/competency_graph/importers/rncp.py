@@ -225,7 +225,7 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
         kind = "CSV"
         old_full = existing.load() if existing.header is not None else {}
     else:
-        certs = iter_rncp_xml_data(path, progress)
+        certs = iter_rncp_xml_data(path, progress, shallow=True)  # competencies counted, not modelled
         date = _export_date(path)
         kind = "XML v4.1"
         old_full = {}

@@ -39,6 +39,7 @@ from .rncp_fields import (
     _validation_fr,
     _yes_no,
     repertoire,
+    validated,
 )
 
 __all__ = ["iter_rncp_xml", "iter_rncp_xml_data"]
@@ -239,11 +240,15 @@ def iter_rncp_xml(path: Path | str, progress: Progress | None = None) -> Iterato
         yield cert
 
 
-def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
+def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None, *, shallow: bool = False
                        ) -> Iterator[tuple[Certification, dict[str, Any]]]:
     """:func:`iter_rncp_xml`, each certification with the data it was validated from: that dict holds the
     fields not at their default, in the model's order, so ``pydantic_core.to_json(data)`` is the model's
-    ``to_json(exclude_defaults=True)`` without a second traversal of the model."""
+    ``to_json(exclude_defaults=True)`` without a second traversal of the model.
+
+    ``shallow`` (for :func:`import_rncp`, which writes the data): the competencies of the blocs stay the
+    dicts of ``data`` in the certification, not models; the same fiches are refused with the same errors
+    (:func:`~.rncp_fields.validated`)."""
     path = Path(path)
     stream, total, closer = _open_xml(path)
     title = _source_title(path, "XML v4.1")
@@ -271,7 +276,7 @@ def iter_rncp_xml_data(path: Path | str, progress: Progress | None = None
             ordinal += 1
             try:
                 data = _fiche_to_dict(elem, title, date)
-                cert = Certification.model_validate(data)
+                cert = validated(data, shallow)
             except ValueError as exc:  # pydantic's ValidationError is a ValueError
                 detail = _validation_fr(exc) if isinstance(exc, ValidationError) else str(exc)
                 raise RncpImportError(t("rncp.error.bad_fiche", detail=detail), path, _fiche_line(path, ordinal)) from None
