@@ -41,6 +41,47 @@ def _has_other_spaces(text: str) -> bool:
             or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
 
 
+# Fast pre-checks. A regex scan of every character costs 3-7 ns a character in sre, ``in`` (memchr) a
+# fraction of that: each helper below answers "may this text hold X?" with ``in`` tests only, never wrongly
+# "no"; a "yes" sends the caller to the exact (regex) path, so results cannot change.
+
+#: the first UTF-8 bytes of the decimal digits (``\d``, ``str.isdecimal``) beyond ASCII (tests check them)
+_DIGIT_LEADS = bytes((0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0))
+_PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))")  # a ")" after the letter of a code a)
+
+
+def _may_hold_digit(text: str) -> bool:
+    """False only when ``text`` holds no ``\d``: no ASCII digit, and (unless ASCII) no UTF-8 lead byte of
+    another decimal digit."""
+    if ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
+            or "7" in text or "8" in text or "9" in text):
+        return True
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return (0xD9 in data or 0xDB in data or 0xDF in data or 0xE0 in data or 0xE1 in data or 0xEA in data
+            or 0xEF in data or 0xF0 in data)
+
+
+def _may_hold_code(text: str) -> bool:
+    """False only when no position of ``text`` starts a code: each code holds a digit, but ``a)``, whose ")"
+    follows a lowercase letter that follows no letter or digit other than a bullet "o" (``devis)`` is none)."""
+    return _may_hold_digit(text) or (")" in text and _PAREN_CODE.search(text) is not None)
+
+
+def _has_bullet_anywhere(text: str) -> bool:
+    """``_BULLET_ANYWHERE.search(text) is not None``: one ``in`` test a bullet, and the private-use bullets
+    (U+F000-U+F0FF: their UTF-16 high byte is F0) looked for by regex only when a F0 byte is there."""
+    if text.isascii():
+        return False
+    if ("•" in text or "▪" in text or "◦" in text or "‣" in text or "►" in text or "▸" in text or "➢" in text
+            or "➤" in text or "➔" in text or "→" in text or "✓" in text or "✔" in text or "■" in text
+            or "□" in text or "●" in text or "○" in text or "·" in text or "❖" in text or "♦" in text
+            or "◆" in text):
+        return True
+    return 0xF0 in text.encode("utf-16-le", "surrogatepass") and _PRIVATE_BULLET.search(text) is not None
+
+
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -51,6 +92,7 @@ _CODE = (
 )
 _BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
 _BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
+_PRIVATE_BULLET = re.compile("[\uf000-\uf0ff]")
 _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
 # Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
 # spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
@@ -98,15 +140,14 @@ def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Matc
     if positions is None and "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
         first = _BULLET_AT.match(text)
         found = {0: first} if first is not None else {}
-        if _BULLET_ANYWHERE.search(text) is None:
+        if not _has_bullet_anywhere(text):
             return list(found.values())
         positions: list[int] = []
     else:
         if positions is None:
             positions = _strong_positions(text)
         at = [match for match in map(_BULLET_AT.match, repeat(text), positions) if match is not None]
-        anywhere = _BULLET_ANYWHERE.search(text)
-        if anywhere is None:  # the common case: the marks at the (sorted) strong positions
+        if not _has_bullet_anywhere(text):  # the common case: the marks at the (sorted) strong positions
             return at
         found = {match.start(): match for match in at}
     for match in _BULLET_ANYWHERE.finditer(text):
@@ -114,6 +155,16 @@ def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Matc
         if start not in found and (start == 0 or text[start - 1].isspace()):
             found[start] = match
     return [found[k] for k in sorted(found)]
+
+
+def _may_hold_weak_letter_code(text: str, codes: list[re.Match[str]], cut: list[str]) -> bool:
+    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut at its marks ``codes`` (the first at 0)
+    into ``cut``. Its match needs a digit; one inside a mark without bullet cannot serve (the space before its
+    letters would be the end of a run of spaces, or the letters would start after a line break), so when
+    every mark is bare and the text between them holds no digit, there is none; else, the regex."""
+    if all(m.start() == m.start("code") for m in codes) and not _may_hold_digit("".join(cut)):
+        return False
+    return _WEAK_LETTER_CODE.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -232,35 +283,41 @@ def _split_flat(text: str) -> list[str]:
     items: list[str]
     plain = not _has_other_spaces(text)
     positions = _strong_positions(text)
-    codes = _code_marks(text, positions)
+    codes = _code_marks(text, positions) if _may_hold_code(text) else []
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
+        cut = _texts(text, codes)
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = {_shape(m.group("code")) for m in codes}
-            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none, and
-            # this search is half the price of the full scan below
-            if any(shape[:1] != "A" for shape in shapes) or _WEAK_LETTER_CODE.search(text) is not None:
+            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none
+            if any(shape[:1] != "A" for shape in shapes) or _may_hold_weak_letter_code(text, codes, cut):
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
+                cut = _texts(text, codes)
         if len(codes) >= 2:
             items = []
-            anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
-            lead_in = codes[0].start() > 0
-            for piece in _texts(text, codes):
-                if lead_in:
-                    lead_in = False
-                    if piece.rstrip().endswith(":"):
-                        continue  # lead-in
-                piece = _drop_trailing_heading(piece)
-                if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
+            anywhere = _has_bullet_anywhere(text)  # else no piece holds such a bullet either
+            if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
+                del cut[0]  # lead-in
+            for piece in cut:
+                piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+                if piece.endswith(":"):
+                    piece = _drop_trailing_heading(piece)
+                if anywhere or "  " in piece or "\n" in piece:
+                    inner = _bullet_marks(piece)
+                elif piece[:1] in "-–—>o*":  # else _BULLET_AT cannot match (no bullet anywhere)
                     inner = _bullet_marks(piece)
                 else:  # what _bullet_marks's fast path finds here
                     inner = []
                 if not inner:  # no bullet inside the item (the common case): the item is the piece
-                    sub = _clean_item(piece, plain)
-                    if sub:
-                        items.append(sub)
+                    if (plain and piece[:1].isalnum() and piece[-1] not in " ;,." and "  " not in piece
+                            and "\n" not in piece):
+                        items.append(piece)  # what _clean_item gives (nothing to strip nor trim)
+                    else:
+                        sub = _clean_item(piece, plain)
+                        if sub:
+                            items.append(sub)
                     continue
                 subs = [_clean_item(p) for p in _texts(piece, inner)]
                 subs = [s for s in subs if s]
@@ -368,20 +425,15 @@ def split_outline(text: str | None) -> list[OutlineItem] | None:
     return _outline(_plain_spaces(text))
 
 
+#: a dot between two decimal digits; the literal "." first lets sre jump from dot to dot (C-speed scan)
+_DOT_IN_NUMBER = re.compile(r"\.(?<=\d\.)(?=\d)")
+
+
 def _two_dotted_numbers(text: str) -> bool:
-    """False when ``text`` cannot hold two ``\\d.\\d`` (so no outline): a ``str.find`` walk over the dots,
-    much cheaper than the outline pattern's scan (its lookbehind is tried at every position)."""
-    find = text.find
-    last = len(text) - 1
-    seen = 0
-    i = find(".", 1)
-    while 0 < i < last:
-        if text[i - 1].isdecimal() and text[i + 1].isdecimal():
-            seen += 1
-            if seen == 2:
-                return True
-        i = find(".", i + 1)
-    return False
+    """False when ``text`` cannot hold two ``\\d.\\d`` (so no outline): much cheaper than the outline
+    pattern's scan (its lookbehind is tried at every position)."""
+    first = _DOT_IN_NUMBER.search(text)
+    return first is not None and _DOT_IN_NUMBER.search(text, first.end()) is not None
 
 
 def _outline(text: str) -> list[OutlineItem] | None:
