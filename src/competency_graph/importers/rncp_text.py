@@ -136,7 +136,10 @@ def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[
     return [match for match in map(_CODE_AT.match, repeat(text), positions) if match is not None]
 
 
-def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
+def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool | None = None,
+                  ) -> list[re.Match[str]]:
+    """The bullets that start items: at the strong positions, and bullets of ``_BULLET_ANY`` after a space;
+    ``anywhere``: ``_has_bullet_anywhere(text)`` when the caller knows it."""
     if positions is None and "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
         first = _BULLET_AT.match(text)
         found = {0: first} if first is not None else {}
@@ -147,7 +150,7 @@ def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Matc
         if positions is None:
             positions = _strong_positions(text)
         at = [match for match in map(_BULLET_AT.match, repeat(text), positions) if match is not None]
-        if not _has_bullet_anywhere(text):  # the common case: the marks at the (sorted) strong positions
+        if not (_has_bullet_anywhere(text) if anywhere is None else anywhere):  # the common case
             return at
         found = {match.start(): match for match in at}
     for match in _BULLET_ANYWHERE.finditer(text):
@@ -284,9 +287,14 @@ def _split_flat(text: str) -> list[str]:
     plain = not _has_other_spaces(text)
     positions = _strong_positions(text)
     codes = _code_marks(text, positions) if _may_hold_code(text) else []
+    anywhere = _has_bullet_anywhere(text)
+    # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
+    # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
+    bare = plain and not anywhere and "\n" not in text
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
         cut = _texts(text, codes)
+        bare = bare and len(codes) == len(positions)
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = {_shape(m.group("code")) for m in codes}
             # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none
@@ -297,11 +305,14 @@ def _split_flat(text: str) -> list[str]:
                 cut = _texts(text, codes)
         if len(codes) >= 2:
             items = []
-            anywhere = _has_bullet_anywhere(text)  # else no piece holds such a bullet either
             if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
                 del cut[0]  # lead-in
             for piece in cut:
                 piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+                if (bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum()
+                        and (piece[0] != "o" or not piece[1:2].isspace())):
+                    items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
+                    continue
                 if piece.endswith(":"):
                     piece = _drop_trailing_heading(piece)
                 if anywhere or "  " in piece or "\n" in piece:
@@ -328,12 +339,13 @@ def _split_flat(text: str) -> list[str]:
                     items.append(joined)
             return _finish(items, clean=False)
 
-    bullets = _bullet_marks(text, positions)
+    bullets = _bullet_marks(text, positions, anywhere)
+    bare = bare and len(bullets) == len(positions)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        fast = _bullet_items(_texts(text, bullets), plain)
+        fast = _bullet_items(_texts(text, bullets), plain, bare)
         if fast is not None:
             return fast
         pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
@@ -371,13 +383,19 @@ def _split_flat(text: str) -> list[str]:
     return _finish([text])
 
 
-def _bullet_items(cut: list[str], plain: bool = False) -> list[str] | None:
+def _bullet_items(cut: list[str], plain: bool = False, bare: bool = False) -> list[str] | None:
     """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
-    heading: then every piece is an item), else None (the general loop decides)."""
+    heading: then every piece is an item), else None (the general loop decides). ``bare``: no piece holds a
+    run of spaces, a line break nor an odd space (see :func:`_split_flat`)."""
     out: list[str] = []
     seen: set[str] = set()
     for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+        if bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum():  # _clean_item has nothing to do
+            if piece not in seen:
+                seen.add(piece)
+                out.append(piece)
+            continue
         if piece.endswith(":"):
             return None
         if piece[:1].isalnum() or _HAS_WORD.search(piece):
