@@ -41,37 +41,37 @@ def _has_other_spaces(text: str) -> bool:
             or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
 
 
-# Fast pre-checks. A regex scan of every character costs 3-7 ns a character in sre, ``in`` (memchr) a
-# fraction of that: each helper below answers "may this text hold X?" with ``in`` tests only, never wrongly
-# "no"; a "yes" sends the caller to the exact (regex) path, so results cannot change.
+# Fast pre-checks. An sre scan costs 3-7 ns a character where ``in`` (memchr) costs a fraction of that: each
+# helper below answers "may this text hold X?" with ``in`` tests, never wrongly "no"; a "yes" sends the
+# caller to the exact (regex) path, so no result can change. ``data``: the text in UTF-8 (b"" when ASCII),
+# where a character beyond U+07FF shows its range in its first byte (encoded once, shared).
 
 #: the first UTF-8 bytes of the decimal digits (``\d``, ``str.isdecimal``) beyond ASCII (tests check them)
-_DIGIT_LEADS = bytes((0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0))
+_DIGIT_LEADS = (0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0)
 _PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))")  # a ")" after the letter of a code a)
 
 
-def _may_hold_digit(text: str) -> bool:
-    """False only when ``text`` holds no ``\d``: no ASCII digit, and (unless ASCII) no UTF-8 lead byte of
-    another decimal digit."""
-    if ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
-            or "7" in text or "8" in text or "9" in text):
-        return True
-    if text.isascii():
-        return False
-    data = text.encode("utf-8", "surrogatepass")
-    return (0xD9 in data or 0xDB in data or 0xDF in data or 0xE0 in data or 0xE1 in data or 0xEA in data
-            or 0xEF in data or 0xF0 in data)
+def _utf8(text: str) -> bytes:
+    return b"" if text.isascii() else text.encode("utf-8", "surrogatepass")
 
 
-def _may_hold_code(text: str) -> bool:
+def _may_hold_digit(text: str, data: bytes) -> bool:
+    """False only when ``text`` holds no ``\d``: no ASCII digit, and ``data`` (``text``'s or a longer
+    text's) holds no first byte of another decimal digit."""
+    return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
+            or "7" in text or "8" in text or "9" in text or 0xD9 in data or 0xDB in data or 0xDF in data
+            or 0xE0 in data or 0xE1 in data or 0xEA in data or 0xEF in data or 0xF0 in data)
+
+
+def _may_hold_code(text: str, data: bytes) -> bool:
     """False only when no position of ``text`` starts a code: each code holds a digit, but ``a)``, whose ")"
     follows a lowercase letter that follows no letter or digit other than a bullet "o" (``devis)`` is none)."""
-    return _may_hold_digit(text) or (")" in text and _PAREN_CODE.search(text) is not None)
+    return _may_hold_digit(text, data) or (")" in text and _PAREN_CODE.search(text) is not None)
 
 
-def _has_bullet_anywhere(text: str) -> bool:
-    """``_BULLET_ANYWHERE.search(text) is not None``: one ``in`` test a bullet, and the private-use bullets
-    (U+F000-U+F0FF: their UTF-16 high byte is F0) looked for by regex only when a F0 byte is there."""
+def _has_bullet_anywhere(text: str, data: bytes | None = None) -> bool:
+    """``_BULLET_ANYWHERE.search(text) is not None``: one ``in`` test a bullet; the private-use bullets
+    (U+F000-U+F0FF, first UTF-8 byte EF) are looked for by regex only when an EF byte is there."""
     if text.isascii():
         return False
     if ("•" in text or "▪" in text or "◦" in text or "‣" in text or "►" in text or "▸" in text or "➢" in text
@@ -79,7 +79,7 @@ def _has_bullet_anywhere(text: str) -> bool:
             or "□" in text or "●" in text or "○" in text or "·" in text or "❖" in text or "♦" in text
             or "◆" in text):
         return True
-    return 0xF0 in text.encode("utf-16-le", "surrogatepass") and _PRIVATE_BULLET.search(text) is not None
+    return 0xEF in (_utf8(text) if data is None else data) and _PRIVATE_BULLET.search(text) is not None
 
 
 _WS = re.compile(r"\s+")
@@ -160,12 +160,12 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
     return [found[k] for k in sorted(found)]
 
 
-def _may_hold_weak_letter_code(text: str, codes: list[re.Match[str]], cut: list[str]) -> bool:
+def _may_hold_weak_letter_code(text: str, codes: list[re.Match[str]], cut: list[str], data: bytes) -> bool:
     """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut at its marks ``codes`` (the first at 0)
     into ``cut``. Its match needs a digit; one inside a mark without bullet cannot serve (the space before its
     letters would be the end of a run of spaces, or the letters would start after a line break), so when
     every mark is bare and the text between them holds no digit, there is none; else, the regex."""
-    if all(m.start() == m.start("code") for m in codes) and not _may_hold_digit("".join(cut)):
+    if all(m.start() == m.start("code") for m in codes) and not _may_hold_digit("".join(cut), data):
         return False
     return _WEAK_LETTER_CODE.search(text) is not None
 
@@ -181,7 +181,8 @@ def _clean_item(text: str, plain: bool = False) -> str:
     """``plain``: ``text`` comes from a list holding no space character but " " and "\n" (``_OTHER_SPACES``
     absent, the others replaced by :func:`_plain_spaces`): then a piece without "  " nor "\n" only needs its
     trailing spaces cut to be what ``" ".join(text.split())`` gives."""
-    text = text.lstrip(_LEADING_JUNK)
+    if not text[:1].isalnum():  # else nothing to strip (an alphanumeric is no junk)
+        text = text.lstrip(_LEADING_JUNK)
     if plain and "  " not in text and "\n" not in text:
         text = text.rstrip(" ")
     else:
@@ -286,8 +287,9 @@ def _split_flat(text: str) -> list[str]:
     items: list[str]
     plain = not _has_other_spaces(text)
     positions = _strong_positions(text)
-    codes = _code_marks(text, positions) if _may_hold_code(text) else []
-    anywhere = _has_bullet_anywhere(text)
+    data = _utf8(text)
+    codes = _code_marks(text, positions) if _may_hold_code(text, data) else []
+    anywhere = _has_bullet_anywhere(text, data)
     # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
     # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
     bare = plain and not anywhere and "\n" not in text
@@ -298,7 +300,7 @@ def _split_flat(text: str) -> list[str]:
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = {_shape(m.group("code")) for m in codes}
             # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none
-            if any(shape[:1] != "A" for shape in shapes) or _may_hold_weak_letter_code(text, codes, cut):
+            if any(shape[:1] != "A" for shape in shapes) or _may_hold_weak_letter_code(text, codes, cut, data):
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
@@ -309,8 +311,8 @@ def _split_flat(text: str) -> list[str]:
                 del cut[0]  # lead-in
             for piece in cut:
                 piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
-                if (bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum()
-                        and (piece[0] != "o" or not piece[1:2].isspace())):
+                if (piece[-1:] not in " ;,.:" and piece[:1].isalnum() and (piece[0] != "o" or not piece[1:2].isspace())
+                        and (bare or not anywhere and plain and "  " not in piece and "\n" not in piece)):
                     items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
                     continue
                 if piece.endswith(":"):
@@ -391,7 +393,8 @@ def _bullet_items(cut: list[str], plain: bool = False, bare: bool = False) -> li
     seen: set[str] = set()
     for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
-        if bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum():  # _clean_item has nothing to do
+        if (piece[-1:] not in " ;,.:" and piece[:1].isalnum()
+                and (bare or plain and "  " not in piece and "\n" not in piece)):  # _clean_item has nothing to do
             if piece not in seen:
                 seen.add(piece)
                 out.append(piece)
