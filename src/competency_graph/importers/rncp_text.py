@@ -103,6 +103,9 @@ _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked
 _WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
+#: the end of a run of spaces where _BULLET_AT could match other than as "- " before a non-space (a text
+#: with neither code nor bullet of _BULLET_ANY; over-cautious: "*", ">" and dashes are enough)
+_ODD_RUN_END = re.compile(r"  (?:[–—>*]|o |-(?! [^ ]))")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
 _LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
 _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
@@ -160,12 +163,12 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
     return [found[k] for k in sorted(found)]
 
 
-def _may_hold_weak_letter_code(text: str, codes: list[re.Match[str]], cut: list[str], data: bytes) -> bool:
-    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut at its marks ``codes`` (the first at 0)
-    into ``cut``. Its match needs a digit; one inside a mark without bullet cannot serve (the space before its
-    letters would be the end of a run of spaces, or the letters would start after a line break), so when
-    every mark is bare and the text between them holds no digit, there is none; else, the regex."""
-    if all(m.start() == m.start("code") for m in codes) and not _may_hold_digit("".join(cut), data):
+def _may_hold_weak_letter_code(text: str, unbulleted: bool, cut: list[str], data: bytes) -> bool:
+    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut at its code marks (the first at 0) into
+    ``cut``. Its match needs a digit; one inside a mark without bullet cannot serve (the space before its
+    letters would be the end of a run of spaces, or the letters would start after a line break), so when no
+    mark has a bullet (``unbulleted``) and the text between them holds no digit, there is none."""
+    if unbulleted and not _may_hold_digit("".join(cut), data):
         return False
     return _WEAK_LETTER_CODE.search(text) is not None
 
@@ -286,10 +289,18 @@ def _split_flat(text: str) -> list[str]:
 
     items: list[str]
     plain = not _has_other_spaces(text)
-    positions = _strong_positions(text)
     data = _utf8(text)
-    codes = _code_marks(text, positions) if _may_hold_code(text, data) else []
+    may_code = _may_hold_code(text, data)
     anywhere = _has_bullet_anywhere(text, data)
+    if (not may_code and not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
+            and "\n" not in text and _ODD_RUN_END.search(text) is None):
+        # "- a  - b  - c": the marks are "- " at 0 and after each "  - " (see _ODD_RUN_END), so the pieces
+        # are those of str.split (less the run of spaces before each mark, which _bullet_items strips)
+        fast = _bullet_items(text[2:].split("  - "), plain)
+        if fast is not None:
+            return fast
+    positions = _strong_positions(text)
+    codes = _code_marks(text, positions) if may_code else []
     # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
     # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
     bare = plain and not anywhere and "\n" not in text
@@ -298,9 +309,12 @@ def _split_flat(text: str) -> list[str]:
         cut = _texts(text, codes)
         bare = bare and len(codes) == len(positions)
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
-            shapes = {_shape(m.group("code")) for m in codes}
-            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none
-            if any(shape[:1] != "A" for shape in shapes) or _may_hold_weak_letter_code(text, codes, cut, data):
+            heads = list(map(re.Match.start, codes, repeat("code")))
+            # Letter codes only (shapes A9A9…, codes starting with A-Z): a sibling needs " A1" after a
+            # non-space; most lists have none
+            if not all("A" <= text[i] <= "Z" for i in heads) or _may_hold_weak_letter_code(
+                    text, list(map(re.Match.start, codes)) == heads, cut, data):
+                shapes = {_shape(m.group("code")) for m in codes}
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
