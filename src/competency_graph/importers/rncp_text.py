@@ -48,7 +48,9 @@ def _has_other_spaces(text: str) -> bool:
 
 #: the first UTF-8 bytes of the decimal digits (``\d``, ``str.isdecimal``) beyond ASCII (tests check them)
 _DIGIT_LEADS = (0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0)
-_PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))")  # a ")" after the letter of a code a)
+#: a ")" that may end a code ``a)``: after a letter a-z, itself after no letter or digit but a bullet "o" at
+#: the start of the text or after a space
+_PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))(?<!\So[a-z]\))")
 
 
 def _utf8(text: str) -> bytes:
@@ -64,8 +66,8 @@ def _may_hold_digit(text: str, data: bytes) -> bool:
 
 
 def _may_hold_code(text: str, data: bytes) -> bool:
-    """False only when no position of ``text`` starts a code: each code holds a digit, but ``a)``, whose ")"
-    follows a lowercase letter that follows no letter or digit other than a bullet "o" (``devis)`` is none)."""
+    """False only when no position of ``text`` starts a code: each code holds a digit but ``a)`` (see
+    _PAREN_CODE: ``devis)`` and ``action)`` are none)."""
     return _may_hold_digit(text, data) or (")" in text and _PAREN_CODE.search(text) is not None)
 
 
@@ -105,7 +107,7 @@ _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 #: the end of a run of spaces where _BULLET_AT could match other than as "- " before a non-space (a text
 #: with neither code nor bullet of _BULLET_ANY; over-cautious: "*", ">" and dashes are enough)
-_ODD_RUN_END = re.compile(r"  (?:[–—>*]|o |-(?! [^ ]))")
+_ODD_RUN_END = re.compile(r"  (?:[–—>*]|o |-(?! ))")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
 _LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
 _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
@@ -294,8 +296,9 @@ def _split_flat(text: str) -> list[str]:
     anywhere = _has_bullet_anywhere(text, data)
     if (not may_code and not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
             and "\n" not in text and _ODD_RUN_END.search(text) is None):
-        # "- a  - b  - c": the marks are "- " at 0 and after each "  - " (see _ODD_RUN_END), so the pieces
-        # are those of str.split (less the run of spaces before each mark, which _bullet_items strips)
+        # "- a  - b  - c": the marks are "- " at 0 and "-" and its spaces after each "  - " (see
+        # _ODD_RUN_END), so the pieces are those of str.split but for spaces at their ends (which
+        # _bullet_items strips: it reads piece.rstrip() and piece.lstrip() only)
         fast = _bullet_items(text[2:].split("  - "), plain)
         if fast is not None:
             return fast
