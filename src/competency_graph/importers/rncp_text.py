@@ -165,12 +165,12 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
     return [found[k] for k in sorted(found)]
 
 
-def _may_hold_weak_letter_code(text: str, unbulleted: bool, cut: list[str], data: bytes) -> bool:
-    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut at its code marks (the first at 0) into
-    ``cut``. Its match needs a digit; one inside a mark without bullet cannot serve (the space before its
-    letters would be the end of a run of spaces, or the letters would start after a line break), so when no
-    mark has a bullet (``unbulleted``) and the text between them holds no digit, there is none."""
-    if unbulleted and not _may_hold_digit("".join(cut), data):
+def _may_hold_weak_letter_code(text: str, cut: list[str], data: bytes) -> bool:
+    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut into ``cut`` at code marks without bullet
+    (the first at 0). Its match needs a digit; one inside such a mark cannot serve (the space before its
+    letters would be the end of a run of spaces, or the letters would start after a line break), so when the
+    text between the marks holds no digit, there is none."""
+    if not _may_hold_digit("".join(cut), data):
         return False
     return _WEAK_LETTER_CODE.search(text) is not None
 
@@ -312,12 +312,17 @@ def _split_flat(text: str) -> list[str]:
         cut = _texts(text, codes)
         bare = bare and len(codes) == len(positions)
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
-            heads = list(map(re.Match.start, codes, repeat("code")))
-            # Letter codes only (shapes A9A9…, codes starting with A-Z): a sibling needs " A1" after a
-            # non-space; most lists have none
-            if not all("A" <= text[i] <= "Z" for i in heads) or _may_hold_weak_letter_code(
-                    text, list(map(re.Match.start, codes)) == heads, cut, data):
+            shapes = None
+            # Letter codes (shape A9A9…) without bullet, the marks' first characters all A-Z: a sibling needs
+            # " A1" after a non-space, and most lists have none (see _may_hold_weak_letter_code)
+            firsts = "".join([text[m.start()] for m in codes])
+            if not (firsts.isascii() and firsts.isalpha() and firsts.isupper()):
                 shapes = {_shape(m.group("code")) for m in codes}
+                if all(shape[:1] == "A" for shape in shapes) and _WEAK_LETTER_CODE.search(text) is None:
+                    shapes = None
+            elif _may_hold_weak_letter_code(text, cut, data):
+                shapes = {_shape(m.group("code")) for m in codes}
+            if shapes is not None:
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
@@ -356,7 +361,7 @@ def _split_flat(text: str) -> list[str]:
                     for sub in subs[1:]:
                         joined += (" " if joined.endswith(":") else " ; ") + sub
                     items.append(joined)
-            return _finish(items, clean=False)
+            return [item for item in dict.fromkeys(items) if item[0].isalnum() or _HAS_WORD.search(item)]
 
     bullets = _bullet_marks(text, positions, anywhere)
     bare = bare and len(bullets) == len(positions)
@@ -407,23 +412,19 @@ def _bullet_items(cut: list[str], plain: bool = False, bare: bool = False) -> li
     heading: then every piece is an item), else None (the general loop decides). ``bare``: no piece holds a
     run of spaces, a line break nor an odd space (see :func:`_split_flat`)."""
     out: list[str] = []
-    seen: set[str] = set()
     for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
         if (piece[-1:] not in " ;,.:" and piece[:1].isalnum()
                 and (bare or plain and "  " not in piece and "\n" not in piece)):  # _clean_item has nothing to do
-            if piece not in seen:
-                seen.add(piece)
-                out.append(piece)
+            out.append(piece)
             continue
         if piece.endswith(":"):
             return None
         if piece[:1].isalnum() or _HAS_WORD.search(piece):
             item = _clean_item(piece.lstrip(), plain)
-            if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
-                seen.add(item)
+            if item and (item[0].isalnum() or _HAS_WORD.search(item)):
                 out.append(item)
-    return out
+    return list(dict.fromkeys(out))  # without duplicates, in order
 
 
 def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
