@@ -108,6 +108,9 @@ _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 #: the end of a run of spaces where _BULLET_AT could match other than as "- " before a non-space (a text
 #: with neither code nor bullet of _BULLET_ANY; over-cautious: "*", ">" and dashes are enough)
 _ODD_RUN_END = re.compile(r"  (?:[–—>*]|o |-(?! ))")
+#: what a code mark at 0 or at the end of a run of spaces starts with (a text with no "\n" nor _BULLET_ANY)
+_CODE_HEAD = re.compile(r"(?:[-–—o>*] *)?(?:[A-Z]{1,4}\.?\d|\d|[a-z]\))")
+_CODE_AFTER_RUN = re.compile(rf"  {_CODE_HEAD.pattern}")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
 _LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
 _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
@@ -184,12 +187,13 @@ def _shape(code: str) -> str:
 
 def _clean_item(text: str, plain: bool = False) -> str:
     """``plain``: ``text`` comes from a list holding no space character but " " and "\n" (``_OTHER_SPACES``
-    absent, the others replaced by :func:`_plain_spaces`): then a piece without "  " nor "\n" only needs its
-    trailing spaces cut to be what ``" ".join(text.split())`` gives."""
+    absent, the others replaced by :func:`_plain_spaces`): then a piece without "\n" is what
+    ``" ".join(text.split())`` gives once its runs of spaces are cut out (fewer pieces to make), or, without
+    "  ", its trailing spaces."""
     if not text[:1].isalnum():  # else nothing to strip (an alphanumeric is no junk)
         text = text.lstrip(_LEADING_JUNK)
-    if plain and "  " not in text and "\n" not in text:
-        text = text.rstrip(" ")
+    if plain and "\n" not in text:
+        text = " ".join(filter(None, map(str.strip, text.split("  ")))) if "  " in text else text.rstrip(" ")
     else:
         text = " ".join(text.split())
     if text[-1:] not in " ;,.":  # nothing to trim (the common case); "" goes through the loop
@@ -294,8 +298,9 @@ def _split_flat(text: str) -> list[str]:
     data = _utf8(text)
     may_code = _may_hold_code(text, data)
     anywhere = _has_bullet_anywhere(text, data)
-    if (not may_code and not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
-            and "\n" not in text and _ODD_RUN_END.search(text) is None):
+    if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
+            and "\n" not in text and _ODD_RUN_END.search(text) is None
+            and (not may_code or _CODE_AFTER_RUN.search(text) is None and _CODE_HEAD.match(text) is None)):
         # "- a  - b  - c": the marks are "- " at 0 and "-" and its spaces after each "  - " (see
         # _ODD_RUN_END), so the pieces are those of str.split but for spaces at their ends (which
         # _bullet_items strips: it reads piece.rstrip() and piece.lstrip() only)
@@ -310,7 +315,7 @@ def _split_flat(text: str) -> list[str]:
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
         cut = _texts(text, codes)
-        bare = bare and len(codes) == len(positions)
+        bare = bare and len(codes) == len(positions) - (codes[0].start() > 0)  # all but a lead-in
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = None
             # Letter codes (shape A9A9…) without bullet, the marks' first characters all A-Z: a sibling needs
@@ -364,7 +369,7 @@ def _split_flat(text: str) -> list[str]:
             return [item for item in dict.fromkeys(items) if item[0].isalnum() or _HAS_WORD.search(item)]
 
     bullets = _bullet_marks(text, positions, anywhere)
-    bare = bare and len(bullets) == len(positions)
+    bare = bare and len(bullets) == len(positions) - (bullets[:1] != [] and bullets[0].start() > 0)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
