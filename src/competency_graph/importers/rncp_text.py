@@ -117,8 +117,9 @@ _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
 _HAS_WORD = re.compile(r"\w")
 
 
-def _strong_positions(text: str) -> list[int]:
-    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower)."""
+def _strong_positions(text: str, run_starts: list[int] | None = None) -> list[int]:
+    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower); the
+    starts of the runs go to ``run_starts``."""
     out = [0]
     find = text.find
     size = len(text)
@@ -128,6 +129,8 @@ def _strong_positions(text: str) -> list[int]:
         while j < size and text[j] == " ":
             j += 1
         out.append(j)
+        if run_starts is not None:
+            run_starts.append(i)
         i = find("  ", j)
     if "\n" in text:
         i = find("\n")
@@ -307,15 +310,24 @@ def _split_flat(text: str) -> list[str]:
         fast = _bullet_items(text[2:].split("  - "), plain)
         if fast is not None:
             return fast
-    positions = _strong_positions(text)
+    run_starts: list[int] = []
+    positions = _strong_positions(text, run_starts)
     codes = _code_marks(text, positions) if may_code else []
     # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
     # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
     bare = plain and not anywhere and "\n" not in text
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
-        cut = _texts(text, codes)
-        bare = bare and len(codes) == len(positions) - (codes[0].start() > 0)  # all but a lead-in
+        lead_in = codes[0].start() > 0
+        bare = bare and len(codes) == len(positions) - lead_in  # a mark at each strong position but 0
+        if bare:  # each piece ends where the run of spaces before the next mark starts: nothing to rstrip
+            cut = [text[m.end(): start] for m, start in zip(codes, run_starts[lead_in:])]
+            cut.append(text[codes[-1].end():])
+            if lead_in:
+                cut.insert(0, text[: run_starts[0]])
+        else:
+            cut = _texts(text, codes)
+        trimmed = bare
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = None
             # Letter codes (shape A9A9…) without bullet, the marks' first characters all A-Z: a sibling needs
@@ -332,12 +344,12 @@ def _split_flat(text: str) -> list[str]:
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
                 cut = _texts(text, codes)
+                trimmed = False
         if len(codes) >= 2:
             items = []
             if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
                 del cut[0]  # lead-in
-            for piece in cut:
-                piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+            for piece in cut if trimmed else map(str.rstrip, cut):  # as _drop_trailing_heading begins
                 if (piece[-1:] not in " ;,.:" and piece[:1].isalnum() and (piece[0] != "o" or not piece[1:2].isspace())
                         and (bare or not anywhere and plain and "  " not in piece and "\n" not in piece)):
                     items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
