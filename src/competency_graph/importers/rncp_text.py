@@ -12,6 +12,18 @@ import re
 from collections.abc import Iterable
 from itertools import repeat
 
+from .rncp_text_scan import (
+    _CODE_AFTER_RUN,
+    _CODE_HEAD,
+    _ODD_RUN_END,
+    _has_bullet_anywhere,
+    _may_hold_code,
+    _may_hold_digit,
+    _strong_positions,
+    _two_dotted_numbers,
+    _utf8,
+)
+
 __all__ = ["split_competences", "split_list", "split_outline", "OutlineItem"]
 
 _ODD_SPACES = "\t\u00a0\u2007\u202f\u3000\ufeff\x0b\x0c"
@@ -31,7 +43,6 @@ def _plain_spaces(text: str) -> str:
 _OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
 
 
-
 def _has_other_spaces(text: str) -> bool:
     """``any(char in text for char in _OTHER_SPACES)``, written out: twice as fast (no generator; a character
     above U+00FF is not even looked for in a Latin-1 text)."""
@@ -39,49 +50,6 @@ def _has_other_spaces(text: str) -> bool:
             or "\u1680" in text or "\u2000" in text or "\u2001" in text or "\u2002" in text or "\u2003" in text
             or "\u2004" in text or "\u2005" in text or "\u2006" in text or "\u2008" in text or "\u2009" in text
             or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
-
-
-# Fast pre-checks. An sre scan costs 3-7 ns a character where ``in`` (memchr) costs a fraction of that: each
-# helper below answers "may this text hold X?" with ``in`` tests, never wrongly "no"; a "yes" sends the
-# caller to the exact (regex) path, so no result can change. ``data``: the text in UTF-8 (b"" when ASCII),
-# where a character beyond U+07FF shows its range in its first byte (encoded once, shared).
-
-#: the first UTF-8 bytes of the decimal digits (``\d``, ``str.isdecimal``) beyond ASCII (tests check them)
-_DIGIT_LEADS = (0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0)
-#: a ")" that may end a code ``a)``: after a letter a-z, itself after no letter or digit but a bullet "o" at
-#: the start of the text or after a space
-_PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))(?<!\So[a-z]\))")
-
-
-def _utf8(text: str) -> bytes:
-    return b"" if text.isascii() else text.encode("utf-8", "surrogatepass")
-
-
-def _may_hold_digit(text: str, data: bytes) -> bool:
-    """False only when ``text`` holds no ``\d``: no ASCII digit, and ``data`` (``text``'s or a longer
-    text's) holds no first byte of another decimal digit."""
-    return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
-            or "7" in text or "8" in text or "9" in text or 0xD9 in data or 0xDB in data or 0xDF in data
-            or 0xE0 in data or 0xE1 in data or 0xEA in data or 0xEF in data or 0xF0 in data)
-
-
-def _may_hold_code(text: str, data: bytes) -> bool:
-    """False only when no position of ``text`` starts a code: each code holds a digit but ``a)`` (see
-    _PAREN_CODE: ``devis)`` and ``action)`` are none)."""
-    return _may_hold_digit(text, data) or (")" in text and _PAREN_CODE.search(text) is not None)
-
-
-def _has_bullet_anywhere(text: str, data: bytes | None = None) -> bool:
-    """``_BULLET_ANYWHERE.search(text) is not None``: one ``in`` test a bullet; the private-use bullets
-    (U+F000-U+F0FF, first UTF-8 byte EF) are looked for by regex only when an EF byte is there."""
-    if text.isascii():
-        return False
-    if ("•" in text or "▪" in text or "◦" in text or "‣" in text or "►" in text or "▸" in text or "➢" in text
-            or "➤" in text or "➔" in text or "→" in text or "✓" in text or "✔" in text or "■" in text
-            or "□" in text or "●" in text or "○" in text or "·" in text or "❖" in text or "♦" in text
-            or "◆" in text):
-        return True
-    return 0xEF in (_utf8(text) if data is None else data) and _PRIVATE_BULLET.search(text) is not None
 
 
 _WS = re.compile(r"\s+")
@@ -94,7 +62,6 @@ _CODE = (
 )
 _BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
 _BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
-_PRIVATE_BULLET = re.compile("[\uf000-\uf0ff]")
 _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
 # Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
 # spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
@@ -105,40 +72,10 @@ _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked
 _WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
-#: the end of a run of spaces where _BULLET_AT could match other than as "- " before a non-space (a text
-#: with neither code nor bullet of _BULLET_ANY; over-cautious: "*", ">" and dashes are enough)
-_ODD_RUN_END = re.compile(r"  (?:[–—>*]|o |-(?! ))")
-#: what a code mark at 0 or at the end of a run of spaces starts with (a text with no "\n" nor _BULLET_ANY)
-_CODE_HEAD = re.compile(r"(?:[-–—o>*] *)?(?:[A-Z]{1,4}\.?\d|\d|[a-z]\))")
-_CODE_AFTER_RUN = re.compile(rf"  {_CODE_HEAD.pattern}")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
 _LEADING_JUNK = _BULLETS + "".join(map(chr, range(0xF000, 0xF100))) + "-–—>* \n"
 _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
 _HAS_WORD = re.compile(r"\w")
-
-
-def _strong_positions(text: str, run_starts: list[int] | None = None) -> list[int]:
-    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower); the
-    starts of the runs go to ``run_starts``."""
-    out = [0]
-    find = text.find
-    size = len(text)
-    i = find("  ")
-    while i >= 0:
-        j = i + 2
-        while j < size and text[j] == " ":
-            j += 1
-        out.append(j)
-        if run_starts is not None:
-            run_starts.append(i)
-        i = find("  ", j)
-    if "\n" in text:
-        i = find("\n")
-        while i >= 0:
-            out.append(i + 1)
-            i = find("\n", i + 1)
-        out = sorted(set(out))
-    return out
 
 
 def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
@@ -479,17 +416,6 @@ def split_outline(text: str | None) -> list[OutlineItem] | None:
     if not text:
         return None
     return _outline(_plain_spaces(text))
-
-
-#: a dot between two decimal digits; the literal "." first lets sre jump from dot to dot (C-speed scan)
-_DOT_IN_NUMBER = re.compile(r"\.(?<=\d\.)(?=\d)")
-
-
-def _two_dotted_numbers(text: str) -> bool:
-    """False when ``text`` cannot hold two ``\\d.\\d`` (so no outline): much cheaper than the outline
-    pattern's scan (its lookbehind is tried at every position)."""
-    first = _DOT_IN_NUMBER.search(text)
-    return first is not None and _DOT_IN_NUMBER.search(text, first.end()) is not None
 
 
 def _outline(text: str) -> list[OutlineItem] | None:
