@@ -15,8 +15,6 @@ _PRIVATE_BULLET = re.compile("[\uf000-\uf0ff]")  # Word's symbol-font bullets (r
 # ``data``: the text in UTF-8 (b"" when ASCII), where a character beyond U+07FF shows its range in its first
 # byte (encoded once, shared by the checks).
 
-#: the first UTF-8 bytes of the decimal digits (``\d``, ``str.isdecimal``) beyond ASCII (tests check them)
-_DIGIT_LEADS = (0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0)
 #: a ")" that may end a code ``a)``: after a letter a-z, itself after no letter or digit but a bullet "o" at
 #: the start of the text or after a space
 _PAREN_CODE = re.compile(r"\)(?<=[a-z]\))(?<![^\Wo][a-z]\))(?<!\So[a-z]\))")
@@ -28,7 +26,8 @@ def _utf8(text: str) -> bytes:
 
 def _may_hold_digit(text: str, data: bytes) -> bool:
     """False only when ``text`` holds no ``\\d``: no ASCII digit, and ``data`` (``text``'s or a longer
-    text's) holds no first byte of another decimal digit."""
+    text's) holds none of D9 DB DF E0 E1 EA EF F0, the first UTF-8 bytes of the other decimal digits (tests
+    check them all)."""
     return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
             or "7" in text or "8" in text or "9" in text or 0xD9 in data or 0xDB in data or 0xDF in data
             or 0xE0 in data or 0xE1 in data or 0xEA in data or 0xEF in data or 0xF0 in data)
