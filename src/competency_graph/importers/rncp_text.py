@@ -12,11 +12,16 @@ import re
 from collections.abc import Iterable
 from itertools import repeat
 
-from .rncp_text_scan import (
+from .rncp_text_scan import (  # noqa: F401 (_OTHER_SPACES: rncp_fields and the tests read it here)
+    _BULLET_ANY,
+    _BULLETS,
     _CODE_AFTER_RUN,
     _CODE_HEAD,
     _ODD_RUN_END,
+    _OTHER_SPACES,
+    _SHORT,
     _has_bullet_anywhere,
+    _has_other_spaces,
     _may_hold_code,
     _may_hold_digit,
     _strong_positions,
@@ -39,19 +44,6 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
-_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
-
-
-def _has_other_spaces(text: str) -> bool:
-    """``any(char in text for char in _OTHER_SPACES)``, written out: twice as fast (no generator; a character
-    above U+00FF is not even looked for in a Latin-1 text)."""
-    return ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text or "\x85" in text
-            or "\u1680" in text or "\u2000" in text or "\u2001" in text or "\u2002" in text or "\u2003" in text
-            or "\u2004" in text or "\u2005" in text or "\u2006" in text or "\u2008" in text or "\u2009" in text
-            or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
-
-
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -60,8 +52,6 @@ _CODE = (
     r"|\d{1,2}(?:\.\d{1,2})*\s*[.)/–-](?!\d)\s*"  # 1.  1.2.  3)  4 -  5/
     r"|[a-z]\)\s*)"  # a)
 )
-_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
-_BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
 _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
 # Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
 # spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
@@ -106,6 +96,21 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
         if start not in found and (start == 0 or text[start - 1].isspace()):
             found[start] = match
     return [found[k] for k in sorted(found)]
+
+
+def _upper_letters(text: str) -> bool:
+    return text.isascii() and text.isalpha() and text.isupper()  # all A-Z
+
+
+def _cut(text: str, codes: list[re.Match[str]], run_starts: list[int]) -> list[str]:
+    """:func:`_texts` less the trailing spaces of each piece, for ``codes`` at each strong position of ``text``
+    (but 0, where a lead-in is cut; one line): each piece ends where the run before the next mark starts."""
+    lead_in = codes[0].start() > 0
+    cut = [text[m.end(): start] for m, start in zip(codes, run_starts[lead_in:])]
+    cut.append(text[codes[-1].end():])
+    if lead_in:
+        cut.insert(0, text[: run_starts[0]])
+    return cut
 
 
 def _may_hold_weak_letter_code(text: str, cut: list[str], data: bytes) -> bool:
@@ -235,12 +240,13 @@ def _split_flat(text: str) -> list[str]:
 
     items: list[str]
     plain = not _has_other_spaces(text)
-    data = _utf8(text)
-    may_code = _may_hold_code(text, data)
+    data = _utf8(text) if len(text) >= _SHORT else None  # (else encoded by the checks that need it)
     anywhere = _has_bullet_anywhere(text, data)
+    may_code = None  # _may_hold_code(text), when asked
     if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
             and "\n" not in text and _ODD_RUN_END.search(text) is None
-            and (not may_code or _CODE_AFTER_RUN.search(text) is None and _CODE_HEAD.match(text) is None)):
+            and (not (may_code := _may_hold_code(text, data))
+                 or _CODE_AFTER_RUN.search(text) is None and _CODE_HEAD.match(text) is None)):
         # "- a  - b  - c": the marks are "- " at 0 and "-" and its spaces after each "  - " (see
         # _ODD_RUN_END), so the pieces are those of str.split but for spaces at their ends (which
         # _bullet_items strips: it reads piece.rstrip() and piece.lstrip() only)
@@ -249,39 +255,37 @@ def _split_flat(text: str) -> list[str]:
             return fast
     run_starts: list[int] = []
     positions = _strong_positions(text, run_starts)
-    codes = _code_marks(text, positions) if may_code else []
+    if len(positions) > 2 and not (_may_hold_code(text, data) if may_code is None else may_code):
+        codes = []  # (a check that pays for itself from three positions on)
+    else:
+        codes = _code_marks(text, positions)
     # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
     # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
     bare = plain and not anywhere and "\n" not in text
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
-        lead_in = codes[0].start() > 0
-        bare = bare and len(codes) == len(positions) - lead_in  # a mark at each strong position but 0
-        if bare:  # each piece ends where the run of spaces before the next mark starts: nothing to rstrip
-            cut = [text[m.end(): start] for m, start in zip(codes, run_starts[lead_in:])]
-            cut.append(text[codes[-1].end():])
-            if lead_in:
-                cut.insert(0, text[: run_starts[0]])
-        else:
-            cut = _texts(text, codes)
-        trimmed = bare
+        bare = bare and len(codes) == len(positions) - (codes[0].start() > 0)  # a mark at each position but 0
+        cut, extended = None, False  # the pieces, once the marks are known
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
             shapes = None
-            # Letter codes (shape A9A9…) without bullet, the marks' first characters all A-Z: a sibling needs
-            # " A1" after a non-space, and most lists have none (see _may_hold_weak_letter_code)
-            firsts = "".join([text[m.start()] for m in codes])
-            if not (firsts.isascii() and firsts.isalpha() and firsts.isupper()):
+            # Letter codes only (shapes A9A9…): a sibling needs " A1" after a non-space; most lists have none.
+            # Marks whose first characters are all A-Z have no bullet: see _may_hold_weak_letter_code
+            if len(codes) > 1 and len(text) >= _SHORT and _upper_letters("".join([text[m.start()] for m in codes])):
+                cut = _cut(text, codes, run_starts) if bare else _texts(text, codes)
+                if _may_hold_weak_letter_code(text, cut, data):
+                    shapes = {_shape(m.group("code")) for m in codes}
+            else:
                 shapes = {_shape(m.group("code")) for m in codes}
                 if all(shape[:1] == "A" for shape in shapes) and _WEAK_LETTER_CODE.search(text) is None:
                     shapes = None
-            elif _may_hold_weak_letter_code(text, cut, data):
-                shapes = {_shape(m.group("code")) for m in codes}
             if shapes is not None:
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
-                cut = _texts(text, codes)
-                trimmed = False
+                cut, extended = None, True
+        trimmed = bare and not extended  # pieces of _cut
+        if cut is None:
+            cut = _cut(text, codes, run_starts) if trimmed else _texts(text, codes)
         if len(codes) >= 2:
             items = []
             if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
@@ -315,10 +319,11 @@ def _split_flat(text: str) -> list[str]:
                     for sub in subs[1:]:
                         joined += (" " if joined.endswith(":") else " ; ") + sub
                     items.append(joined)
-            return [item for item in dict.fromkeys(items) if item[0].isalnum() or _HAS_WORD.search(item)]
+            return _finish(items, clean=False)
 
     bullets = _bullet_marks(text, positions, anywhere)
-    bare = bare and len(bullets) == len(positions) - (bullets[:1] != [] and bullets[0].start() > 0)
+    if bare and bullets:  # a mark at each strong position but 0
+        bare = len(bullets) == len(positions) - (bullets[0].start() > 0)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
