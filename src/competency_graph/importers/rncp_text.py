@@ -20,12 +20,15 @@ from .rncp_text_scan import (  # noqa: F401 (_OTHER_SPACES: rncp_fields and the 
     _ODD_RUN_END,
     _OTHER_SPACES,
     _SHORT,
+    _WEAK_LETTER_CODE,
+    _cut,
     _has_bullet_anywhere,
     _has_other_spaces,
     _may_hold_code,
-    _may_hold_digit,
+    _may_hold_weak_letter_code,
     _strong_positions,
     _two_dotted_numbers,
+    _upper_letters,
     _utf8,
 )
 
@@ -58,8 +61,6 @@ _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run o
 _STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
 _CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
 _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
-#: what every match of _CODE_WEAK kept by :func:`_split_flat` starts with when its code begins with a letter
-_WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
@@ -96,31 +97,6 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
         if start not in found and (start == 0 or text[start - 1].isspace()):
             found[start] = match
     return [found[k] for k in sorted(found)]
-
-
-def _upper_letters(text: str) -> bool:
-    return text.isascii() and text.isalpha() and text.isupper()  # all A-Z
-
-
-def _cut(text: str, codes: list[re.Match[str]], run_starts: list[int]) -> list[str]:
-    """:func:`_texts` less the trailing spaces of each piece, for ``codes`` at each strong position of ``text``
-    (but 0, where a lead-in is cut; one line): each piece ends where the run before the next mark starts."""
-    lead_in = codes[0].start() > 0
-    cut = [text[m.end(): start] for m, start in zip(codes, run_starts[lead_in:])]
-    cut.append(text[codes[-1].end():])
-    if lead_in:
-        cut.insert(0, text[: run_starts[0]])
-    return cut
-
-
-def _may_hold_weak_letter_code(text: str, cut: list[str], data: bytes) -> bool:
-    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut into ``cut`` at code marks without bullet
-    (the first at 0). Its match needs a digit; one inside such a mark cannot serve (the space before its
-    letters would be the end of a run of spaces, or the letters would start after a line break), so when the
-    text between the marks holds no digit, there is none."""
-    if not _may_hold_digit("".join(cut), data):
-        return False
-    return _WEAK_LETTER_CODE.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,6 +67,8 @@ def _has_bullet_anywhere(text: str, data: bytes | None = None) -> bool:
     test a bullet, the private-use bullets (first UTF-8 byte EF) looked for by regex only after an EF byte."""
     if text.isascii():
         return False
+    if text[0] in _BULLETS or "\uf000" <= text[0] <= "\uf0ff":  # (a list of bullets: no need to look further)
+        return True
     if len(text) < _SHORT:
         return _BULLET_CHAR.search(text) is not None
     if ("•" in text or "▪" in text or "◦" in text or "‣" in text or "►" in text or "▸" in text or "➢" in text
@@ -118,3 +120,33 @@ def _two_dotted_numbers(text: str) -> bool:
     pattern's scan (its lookbehind is tried at every position)."""
     first = _DOT_IN_NUMBER.search(text)
     return first is not None and _DOT_IN_NUMBER.search(text, first.end()) is not None
+
+
+#: what every match of rncp_text._CODE_WEAK kept by rncp_text._split_flat starts with when its code begins
+#: with a letter
+_WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
+
+
+def _upper_letters(text: str) -> bool:
+    return text.isascii() and text.isalpha() and text.isupper()  # all A-Z
+
+
+def _cut(text: str, codes: list[re.Match[str]], run_starts: list[int]) -> list[str]:
+    """``rncp_text._texts`` less the trailing spaces of each piece, for ``codes`` at each strong position of ``text``
+    (but 0, where a lead-in is cut; one line): each piece ends where the run before the next mark starts."""
+    lead_in = codes[0].start() > 0
+    cut = [text[m.end(): start] for m, start in zip(codes, run_starts[lead_in:])]
+    cut.append(text[codes[-1].end():])
+    if lead_in:
+        cut.insert(0, text[: run_starts[0]])
+    return cut
+
+
+def _may_hold_weak_letter_code(text: str, cut: list[str], data: bytes | None) -> bool:
+    """``_WEAK_LETTER_CODE.search(text) is not None`` for a text cut into ``cut`` at code marks without bullet
+    (the first at 0). Its match needs a digit; one inside such a mark cannot serve (the space before its
+    letters would be the end of a run of spaces, or the letters would start after a line break), so when the
+    text between the marks holds no digit, there is none."""
+    if not _may_hold_digit("".join(cut), data):
+        return False
+    return _WEAK_LETTER_CODE.search(text) is not None
