@@ -267,26 +267,20 @@ def _split_flat(text: str) -> list[str]:
             if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
                 del cut[0]  # lead-in
             for piece in cut if trimmed else map(str.rstrip, cut):  # as _drop_trailing_heading begins
-                if (piece[-1:] not in " ;,.:" and piece[:1].isalnum() and (piece[0] != "o" or not piece[1:2].isspace())
-                        and (bare or not anywhere and plain and "  " not in piece and "\n" not in piece)):
+                if (bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum()
+                        and (piece[0] != "o" or not piece[1:2].isspace())):
                     items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
                     continue
                 if piece.endswith(":"):
                     piece = _drop_trailing_heading(piece)
-                if anywhere or "  " in piece or "\n" in piece:
-                    inner = _bullet_marks(piece)
-                elif piece[:1] in "-–—>o*":  # else _BULLET_AT cannot match (no bullet anywhere)
-                    inner = _bullet_marks(piece)
-                else:  # what _bullet_marks's fast path finds here
+                if anywhere or "  " in piece or "\n" in piece or piece[:1] in "-–—>o*":  # else _BULLET_AT
+                    inner = _bullet_marks(piece)  # cannot match (no bullet anywhere): the fast path's answer
+                else:
                     inner = []
                 if not inner:  # no bullet inside the item (the common case): the item is the piece
-                    if (plain and piece[:1].isalnum() and piece[-1] not in " ;,." and "  " not in piece
-                            and "\n" not in piece):
-                        items.append(piece)  # what _clean_item gives (nothing to strip nor trim)
-                    else:
-                        sub = _clean_item(piece, plain)
-                        if sub:
-                            items.append(sub)
+                    sub = _clean_item(piece, plain)
+                    if sub:
+                        items.append(sub)
                     continue
                 subs = [_clean_item(p) for p in _texts(piece, inner)]
                 subs = [s for s in subs if s]
