@@ -217,7 +217,7 @@ def _split_flat(text: str) -> list[str]:
     items: list[str]
     plain = not _has_other_spaces(text)
     data = _utf8(text) if len(text) >= _SHORT else None  # (else encoded by the checks that need it)
-    anywhere = _has_bullet_anywhere(text, data)
+    anywhere = _has_bullet_anywhere(text, data) if data is not None else _BULLET_ANYWHERE.search(text) is not None
     may_code = None  # _may_hold_code(text), when asked
     if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
             and "\n" not in text and _ODD_RUN_END.search(text) is None
@@ -231,8 +231,8 @@ def _split_flat(text: str) -> list[str]:
             return fast
     run_starts: list[int] = []
     positions = _strong_positions(text, run_starts)
-    if len(positions) > 2 and not (_may_hold_code(text, data) if may_code is None else may_code):
-        codes = []  # (a check that pays for itself from three positions on)
+    if len(positions) > 4 and not (_may_hold_code(text, data) if may_code is None else may_code):
+        codes = []  # (a check that pays for itself from five positions on)
     else:
         codes = _code_marks(text, positions)
     # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
