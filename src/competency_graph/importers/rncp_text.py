@@ -219,8 +219,8 @@ def _split_flat(text: str) -> list[str]:
     data = _utf8(text) if len(text) >= _SHORT else None  # (else encoded by the checks that need it)
     anywhere = _has_bullet_anywhere(text, data) if data is not None else _BULLET_ANYWHERE.search(text) is not None
     may_code = None  # _may_hold_code(text), when asked
-    if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "  - " in text
-            and "\n" not in text and _ODD_RUN_END.search(text) is None
+    if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "\n" not in text
+            and "  - " in text and _ODD_RUN_END.search(text) is None
             and (not (may_code := _may_hold_code(text, data))
                  or _CODE_AFTER_RUN.search(text) is None and _CODE_HEAD.match(text) is None)):
         # "- a  - b  - c": the marks are "- " at 0 and "-" and its spaces after each "  - " (see
