@@ -264,12 +264,14 @@ def _split_flat(text: str) -> list[str]:
             cut = _cut(text, codes, run_starts) if trimmed else _texts(text, codes)
         if len(codes) >= 2:
             items = []
+            checked = 0  # items known non-empty and starting with a letter or digit
             if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
                 del cut[0]  # lead-in
             for piece in cut if trimmed else map(str.rstrip, cut):  # as _drop_trailing_heading begins
                 if (bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum()
                         and (piece[0] != "o" or not piece[1:2].isspace())):
                     items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
+                    checked += 1
                     continue
                 if piece.endswith(":"):
                     piece = _drop_trailing_heading(piece)
@@ -289,7 +291,7 @@ def _split_flat(text: str) -> list[str]:
                     for sub in subs[1:]:
                         joined += (" " if joined.endswith(":") else " ; ") + sub
                     items.append(joined)
-            return _finish(items, clean=False)
+            return list(dict.fromkeys(items)) if checked == len(items) else _finish(items, clean=False)
 
     bullets = _bullet_marks(text, positions, anywhere)
     if bare and bullets:  # a mark at each strong position but 0
