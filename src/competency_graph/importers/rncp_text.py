@@ -207,7 +207,14 @@ def split_list(text: str | None) -> tuple[list[OutlineItem] | None, list[str]]:
 
 
 def _split_flat(text: str) -> list[str]:
-    """:func:`split_competences` of a text already through :func:`_plain_spaces` that is no outline."""
+    """:func:`split_competences` of a text already through :func:`_plain_spaces` that is no outline.
+
+    Fast paths, each taken only where it gives what the general reading gives (the golden tests compare the
+    two on the sample and on random texts): the pre-checks of :mod:`.rncp_text_scan` skip a regex pass that
+    cannot match; a dashed list ``- a  - b`` is cut by ``str.split``; a one-line list with a mark at each
+    strong position ("bare") has pieces without runs of spaces, which need no cleaning when they end with
+    a letter or digit.
+    """
     if "\n" in text:
         text = "\n".join(line for line in (raw.strip(" ") for raw in text.split("\n")) if line)
     text = text.strip()
