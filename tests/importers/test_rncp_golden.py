@@ -32,11 +32,12 @@ PHRASES = [
     "« Préparer » le matériel", "Utiliser le logiciel v2.0", "Analyser le besoin ; en lien avec le client",
     "Analyser le besoin ; Proposer une solution", "x", "É", "123", "Savoir-faire : lire un plan,",
     "- une information", "Tenir l'accueil - Orienter les usagers", "Contrôler la qualité .", "Lire 1.2 Écrire",
+    "(mise en situation)", "Norme ISO ９００１", "Tracer un plan 2D",
 ]
 MARKERS = ["", "", "- ", "– ", "— ", "-", "• ", "•", "* ", "o ", "> ", "▪ ", "\uf0b7 ", "\uf0e0", "A1C1. ", "A1C2.",
            "A5.C1. ", "C1 - ", "C2 : ", "CP3 ", "BC01.C2 ", "1. ", "2) ", "1.1 ", "1.2. ", "3.1.2 ", "3 ", "a) ",
-           "b)", "1/ ", "4 - ", "RNCP1BC01 "]
-SEPS = [" ", "  ", "   ", "    ", "\n", "\r\n", "\r", "\n\n", " \n ", "\u00a0", "\t", " ; ", "\u202f  "]
+           "b)", "1/ ", "4 - ", "RNCP1BC01 ", "-  "]
+SEPS = [" ", "  ", "   ", "    ", "\n", "\r\n", "\r", "\n\n", " \n ", "\u00a0", "\t", " ; ", "\u202f  ", "  - "]
 
 
 def random_text(rng: random.Random) -> str:
@@ -161,6 +162,22 @@ def test_has_other_spaces_looks_for_every_other_space():
     for char in rncp_text._OTHER_SPACES:
         assert rncp_text._has_other_spaces(f"é{char}x") and rncp_text._has_other_spaces(f"\u2019{char}")
     assert not rncp_text._has_other_spaces("é \n x\u2019" + rncp_text._BULLETS)
+
+
+def test_pre_checks_know_every_character_they_look_for():
+    """The ``in`` tests of ``rncp_text_scan`` stand for regex classes: every decimal digit and every bullet."""
+    import sys
+
+    from competency_graph.importers import rncp_text_scan as scan
+
+    for char in (c for c in map(chr, range(sys.maxunicode + 1)) if c.isdecimal()):
+        text = f"é x{char}"
+        assert scan._may_hold_digit(text, scan._utf8(text)) and scan._may_hold_code(text, scan._utf8(text))
+    assert not scan._may_hold_digit("é x\u2019²", scan._utf8("é x\u2019²"))
+    for char in rncp_text._BULLETS + "".join(map(chr, range(0xF000, 0xF100))):
+        assert scan._has_bullet_anywhere(f"é{char}x") and scan._has_bullet_anywhere(f"\u2019{char}")
+        assert scan._has_bullet_anywhere(char, scan._utf8(char))
+    assert not scan._has_bullet_anywhere("é \n x\u2019\uefff\uf100")
 
 
 def test_str_split_and_the_whitespace_pattern_agree():

@@ -12,6 +12,26 @@ import re
 from collections.abc import Iterable
 from itertools import repeat
 
+from .rncp_text_scan import (  # noqa: F401 (_OTHER_SPACES: rncp_fields and the tests read it here)
+    _BULLET_ANY,
+    _BULLETS,
+    _CODE_AFTER_RUN,
+    _CODE_HEAD,
+    _ODD_RUN_END,
+    _OTHER_SPACES,
+    _SHORT,
+    _WEAK_LETTER_CODE,
+    _cut,
+    _has_bullet_anywhere,
+    _has_other_spaces,
+    _may_hold_code,
+    _may_hold_weak_letter_code,
+    _strong_positions,
+    _two_dotted_numbers,
+    _upper_letters,
+    _utf8,
+)
+
 __all__ = ["split_competences", "split_list", "split_outline", "OutlineItem"]
 
 _ODD_SPACES = "\t\u00a0\u2007\u202f\u3000\ufeff\x0b\x0c"
@@ -27,20 +47,6 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-#: the characters ``str.split()`` splits on that :func:`_plain_spaces` leaves, other than " " and "\n"
-_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u2028\u2029\u205f"
-
-
-
-def _has_other_spaces(text: str) -> bool:
-    """``any(char in text for char in _OTHER_SPACES)``, written out: twice as fast (no generator; a character
-    above U+00FF is not even looked for in a Latin-1 text)."""
-    return ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text or "\x85" in text
-            or "\u1680" in text or "\u2000" in text or "\u2001" in text or "\u2002" in text or "\u2003" in text
-            or "\u2004" in text or "\u2005" in text or "\u2006" in text or "\u2008" in text or "\u2009" in text
-            or "\u200a" in text or "\u2028" in text or "\u2029" in text or "\u205f" in text)
-
-
 _WS = re.compile(r"\s+")
 # A code that numbers an item: A1C1, A5.C1, C1, C1.2, BC01.C2, CP3, 1., 1.2, a)
 _CODE = (
@@ -49,16 +55,12 @@ _CODE = (
     r"|\d{1,2}(?:\.\d{1,2})*\s*[.)/–-](?!\d)\s*"  # 1.  1.2.  3)  4 -  5/
     r"|[a-z]\)\s*)"  # a)
 )
-_BULLETS = "•▪◦‣►▸➢➤➔→✓✔■□●○·❖♦◆"  # a bullet wherever it stands
-_BULLET_ANY = f"[{_BULLETS}\uf000-\uf0ff]"  # + Word's symbol-font bullets (private use area)
 _BULLET_LINE = r"[-–—o>*]"  # a bullet only at a line start or after a run of spaces
 # Markers are looked for only at "strong" positions (start of the text, of a line, end of a run of 2+
 # spaces), with anchored matches: a scan of every position of long texts with lookbehinds is slow.
 _STRONG_SEP = re.compile(r"\n| {2,}")  # (splitting only: see _strong_positions)
 _CODE_AT = re.compile(rf"(?:(?:{_BULLET_ANY}|{_BULLET_LINE})\s*)?(?P<code>{_CODE})")
 _CODE_WEAK = re.compile(rf" (?P<code>{_CODE})")  # after a single space (checked by the caller)
-#: what every match of _CODE_WEAK kept by :func:`_split_flat` starts with when its code begins with a letter
-_WEAK_LETTER_CODE = re.compile(r" (?<=[^ \n] )[A-Z]{1,4}\.?\d")
 _BULLET_AT = re.compile(rf"{_BULLET_ANY}\s*|[-–—>]\s*(?=\S)|[o*]\s+")
 _BULLET_ANYWHERE = re.compile(rf"{_BULLET_ANY}\s*")
 _DASH_WEAK = re.compile(r" [-–—] (?=[A-ZÀ-ÖØ-Þ])")
@@ -67,46 +69,27 @@ _SEMICOLON = re.compile(r" ?; +(?=[A-ZÀ-ÖØ-Þ])")
 _HAS_WORD = re.compile(r"\w")
 
 
-def _strong_positions(text: str) -> list[int]:
-    """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower)."""
-    out = [0]
-    find = text.find
-    size = len(text)
-    i = find("  ")
-    while i >= 0:
-        j = i + 2
-        while j < size and text[j] == " ":
-            j += 1
-        out.append(j)
-        i = find("  ", j)
-    if "\n" in text:
-        i = find("\n")
-        while i >= 0:
-            out.append(i + 1)
-            i = find("\n", i + 1)
-        out = sorted(set(out))
-    return out
-
-
 def _code_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
     if positions is None:
         positions = _strong_positions(text)
     return [match for match in map(_CODE_AT.match, repeat(text), positions) if match is not None]
 
 
-def _bullet_marks(text: str, positions: list[int] | None = None) -> list[re.Match[str]]:
+def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool | None = None,
+                  ) -> list[re.Match[str]]:
+    """The bullets that start items: at the strong positions, and bullets of ``_BULLET_ANY`` after a space;
+    ``anywhere``: ``_has_bullet_anywhere(text)`` when the caller knows it."""
     if positions is None and "  " not in text and "\n" not in text:  # fast path: one line, no run of spaces
         first = _BULLET_AT.match(text)
         found = {0: first} if first is not None else {}
-        if _BULLET_ANYWHERE.search(text) is None:
+        if not _has_bullet_anywhere(text):
             return list(found.values())
         positions: list[int] = []
     else:
         if positions is None:
             positions = _strong_positions(text)
         at = [match for match in map(_BULLET_AT.match, repeat(text), positions) if match is not None]
-        anywhere = _BULLET_ANYWHERE.search(text)
-        if anywhere is None:  # the common case: the marks at the (sorted) strong positions
+        if not (_has_bullet_anywhere(text) if anywhere is None else anywhere):  # the common case
             return at
         found = {match.start(): match for match in at}
     for match in _BULLET_ANYWHERE.finditer(text):
@@ -125,11 +108,13 @@ def _shape(code: str) -> str:
 
 def _clean_item(text: str, plain: bool = False) -> str:
     """``plain``: ``text`` comes from a list holding no space character but " " and "\n" (``_OTHER_SPACES``
-    absent, the others replaced by :func:`_plain_spaces`): then a piece without "  " nor "\n" only needs its
-    trailing spaces cut to be what ``" ".join(text.split())`` gives."""
-    text = text.lstrip(_LEADING_JUNK)
-    if plain and "  " not in text and "\n" not in text:
-        text = text.rstrip(" ")
+    absent, the others replaced by :func:`_plain_spaces`): then a piece without "\n" is what
+    ``" ".join(text.split())`` gives once its runs of spaces are cut out (fewer pieces to make), or, without
+    "  ", its trailing spaces."""
+    if not text[:1].isalnum():  # else nothing to strip (an alphanumeric is no junk)
+        text = text.lstrip(_LEADING_JUNK)
+    if plain and "\n" not in text:
+        text = " ".join(filter(None, map(str.strip, text.split("  ")))) if "  " in text else text.rstrip(" ")
     else:
         text = " ".join(text.split())
     if text[-1:] not in " ;,.":  # nothing to trim (the common case); "" goes through the loop
@@ -222,7 +207,14 @@ def split_list(text: str | None) -> tuple[list[OutlineItem] | None, list[str]]:
 
 
 def _split_flat(text: str) -> list[str]:
-    """:func:`split_competences` of a text already through :func:`_plain_spaces` that is no outline."""
+    """:func:`split_competences` of a text already through :func:`_plain_spaces` that is no outline.
+
+    Fast paths, each taken only where it gives what the general reading gives (the golden tests compare the
+    two on the sample and on random texts): the pre-checks of :mod:`.rncp_text_scan` skip a regex pass that
+    cannot match; a dashed list ``- a  - b`` is cut by ``str.split``; a one-line list with a mark at each
+    strong position ("bare") has pieces without runs of spaces, which need no cleaning when they end with
+    a letter or digit.
+    """
     if "\n" in text:
         text = "\n".join(line for line in (raw.strip(" ") for raw in text.split("\n")) if line)
     text = text.strip()
@@ -231,31 +223,68 @@ def _split_flat(text: str) -> list[str]:
 
     items: list[str]
     plain = not _has_other_spaces(text)
-    positions = _strong_positions(text)
-    codes = _code_marks(text, positions)
+    data = _utf8(text) if len(text) >= _SHORT else None  # (else encoded by the checks that need it)
+    anywhere = _has_bullet_anywhere(text, data) if data is not None else _BULLET_ANYWHERE.search(text) is not None
+    may_code = None  # _may_hold_code(text), when asked
+    if (not anywhere and plain and text.startswith("- ") and text[2] != " " and "\n" not in text
+            and "  - " in text and _ODD_RUN_END.search(text) is None
+            and (not (may_code := _may_hold_code(text, data))
+                 or _CODE_AFTER_RUN.search(text) is None and _CODE_HEAD.match(text) is None)):
+        # "- a  - b  - c": the marks are "- " at 0 and "-" and its spaces after each "  - " (see
+        # _ODD_RUN_END), so the pieces are those of str.split but for spaces at their ends (which
+        # _bullet_items strips: it reads piece.rstrip() and piece.lstrip() only)
+        fast = _bullet_items(text[2:].split("  - "), plain)
+        if fast is not None:
+            return fast
+    run_starts: list[int] = []
+    positions = _strong_positions(text, run_starts)
+    if len(positions) > 4 and not (_may_hold_code(text, data) if may_code is None else may_code):
+        codes = []  # (a check that pays for itself from five positions on)
+    else:
+        codes = _code_marks(text, positions)
+    # One line, no odd space, no bullet anywhere and a mark at every strong position (the end of each run of
+    # spaces): then no piece between two marks holds a run of spaces (its end would be a mark in between)
+    bare = plain and not anywhere and "\n" not in text
     starts_with_code = bool(codes) and codes[0].start() == 0
     if len(codes) >= 2 or starts_with_code:
+        bare = bare and len(codes) == len(positions) - (codes[0].start() > 0)  # a mark at each position but 0
+        cut, extended = None, False  # the pieces, once the marks are known
         if starts_with_code:  # "A1C1. x A1C2. y" with single spaces: accept siblings of the same shape
-            shapes = {_shape(m.group("code")) for m in codes}
-            # Letter codes only (A9A9…): a sibling needs " A1" after a non-space; most lists have none, and
-            # this search is half the price of the full scan below
-            if any(shape[:1] != "A" for shape in shapes) or _WEAK_LETTER_CODE.search(text) is not None:
+            shapes = None
+            # Letter codes only (shapes A9A9…): a sibling needs " A1" after a non-space; most lists have none.
+            # Marks whose first characters are all A-Z have no bullet: see _may_hold_weak_letter_code
+            if len(codes) > 1 and len(text) >= _SHORT and _upper_letters("".join([text[m.start()] for m in codes])):
+                cut = _cut(text, codes, run_starts) if bare else _texts(text, codes)
+                if _may_hold_weak_letter_code(text, cut, data):
+                    shapes = {_shape(m.group("code")) for m in codes}
+            else:
+                shapes = {_shape(m.group("code")) for m in codes}
+                if all(shape[:1] == "A" for shape in shapes) and _WEAK_LETTER_CODE.search(text) is None:
+                    shapes = None
+            if shapes is not None:
                 codes += [m for m in _CODE_WEAK.finditer(text)
                           if text[m.start() - 1] not in " \n" and _shape(m.group("code")) in shapes]
                 codes.sort(key=lambda m: m.start())
+                cut, extended = None, True
+        trimmed = bare and not extended  # pieces of _cut
+        if cut is None:
+            cut = _cut(text, codes, run_starts) if trimmed else _texts(text, codes)
         if len(codes) >= 2:
             items = []
-            anywhere = _BULLET_ANYWHERE.search(text) is not None  # else no piece holds such a bullet either
-            lead_in = codes[0].start() > 0
-            for piece in _texts(text, codes):
-                if lead_in:
-                    lead_in = False
-                    if piece.rstrip().endswith(":"):
-                        continue  # lead-in
-                piece = _drop_trailing_heading(piece)
-                if anywhere or "  " in piece or "\n" in piece or _BULLET_AT.match(piece) is not None:
-                    inner = _bullet_marks(piece)
-                else:  # what _bullet_marks's fast path finds here
+            checked = 0  # items known non-empty and starting with a letter or digit
+            if codes[0].start() > 0 and cut[0].rstrip().endswith(":"):
+                del cut[0]  # lead-in
+            for piece in cut if trimmed else map(str.rstrip, cut):  # as _drop_trailing_heading begins
+                if (bare and piece[-1:] not in " ;,.:" and piece[:1].isalnum()
+                        and (piece[0] != "o" or not piece[1:2].isspace())):
+                    items.append(piece)  # no heading, bullet ("o "), run of spaces nor end to trim: the item
+                    checked += 1
+                    continue
+                if piece.endswith(":"):
+                    piece = _drop_trailing_heading(piece)
+                if anywhere or "  " in piece or "\n" in piece or piece[:1] in "-–—>o*":  # else _BULLET_AT
+                    inner = _bullet_marks(piece)  # cannot match (no bullet anywhere): the fast path's answer
+                else:
                     inner = []
                 if not inner:  # no bullet inside the item (the common case): the item is the piece
                     sub = _clean_item(piece, plain)
@@ -269,14 +298,16 @@ def _split_flat(text: str) -> list[str]:
                     for sub in subs[1:]:
                         joined += (" " if joined.endswith(":") else " ; ") + sub
                     items.append(joined)
-            return _finish(items, clean=False)
+            return list(dict.fromkeys(items)) if checked == len(items) else _finish(items, clean=False)
 
-    bullets = _bullet_marks(text, positions)
+    bullets = _bullet_marks(text, positions, anywhere)
+    if bare and bullets:  # a mark at each strong position but 0
+        bare = len(bullets) == len(positions) - (bullets[0].start() > 0)
     if len(bullets) == 1 and bullets[0].start() == 0 and text.startswith(("- ", "– ")):
         # a dashed list flattened with single spaces
         bullets += [m for m in _DASH_WEAK.finditer(text) if not text[m.start() - 1].isspace()]
     if bullets:
-        fast = _bullet_items(_texts(text, bullets), plain)
+        fast = _bullet_items(_texts(text, bullets), plain, bare)
         if fast is not None:
             return fast
         pieces = [(m, _drop_trailing_heading(p)) for m, p in _pieces(text, bullets)]
@@ -314,21 +345,24 @@ def _split_flat(text: str) -> list[str]:
     return _finish([text])
 
 
-def _bullet_items(cut: list[str], plain: bool = False) -> list[str] | None:
+def _bullet_items(cut: list[str], plain: bool = False, bare: bool = False) -> list[str] | None:
     """The bulleted branch of :func:`_split_flat` in one loop when no piece ends with ``:`` (no lead-in, no
-    heading: then every piece is an item), else None (the general loop decides)."""
+    heading: then every piece is an item), else None (the general loop decides). ``bare``: no piece holds a
+    run of spaces, a line break nor an odd space (see :func:`_split_flat`)."""
     out: list[str] = []
-    seen: set[str] = set()
     for piece in cut:
         piece = piece.rstrip()  # what _drop_trailing_heading does to a piece not ending with ":"
+        if (piece[-1:] not in " ;,.:" and piece[:1].isalnum()
+                and (bare or plain and "  " not in piece and "\n" not in piece)):  # _clean_item has nothing to do
+            out.append(piece)
+            continue
         if piece.endswith(":"):
             return None
         if piece[:1].isalnum() or _HAS_WORD.search(piece):
             item = _clean_item(piece.lstrip(), plain)
-            if item and item not in seen and (item[0].isalnum() or _HAS_WORD.search(item)):
-                seen.add(item)
+            if item and (item[0].isalnum() or _HAS_WORD.search(item)):
                 out.append(item)
-    return out
+    return list(dict.fromkeys(out))  # without duplicates, in order
 
 
 def _finish(items: Iterable[str], clean: bool = True) -> list[str]:
@@ -366,22 +400,6 @@ def split_outline(text: str | None) -> list[OutlineItem] | None:
     if not text:
         return None
     return _outline(_plain_spaces(text))
-
-
-def _two_dotted_numbers(text: str) -> bool:
-    """False when ``text`` cannot hold two ``\\d.\\d`` (so no outline): a ``str.find`` walk over the dots,
-    much cheaper than the outline pattern's scan (its lookbehind is tried at every position)."""
-    find = text.find
-    last = len(text) - 1
-    seen = 0
-    i = find(".", 1)
-    while 0 < i < last:
-        if text[i - 1].isdecimal() and text[i + 1].isdecimal():
-            seen += 1
-            if seen == 2:
-                return True
-        i = find(".", i + 1)
-    return False
 
 
 def _outline(text: str) -> list[OutlineItem] | None:
