@@ -120,3 +120,16 @@ def test_a_heic_that_passes_the_magic_bytes_but_does_not_decode_is_refused(repo:
         Guard(repo, "u-cand", "candidate").add_evidence("own", "photo", "Abîmée", item_id="rectec:C01", content=sent)
     assert caught.value.code == "image_unreadable" and "HEIC" in caught.value.message("fr")
     assert repo.list_evidence("own") == [] and _stored(repo) == []
+
+
+def test_a_jpeg_comment_does_not_survive_the_re_encoding() -> None:
+    """review4: Pillow copies a JPEG's comment (COM segment) into the re-encoded JPEG from the image's own
+    info; a comment can hold a name or an address, so it is dropped like EXIF."""
+    from competency_graph.store.images import normalise_image
+
+    source = io.BytesIO()
+    Image.new("RGB", (24, 24), "red").save(source, "JPEG", comment=b"Marie Dupont, 12 rue des Lilas, Lyon")
+    out, media_type = normalise_image(source.getvalue(), "image/jpeg")
+    assert media_type == "image/jpeg" and b"Dupont" not in out and b"Lilas" not in out
+    with Image.open(io.BytesIO(out)) as stored:
+        assert "comment" not in stored.info and stored.size == (24, 24)
