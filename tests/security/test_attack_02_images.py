@@ -120,3 +120,44 @@ def test_a_heic_that_passes_the_magic_bytes_but_does_not_decode_is_refused(repo:
         Guard(repo, "u-cand", "candidate").add_evidence("own", "photo", "Abîmée", item_id="rectec:C01", content=sent)
     assert caught.value.code == "image_unreadable" and "HEIC" in caught.value.message("fr")
     assert repo.list_evidence("own") == [] and _stored(repo) == []
+
+
+def test_a_jpeg_comment_does_not_survive_the_re_encoding() -> None:
+    """review4: Pillow copies a JPEG's comment (COM segment) into the re-encoded JPEG from the image's own
+    info; a comment can hold a name or an address, so it is dropped like EXIF."""
+    from competency_graph.store.images import normalise_image
+
+    source = io.BytesIO()
+    Image.new("RGB", (24, 24), "red").save(source, "JPEG", comment=b"Marie Dupont, 12 rue des Lilas, Lyon")
+    out, media_type = normalise_image(source.getvalue(), "image/jpeg")
+    assert media_type == "image/jpeg" and b"Dupont" not in out and b"Lilas" not in out
+    with Image.open(io.BytesIO(out)) as stored:
+        assert "comment" not in stored.info and stored.size == (24, 24)
+
+
+def test_a_heic_declaring_400_megapixels_is_refused_from_its_header() -> None:
+    """review4: a 407-byte HEIC whose ``ispe`` box declares 20,000 × 20,000 is refused before libheif
+    decodes anything (peak memory stays that of a small image)."""
+    import resource
+
+    from competency_graph.store.images import normalise_image
+
+    sent = (HEIC / "huge-declared.heic").read_bytes()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(StoreError) as caught:
+        normalise_image(sent, "image/heic")
+    assert caught.value.code == "image_too_large"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB: far below 1.2 GB RGB
+
+
+def test_an_av1_image_in_an_heif_container_is_refused_in_french() -> None:
+    """review4: an AVIF whose brand says ``mif1`` passes the magic bytes as image/heif; pi-heif has no AV1
+    decoder, so it is the French HEIC refusal, never a traceback."""
+    from competency_graph.store.files import sniff_media_type
+    from competency_graph.store.images import normalise_image
+
+    sent = (HEIC / "avif-in-mif1.heif").read_bytes()
+    assert sniff_media_type(sent) == "image/heif"
+    with pytest.raises(StoreError) as caught:
+        normalise_image(sent, "image/heif")
+    assert caught.value.code == "image_unreadable" and "HEIC" in caught.value.message("fr")

@@ -49,3 +49,45 @@ def test_only_the_apps_own_origin_is_answered() -> None:
     assert not route._same_origin({"origin": "null", "host": "cg.example.org"})
     assert not route._same_origin({"host": "cg.example.org"})
     assert route.route_path("") == "/_cg/session" and route.route_path("/cg/") == "/cg/_cg/session"
+
+
+def test_over_https_only_an_https_origin_is_answered() -> None:
+    """review4: a page served over plain HTTP under the app's name (someone on the network) could post the
+    ticket of their own sign-in to the HTTPS app: login CSRF. Over HTTPS the Origin must be https too."""
+    headers = {"origin": "http://cg.example.org", "host": "cg.example.org"}
+    assert not route._same_origin(headers, https=True)
+    assert route._same_origin({"origin": "https://cg.example.org", "host": "cg.example.org"}, https=True)
+    assert route._same_origin(headers, https=False)  # plain HTTP serving (dev) still works
+
+
+def test_a_revoked_ticket_is_void() -> None:
+    ticket = route.issue("a", now=6000.0)
+    route.revoke(ticket)
+    assert route.state(ticket, now=6000.0) == "void" and route.redeem(ticket, now=6000.0) is None
+    route.revoke("never-issued")  # no error
+
+
+class _FakeSt:
+    def __init__(self) -> None:
+        self.session_state: dict = {}
+
+    @staticmethod
+    def get_option(_name: str) -> str:
+        return ""
+
+
+def test_a_tab_that_changes_session_voids_the_ticket_it_had_not_posted(monkeypatch) -> None:
+    """review4: signed in as A, the page had A's ticket to post; the tab signs in as B (or signs out) before
+    the post arrives. A late post of A's ticket must not set A's cookie after B's: A's ticket is voided."""
+    from competency_graph.ui import session
+
+    fake = _FakeSt()
+    monkeypatch.setattr(session, "st", fake)
+    script_a = session._ticket_script("token-a.candidate.sig")
+    ticket_a = fake.session_state[session._COOKIE_TICKET][1]
+    assert ticket_a in script_a and route.state(ticket_a) == "pending"
+    session._ticket_script("token-b.adviser.sig")  # the next run wants B's cookie
+    assert route.state(ticket_a) == "void" and route.redeem(ticket_a) is None
+    ticket_b = fake.session_state[session._COOKIE_TICKET][1]
+    session._void_pending_ticket()  # what sign_in and _end do before they clear the tab's state
+    assert route.redeem(ticket_b) is None

@@ -24,7 +24,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["TICKET_SECONDS", "issue", "redeem", "routes", "route_path", "served", "state"]
+__all__ = ["TICKET_SECONDS", "issue", "redeem", "revoke", "routes", "route_path", "served", "state"]
 
 #: a ticket unused for this long is void (the page posts it as soon as it renders)
 TICKET_SECONDS = 60
@@ -71,6 +71,13 @@ def redeem(ticket: str, *, now: float | None = None) -> str | None:
     return found[0]
 
 
+def revoke(ticket: str) -> None:
+    """Void a ticket not used yet (the tab signed in as someone else or signed out before the page posted it:
+    a late post of the old ticket must not put the previous session's cookie back)."""
+    with _lock:
+        _tickets.pop(_digest(ticket), None)
+
+
 def state(ticket: str, *, now: float | None = None) -> str:
     """``"pending"`` (issued, not used yet), ``"used"`` (the server set the cookie) or ``"void"`` (unknown or
     expired: issue another)."""
@@ -94,10 +101,15 @@ def route_path(base_url_path: str = "") -> str:
     return f"/{base}/{_PATH}" if base else f"/{_PATH}"
 
 
-def _same_origin(headers: Any) -> bool:
+def _same_origin(headers: Any, https: bool = False) -> bool:
+    """The ``Origin`` names this host; over HTTPS it must be an ``https:`` origin too (a page served over
+    plain HTTP under the same name, e.g. by someone on the network, cannot push a session)."""
     origin = headers.get("origin")
     host = headers.get("host")
-    return bool(origin and host) and urlsplit(origin).netloc.lower() == str(host).lower()
+    if not (origin and host):
+        return False
+    parts = urlsplit(origin)
+    return parts.netloc.lower() == str(host).lower() and (not https or parts.scheme.lower() == "https")
 
 
 def _https(request: Any) -> bool:
@@ -112,7 +124,7 @@ async def _session_cookie(request: Any) -> Any:
     from ..security.sessions import COOKIE_NAME
 
     refused = Response(status_code=403, headers={"Cache-Control": "no-store"})
-    if not _same_origin(request.headers):
+    if not _same_origin(request.headers, _https(request)):
         return refused
     body = await request.body()
     if not body or len(body) > _MAX_BODY:

@@ -73,7 +73,17 @@ def end_run() -> None:
     _cache().end_run()
 
 
+def _void_pending_ticket() -> None:
+    """The ticket this tab's page has not posted yet stands for a cookie no longer wanted (the tab signs in as
+    someone else or signs out): voided, so a late post cannot set the previous session's cookie after the
+    new one."""
+    pending = st.session_state.get(_COOKIE_TICKET)
+    if isinstance(pending, tuple) and len(pending) == 2:
+        cookie_route.revoke(pending[1])
+
+
 def _end(notice_key: str | None) -> None:
+    _void_pending_ticket()
     cookie = _cookie()
     held = st.session_state.get(_COOKIE_SENT)  # what this tab had the browser store (cleared next run)
     st.session_state.clear()
@@ -153,6 +163,7 @@ def sign_in(identity: Identity, token: str | None = None) -> None:
     """Start a fresh session state for ``identity`` (its token when it signed in through a session), with the
     display preferences saved on the account."""
     refused = st.session_state.get(_COOKIE_DEAD)
+    _void_pending_ticket()
     st.session_state.clear()
     if refused:
         st.session_state[_COOKIE_DEAD] = refused
@@ -252,6 +263,7 @@ def _ticket_script(wanted: str) -> str | None:
         st.session_state.pop(_COOKIE_TICKET, None)
         return None
     if state == "void":
+        _void_pending_ticket()  # a ticket for another value (or an expired one): never posted late
         pending = (wanted, cookie_route.issue(wanted))
         st.session_state[_COOKIE_TICKET] = pending
     path = cookie_route.route_path(str(st.get_option("server.baseUrlPath") or ""))
