@@ -47,10 +47,12 @@ def issue(value: str, *, now: float | None = None) -> str:
     now = time.monotonic() if now is None else now
     ticket = secrets.token_urlsafe(32)
     with _lock:
-        for key in [k for k, (_v, expiry) in _tickets.items() if expiry <= now]:
-            del _tickets[key]
-        for key in [k for k, expiry in _used.items() if expiry <= now]:
-            del _used[key]
+        # entries are kept in issue order, which is expiry order: drop expired ones from the front only
+        # (no scan of the whole table under the lock at every sign-in)
+        while _tickets and next(iter(_tickets.values()))[1] <= now:
+            del _tickets[next(iter(_tickets))]
+        while _used and next(iter(_used.values())) <= now:
+            del _used[next(iter(_used))]
         while len(_tickets) >= _MAX_TICKETS:
             del _tickets[next(iter(_tickets))]
         while len(_used) >= _MAX_TICKETS:
