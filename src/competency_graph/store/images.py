@@ -63,9 +63,10 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
                 out = io.BytesIO()
                 options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85, "method": 4},
                            "PNG": {"optimize": False}}[target]
-                # Pillow writes a JPEG comment (COM) from the image's own info: only the colour profile is
-                # kept, so no comment (a name, an address) survives; no exif=, no pnginfo=: metadata dropped
-                upright.info = {k: v for k, v in upright.info.items() if k == "icc_profile"}
+                # Pillow writes a JPEG comment (COM) from the image's own info: only the colour profile and a
+                # palette's transparent index are kept, so no comment (a name, an address) survives; no
+                # exif=, no pnginfo=: metadata dropped
+                upright.info = {k: v for k, v in upright.info.items() if k in ("icc_profile", "transparency")}
                 upright.save(out, format=target, **options)
         except StoreError:
             raise
