@@ -150,14 +150,17 @@ def test_a_heic_declaring_400_megapixels_is_refused_from_its_header() -> None:
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB: far below 1.2 GB RGB
 
 
-def test_an_av1_image_in_an_heif_container_is_refused_in_french() -> None:
-    """review4: an AVIF whose brand says ``mif1`` passes the magic bytes as image/heif; pi-heif has no AV1
-    decoder, so it is the French HEIC refusal, never a traceback."""
+def test_an_av1_image_in_an_heif_container_is_decoded_and_stored_as_jpeg() -> None:
+    """review4: an AVIF whose brand says ``mif1`` passes the magic bytes as image/heif. Pillow's own AVIF plugin
+    (registered before pi-heif, which has no AV1 decoder) decodes it: stored as a clean JPEG, never a
+    traceback, the same result whatever the process opened before (it depended on that first)."""
     from competency_graph.store.files import sniff_media_type
     from competency_graph.store.images import normalise_image
 
     sent = (HEIC / "avif-in-mif1.heif").read_bytes()
     assert sniff_media_type(sent) == "image/heif"
-    with pytest.raises(StoreError) as caught:
-        normalise_image(sent, "image/heif")
-    assert caught.value.code == "image_unreadable" and "HEIC" in caught.value.message("fr")
+    stored, media_type = normalise_image(sent, "image/heif")
+    assert media_type == "image/jpeg"
+    with Image.open(io.BytesIO(stored)) as image:
+        image.load()
+        assert image.format == "JPEG" and image.size == (64, 64) and not image.getexif()

@@ -43,13 +43,12 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     target = DECODED_TYPES.get(media_type)
     if target is None:
         raise _unreadable()
-    if media_type in _HEIF_TYPES:
-        _register_heif()
+    formats = _register_heif() if media_type in _HEIF_TYPES else None
     with warnings.catch_warnings():
         # Our own pixel cap (below Pillow's) is checked right after the header is read.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=formats) as image:
                 if image.width * image.height > MAX_PIXELS or image.width <= 0 or image.height <= 0:
                     raise StoreError(code="image_too_large", message="image_too_large.sized",
                                      params={"width": image.width, "height": image.height,
@@ -78,10 +77,16 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     return out.getvalue(), _OUTPUT_TYPE[target]
 
 
-def _register_heif() -> None:
-    """Let Pillow open HEIC/HEIF (idempotent); a clear refusal when the decoder is not installed."""
+def _register_heif() -> tuple[str, ...]:
+    """Let Pillow open HEIC/HEIF (idempotent; a clear refusal when the decoder is not installed); the formats
+    to try, in order: Pillow's own AVIF plugin first, so an AV1 image in a HEIF container (brand ``mif1``,
+    which pi-heif cannot decode) is always decoded, whatever the process registered before."""
+    from PIL import Image
+
     try:
         from pi_heif import register_heif_opener
     except ImportError:  # pragma: no cover - pi-heif is a dependency; a trimmed install may lack it
         raise _unreadable(message="image_unreadable.heic") from None
+    Image.init()
     register_heif_opener()
+    return tuple(name for name in ("AVIF", "HEIF") if name in Image.OPEN)
