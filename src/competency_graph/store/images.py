@@ -43,7 +43,7 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     target = DECODED_TYPES.get(media_type)
     if target is None:
         raise _unreadable()
-    formats = _register_heif() if media_type in _HEIF_TYPES else None
+    formats = _heif_formats() if media_type in _HEIF_TYPES else None
     with warnings.catch_warnings():
         # Our own pixel cap (below Pillow's) is checked right after the header is read.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -77,7 +77,7 @@ def normalise_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     return out.getvalue(), _OUTPUT_TYPE[target]
 
 
-def _register_heif() -> tuple[str, ...]:
+def _heif_formats() -> tuple[str, ...]:
     """Let Pillow open HEIC/HEIF (idempotent; a clear refusal when the decoder is not installed); the formats
     to try, in order: Pillow's own AVIF plugin first, so an AV1 image in a HEIF container (brand ``mif1``,
     which pi-heif cannot decode) is always decoded, whatever the process registered before."""
