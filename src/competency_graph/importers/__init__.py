@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 #: compiled together by setup.py, in dependency order
-COMPILED = ("rncp_text_scan", "rncp_text")
+COMPILED = ("rncp_text_scan", "rncp_text", "rncp_fields", "rncp_map")
 
 
 def _stale(folder: Path, name: str) -> bool:
