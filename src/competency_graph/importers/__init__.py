@@ -1,20 +1,23 @@
 """Importers that turn official exports (ROME CSV bundle, RNCP XML) into referential files.
 
-The RNCP text splitter (:mod:`.rncp_text`, :mod:`.rncp_text_scan`) is compiled with mypyc at install time when
-it can be (``setup.py``): the interpreter then finds a ``.so`` next to each ``.py`` and imports it first. A
-compiled module older than its source (the source was edited or checked out after the build) is ignored here:
-the source is loaded instead, for both modules together (compiled modules of one build call each other
-directly), until the next ``pip install -e .`` compiles it again.
+The RNCP import's per-fiche work (:mod:`.rncp_text_scan`, :mod:`.rncp_text`, :mod:`.rncp_fields`, :mod:`.rncp_map`)
+is compiled with mypyc at install time when it can be (``setup.py``; the same typed Python): the interpreter
+then finds a ``.so`` next to each ``.py`` and imports it first. When a compiled module is older than its source
+(the source was edited or checked out after the build), when the build's shared library is missing, or when
+``COMPETENCY_GRAPH_PURE`` is set, the sources are loaded here instead, all four together (compiled modules of
+one build call each other directly), until the next ``pip install -e .`` compiles them again.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
-#: compiled together by setup.py, in dependency order
+#: compiled together by setup.py, in dependency order, into one shared library (GROUP)
 COMPILED = ("rncp_text_scan", "rncp_text", "rncp_fields", "rncp_map")
+GROUP = "competency_graph_rncp__mypyc"
 
 
 def _stale(folder: Path, name: str) -> bool:
@@ -26,10 +29,21 @@ def _stale(folder: Path, name: str) -> bool:
         return True
 
 
-def _load_sources_if_stale() -> None:
+def _pure() -> bool:
+    """Load the sources: asked for (``COMPETENCY_GRAPH_PURE``), a compiled module is stale, or the build's shared
+    library is missing (a compiled module could not be imported)."""
     folder = Path(__file__).resolve().parent
-    if not any(_stale(folder, name) for name in COMPILED):
+    if os.environ.get("COMPETENCY_GRAPH_PURE"):
+        return True
+    if not any(folder.glob("rncp_*.so")) and not any(folder.glob("rncp_*.pyd")):
+        return False  # nothing compiled: the sources are what the interpreter imports anyway
+    return any(_stale(folder, name) for name in COMPILED) or importlib.util.find_spec(GROUP) is None
+
+
+def _load_sources_if_stale() -> None:
+    if not _pure():
         return
+    folder = Path(__file__).resolve().parent
     for name in COMPILED:
         full = f"{__name__}.{name}"
         if full in sys.modules:

@@ -207,12 +207,14 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
     (``total``: certifications in the written file). Raises :class:`RncpImportError` and writes nothing on
     any error.
     """
-    from .. import settings
-
     path = Path(path)
     if not path.exists():
         raise RncpImportError(t("rncp.error.no_file"), path)
-    out_dir = Path(out_dir) if out_dir is not None else settings.imported_referentials_dir()
+    if out_dir is None:
+        from .. import settings  # (only here: importing the settings costs more than a MB of import work)
+
+        out_dir = settings.imported_referentials_dir()
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_NAME
     existing = _Existing(target)

@@ -43,6 +43,10 @@ class RncpImportError(Exception):
 _FICHE_RE = re.compile(r"(?:RNCP|RS)\d+\Z")  # RS: Répertoire spécifique (CléA = an RS fiche)
 _ROME_RE = re.compile(r"[A-Z]\d{4}\Z")
 _BLOC_RE = re.compile(r"(?:RNCP|RS)\d+BC\d+\Z")
+_DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"\D")
+_FORMACODE = re.compile(r"\s*\d{5}\s*")
+_BC_NUMBER = re.compile(r"BC(\d+)\Z")
 _DATE_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)[-_](\d\d)")
 _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "active", "actif", "x"}
 _NO = {"non", "n", "no", "false", "faux", "0", "inactive", "inactif"}
@@ -72,7 +76,7 @@ def _yes_no(value: str | None) -> bool | None:
 def _level(value: str | None) -> int | None:
     if not value:
         return None
-    match = re.search(r"\d+", value)
+    match = _DIGITS.search(value)
     if match is None:
         return None
     level = int(match.group())
@@ -165,7 +169,7 @@ def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[
     name = _clean(name)
     if not name:
         return None
-    digits = re.sub(r"\D", "", siret or "")
+    digits = _NOT_DIGIT.sub("", siret or "")
     entry: dict[str, Any] = {"name": name}  # fields at their default (None) left out, as in the output
     if len(digits) == 14:
         entry["siret"] = digits
@@ -176,7 +180,7 @@ def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[
 
 
 def _formacodes(values: Iterable[str | None]) -> list[str]:
-    return _unique(v for v in values if v and re.fullmatch(r"\s*\d{5}\s*", v))
+    return _unique(v for v in values if v and _FORMACODE.fullmatch(v))
 
 
 def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
@@ -193,7 +197,7 @@ def _bloc_id(number: str, code: str | None, index: int, taken: set[str]) -> str:
     code = "".join((code or "").split()).upper()
     local = code if _BLOC_RE.match(code) and code.startswith(number + "BC") else None
     if local is None:
-        match = re.search(r"BC(\d+)\Z", code)
+        match = _BC_NUMBER.search(code)
         local = f"{number}BC{int(match.group(1)):02d}" if match else f"{number}BC{index:02d}"
     candidate, n = local, 1
     while candidate in taken:
