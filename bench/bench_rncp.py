@@ -86,9 +86,8 @@ def _worker(kind: str, xml: str, out_dir: str) -> None:
     """Child: do the work, print ``{"seconds": …, …}``."""
     sys.path.insert(0, str(ROOT / "src"))  # in case the package is not installed in this interpreter
     if kind == "import":
-        from competency_graph.importers.rncp import import_rncp
-
         from competency_graph.importers import rncp_text
+        from competency_graph.importers.rncp import import_rncp
 
         start, cpu = time.perf_counter(), time.process_time()
         counts = import_rncp(Path(xml), out_dir=Path(out_dir))

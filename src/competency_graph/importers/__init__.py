@@ -3,15 +3,15 @@
 The RNCP import's per-fiche work (:mod:`.rncp_text_scan`, :mod:`.rncp_text`, :mod:`.rncp_fields`, :mod:`.rncp_map`)
 is compiled with mypyc at install time when it can be (``setup.py``; the same typed Python): the interpreter
 then finds a ``.so`` next to each ``.py`` and imports it first. When a compiled module is older than its source
-(the source was edited or checked out after the build), when the build's shared library is missing, or when
-``COMPETENCY_GRAPH_PURE`` is set, the sources are loaded here instead, all four together (compiled modules of
-one build call each other directly), until the next ``pip install -e .`` compiles them again.
+(the source was edited or checked out after the build) or when the build's shared library is missing, the
+sources are loaded here instead, all four together (compiled modules of one build call each other directly),
+until the next ``pip install -e .`` compiles them again (``COMPETENCY_GRAPH_PURE=1 pip install -e .`` does not
+compile).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -30,11 +30,9 @@ def _stale(folder: Path, name: str) -> bool:
 
 
 def _pure() -> bool:
-    """Load the sources: asked for (``COMPETENCY_GRAPH_PURE``), a compiled module is stale, or the build's shared
-    library is missing (a compiled module could not be imported)."""
+    """Load the sources: a compiled module is stale, or the build's shared library is missing (a compiled
+    module could not be imported)."""
     folder = Path(__file__).resolve().parent
-    if os.environ.get("COMPETENCY_GRAPH_PURE"):
-        return True
     if not any(folder.glob("rncp_*.so")) and not any(folder.glob("rncp_*.pyd")):
         return False  # nothing compiled: the sources are what the interpreter imports anyway
     return any(_stale(folder, name) for name in COMPILED) or importlib.util.find_spec(GROUP) is None
