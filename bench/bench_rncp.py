@@ -15,7 +15,9 @@ another's. Results (median of the repetitions):
   each ``<FICHE>`` cleared: nothing read, split, validated nor written) ÷ ours. The bare pass is measured with
   ``xml.etree.ElementTree.iterparse`` and with lxml's ``iterparse(tag="FICHE")`` (clearing the fiche and its
   cleared predecessors), interleaved; the faster of the two is the baseline (``rncp_iterparse_baseline``;
-  both throughputs are reported).
+  both throughputs are reported);
+- ``rncp_compiled``: whether the import ran the per-fiche modules compiled by mypyc at install (``setup.py``)
+  or their sources (no compiler, a stale build, ``COMPETENCY_GRAPH_PURE``).
 
 Run alone: ``python bench/bench_rncp.py [--quick] [--json] [--size-mb N]``.
 """
@@ -84,12 +86,13 @@ def _worker(kind: str, xml: str, out_dir: str) -> None:
     """Child: do the work, print ``{"seconds": …, …}``."""
     sys.path.insert(0, str(ROOT / "src"))  # in case the package is not installed in this interpreter
     if kind == "import":
+        from competency_graph.importers import rncp_text
         from competency_graph.importers.rncp import import_rncp
 
         start, cpu = time.perf_counter(), time.process_time()
         counts = import_rncp(Path(xml), out_dir=Path(out_dir))
         print(json.dumps({"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
-                          "counts": counts}))
+                          "counts": counts, "compiled": not rncp_text.__file__.endswith(".py")}))
     elif kind == "iterparse":
         import xml.etree.ElementTree as ET
 
@@ -206,6 +209,8 @@ def run(quick: bool = False, size_mb: float | None = None) -> dict:
         "rncp_blocs": counts["blocs"],
         "rncp_competencies": counts["competencies"],
         "rncp_repetitions": [reps_import, reps_dom],
+        # the per-fiche modules compiled by mypyc (setup.py), or the sources (no compiler, stale build…)
+        "rncp_compiled": all(r.get("compiled") for r in imports),
     }
 
 

@@ -35,7 +35,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
     "cohort_gaps_1m_s": ("{cohort_gaps_1m_s} s", "pandas `pivot`: {cohort_pandas_pivot_1m_s} s; numpy kernel: "
                          "{cohort_gaps_numpy_floor_1m_s} s", "ours / numpy floor {cohort_gaps_over_numpy_floor}"),
     "cohort_over_pandas_pivot": ("{cohort_over_pandas_pivot}", "pandas `pivot`", ""),
-    "rncp_cpu_mb_per_s": ("{rncp_cpu_mb_per_s} MB/s CPU ({rncp_file_mb} MB file)",
+    "rncp_cpu_mb_per_s": ("{rncp_cpu_mb_per_s} MB/s CPU ({rncp_file_mb} MB file; compiled: {rncp_compiled})",
                           "bare iterparse ({rncp_iterparse_baseline}): {rncp_iterparse_cpu_mb_per_s} MB/s CPU", ""),
     "rncp_over_iterparse": ("{rncp_over_iterparse}", "bare iterparse ({rncp_iterparse_baseline})", ""),
     "rncp_peak_mb_500mb": ("{rncp_peak_mb_500mb} MB ({rncp_peak_file_mb} MB file)",

@@ -37,7 +37,8 @@ MODES = ("demo", "production")
 #: variables with the prefix read by the test suite, the benchmarks and ``./dev``, never by the application
 TOOLING_VARIABLES = frozenset({"COMPETENCY_GRAPH_TEST_PG_URL", "COMPETENCY_GRAPH_SCREENSHOTS",
                                "COMPETENCY_GRAPH_REGOLD", "COMPETENCY_GRAPH_FUZZ_SECONDS",
-                               "COMPETENCY_GRAPH_ROME_DIR", "COMPETENCY_GRAPH_VENV"})
+                               "COMPETENCY_GRAPH_ROME_DIR", "COMPETENCY_GRAPH_VENV",
+                               "COMPETENCY_GRAPH_PURE"})
 _TRUE = frozenset({"1", "true", "yes", "oui", "on"})
 _FALSE = frozenset({"0", "false", "no", "non", "off"})
 _DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")

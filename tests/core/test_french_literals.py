@@ -21,7 +21,7 @@ MODULES = sorted([*(SRC / "exports" / name for name in ("pdf.py", "advice_pdf.py
                                                        "recognition.py", "openbadges.py")),
                   *(SRC / "services" / name for name in ("caseload.py", "coassess.py", "cohort.py", "interviews.py")),
                   SRC / "limits.py", SRC / "settings.py",
-                  *(SRC / "importers" / name for name in ("rncp_csv.py", "rncp_xml.py", "rome_files.py")),
+                  *(SRC / "importers" / name for name in ("rncp_csv.py", "rncp_xml.py", "rncp_map.py", "rncp_valid.py", "rome_files.py")),
                   *(SRC / "cli").glob("*.py")])
 
 ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœæÀÂÇÉÈÊËÎÏÔÛÙÜŸŒÆ]")
@@ -34,7 +34,7 @@ ALLOWED = {
     "France compétences export: XML v4.1 file, or the CSV directory.": "English help text; a proper noun",
     "’": "typographic apostrophe replaced for the PDF core fonts (pdf_tags.py)",
     "œ": "ligature replaced for the PDF core fonts", "Œ": "ligature replaced for the PDF core fonts",
-    "NIVEAU": "a tag name of the RNCP XML export (importers/rncp_xml.py)",
+    "NIVEAU": "a tag name of the RNCP XML export (importers/rncp_map.py)",
 }
 
 

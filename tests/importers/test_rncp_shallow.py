@@ -1,4 +1,4 @@
-"""The import's shallow validation (``rncp_fields.validated(data, shallow=True)``): the competency dicts the
+"""The import's shallow validation (``rncp_valid.validated(data, shallow=True)``): the competency dicts the
 reader builds are what :class:`Competency` accepts unchanged (golden corpus), the fiche and its blocs are
 validated as by the full model, and a bad fiche is refused with exactly the full model's errors."""
 
@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from test_rncp_golden import _TOKENS, SAMPLE, XML_FIXTURES, generated_export
 
-from competency_graph.importers import rncp_fields
+from competency_graph.importers import rncp_fields, rncp_valid, rncp_xml
 from competency_graph.importers.rncp import RncpImportError, import_rncp
 from competency_graph.importers.rncp_xml import iter_rncp_xml, iter_rncp_xml_data
 from competency_graph.model import Bloc, Certification, Competency
 
 
 def test_shallow_models_are_the_models_but_the_competency_list():
-    for shallow, model, kept in ((rncp_fields._ShallowCertification, Certification, "blocs"),
-                                 (rncp_fields._ShallowBloc, Bloc, "competencies")):
+    for shallow, model, kept in ((rncp_valid._ShallowCertification, Certification, "blocs"),
+                                 (rncp_valid._ShallowBloc, Bloc, "competencies")):
         assert issubclass(shallow, model) and shallow.model_config == model.model_config
         assert list(shallow.model_fields) == list(model.model_fields)  # the same order: the same error order
         assert all(repr(shallow.model_fields[name]) == repr(field)
@@ -34,7 +34,7 @@ def _check_export(path) -> int:
     full = iter(iter_rncp_xml(path))
     for cert, data in iter_rncp_xml_data(path, shallow=True):
         model = next(full)
-        assert type(cert) is rncp_fields._ShallowCertification
+        assert type(cert) is rncp_valid._ShallowCertification
         assert Certification.model_validate(data) == model
         assert (cert.id, cert.active, cert.vae_open) == (model.id, model.active, model.vae_open)
         assert [len(b.competencies) for b in cert.blocs] == [len(b.competencies) for b in model.blocs]
@@ -87,15 +87,23 @@ def test_a_bad_fiche_gets_the_full_models_errors(spoil):
     data = copy.deepcopy(_data())
     spoil(data)
     with pytest.raises(ValidationError) as full:
-        rncp_fields.validated(data)
+        rncp_valid.validated(data)
     with pytest.raises(ValidationError) as shallow:
-        rncp_fields.validated(data, shallow=True)
+        rncp_valid.validated(data, shallow=True)
     assert shallow.value.errors() == full.value.errors()
 
 
 def test_a_bad_competency_label_is_refused_by_the_import_as_by_the_reader(tmp_path, monkeypatch):
-    real = rncp_fields.split_list
-    monkeypatch.setattr(rncp_fields, "split_list", lambda text: (None, [*real(text)[1], ""]) if text else (None, []))
+    real = rncp_xml.fiche_data  # (the splitter is compiled: patch the uncompiled caller, as a splitter bug would)
+
+    def with_an_empty_label(fiche, title, date):
+        data = real(fiche, title, date)
+        for bloc in data.get("blocs", ()):
+            if bloc.get("competencies"):
+                bloc["competencies"].append({"id": bloc["id"] + "/C999", "label": "", "provenance": "imported"})
+        return data
+
+    monkeypatch.setattr(rncp_xml, "fiche_data", with_an_empty_label)
     path = SAMPLE if SAMPLE.exists() else XML_FIXTURES[0]
     with pytest.raises(RncpImportError) as read:
         list(iter_rncp_xml(path))
@@ -119,5 +127,5 @@ def test_bloc_builds_what_the_model_accepts_unchanged(number, blocs):
     for index, (code, text) in enumerate(blocs, 1):
         bloc = rncp_fields._bloc(number, index, code, None, text, None, taken)
         assert Bloc.model_validate(bloc).model_dump(exclude_defaults=True) == bloc
-        assert rncp_fields._labels_as_built([bloc])
+        assert rncp_valid._labels_as_built([bloc])
         assert all(type(c.get("notation", "")) is str for c in bloc.get("competencies", []))

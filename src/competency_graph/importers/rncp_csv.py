@@ -33,11 +33,11 @@ from .rncp_fields import (
     _source,
     _source_title,
     _unique,
-    _validation_fr,
     _yes_no,
     repertoire,
 )
 from .rncp_text import _WS
+from .rncp_valid import _validation_fr
 from .rncp_xml import checked_zip
 
 __all__ = ["iter_rncp_csv", "CSV_TABLES"]

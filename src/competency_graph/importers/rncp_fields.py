@@ -4,18 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 from collections.abc import Callable, Iterable
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
-
 from ..messages import t
-from ..model import Bloc, Certification
-from .rncp_text import _OTHER_SPACES, _has_other_spaces, _plain_spaces, split_list  # noqa: F401 (checked by tests)
+from .rncp_text import _plain_spaces, split_list
+from .rncp_text_scan import _OTHER_SPACES, _has_other_spaces  # noqa: F401 (checked by tests)
 
 Progress = Callable[[int, int], None]
 
@@ -47,6 +43,10 @@ class RncpImportError(Exception):
 _FICHE_RE = re.compile(r"(?:RNCP|RS)\d+\Z")  # RS: Répertoire spécifique (CléA = an RS fiche)
 _ROME_RE = re.compile(r"[A-Z]\d{4}\Z")
 _BLOC_RE = re.compile(r"(?:RNCP|RS)\d+BC\d+\Z")
+_DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"\D")
+_FORMACODE = re.compile(r"\s*\d{5}\s*")
+_BC_NUMBER = re.compile(r"BC(\d+)\Z")
 _DATE_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)[-_](\d\d)")
 _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "active", "actif", "x"}
 _NO = {"non", "n", "no", "false", "faux", "0", "inactive", "inactif"}
@@ -76,7 +76,7 @@ def _yes_no(value: str | None) -> bool | None:
 def _level(value: str | None) -> int | None:
     if not value:
         return None
-    match = re.search(r"\d+", value)
+    match = _DIGITS.search(value)
     if match is None:
         return None
     level = int(match.group())
@@ -114,10 +114,12 @@ def _paragraphs(value: str | None) -> str | None:
     - ``"\\n"`` → ``"   "`` first: a whitespace run then holds ``"   "`` exactly when it held a line break or
       three spaces, so ``split("   ")`` cuts between the same words (the extra spaces only land in parts
       that are stripped or dropped);
-    - without any space but " " (:func:`_has_other_spaces`), a part holds runs of one or two spaces only (a
-      longer run was cut), so ``strip()`` then one ``"  "`` → ``" "`` pass over the joined text (parts are
-      stripped: no run crosses a line break) is ``" ".join(part.split())``; with other spaces, ``map`` runs
-      that very expression. Half the time of the loop (11,160 bench calls: 8.3 µs → 4.4 µs each).
+    - without any space but " " (:func:`_has_other_spaces`), one ``split("  ")`` cuts at every run of two
+      spaces or more; the piece after a cut is empty (a run of 4+) or starts with a space (a run of 3 or
+      5+) exactly when that run held three spaces in a row: a line break there, one space at the other cuts
+      (the pieces hold single spaces only, one at most at their start); with other spaces, ``map`` runs the
+      reference's very expression. One pass over the text where ``split("   ")``, a join and a
+      ``"  "`` → ``" "`` replace made four (11,160 bench calls: 8.3 µs for the reference's loop).
     """
     if not value:
         return None
@@ -126,10 +128,19 @@ def _paragraphs(value: str | None) -> str | None:
         value = value.replace("\n", "   ")
     if _has_other_spaces(value):
         return "\n".join(filter(None, map(" ".join, map(str.split, value.split("   "))))) or None
-    value = "\n".join(filter(None, map(str.strip, value.split("   "))))
-    if "  " in value:
-        value = value.replace("  ", " ")
-    return value or None
+    lines: list[str] = []
+    words: list[str] = []
+    parts = value.split("  ")
+    for i, part in enumerate(parts):
+        if i and (not part or part[0] == " ") and words:  # a run of 3+ spaces ends here: a line break
+            lines.append(" ".join(words))
+            words = []
+        part = part.strip()
+        if part:
+            words.append(part)
+    if words:
+        lines.append(" ".join(words))
+    return "\n".join(lines) or None
 
 
 def _rome(codes: Iterable[str | None]) -> list[str]:
@@ -158,7 +169,7 @@ def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[
     name = _clean(name)
     if not name:
         return None
-    digits = re.sub(r"\D", "", siret or "")
+    digits = _NOT_DIGIT.sub("", siret or "")
     entry: dict[str, Any] = {"name": name}  # fields at their default (None) left out, as in the output
     if len(digits) == 14:
         entry["siret"] = digits
@@ -169,7 +180,7 @@ def _certifier(name: str | None, siret: str | None, status: str | None) -> dict[
 
 
 def _formacodes(values: Iterable[str | None]) -> list[str]:
-    return _unique(v for v in values if v and re.fullmatch(r"\s*\d{5}\s*", v))
+    return _unique(v for v in values if v and _FORMACODE.fullmatch(v))
 
 
 def _fiche_ids(values: Iterable[str | None], own: str) -> list[str]:
@@ -186,7 +197,7 @@ def _bloc_id(number: str, code: str | None, index: int, taken: set[str]) -> str:
     code = "".join((code or "").split()).upper()
     local = code if _BLOC_RE.match(code) and code.startswith(number + "BC") else None
     if local is None:
-        match = re.search(r"BC(\d+)\Z", code)
+        match = _BC_NUMBER.search(code)
         local = f"{number}BC{int(match.group(1)):02d}" if match else f"{number}BC{index:02d}"
     candidate, n = local, 1
     while candidate in taken:
@@ -222,58 +233,6 @@ def _bloc(number: str, index: int, code: str | None, label: str | None, competen
     if same:
         bloc["equivalences"] = same
     return bloc
-
-
-class _ShallowBloc(Bloc):
-    """A :class:`Bloc` whose ``competencies`` stay the dicts :func:`_bloc` built (see :func:`validated`)."""
-
-    competencies: list[Any] = Field(default_factory=list)  # type: ignore[assignment]
-
-
-class _ShallowCertification(Certification):
-    """A :class:`Certification` whose blocs are :class:`_ShallowBloc`: every other field, constraint and field
-    order is the model's (a field overridden in a subclass keeps its place)."""
-
-    blocs: list[_ShallowBloc] = Field(default_factory=list)  # type: ignore[assignment]
-
-
-_LABEL = operator.itemgetter("label")
-_COMPETENCIES = operator.methodcaller("get", "competencies", ())
-_STR = {str}
-
-
-def validated(data: dict[str, Any], shallow: bool = False) -> Certification:
-    """``Certification.model_validate(data)``. With ``shallow`` (the import, which writes ``data`` and only
-    counts the competencies), the competency dicts of the blocs are not turned into models (≈ 2 µs each,
-    70,866 on the 60 MB bench file): the fiche and its blocs are validated as always, and each competency
-    is what :class:`Competency` accepts unchanged, by construction in :func:`_bloc` or checked here:
-
-    - keys ``id``, ``label``, ``provenance`` (``"imported"``), ``broader``, ``notation``: literal in :func:`_bloc`;
-    - ``id`` and ``broader`` are ``<bloc id>/C<n>``: the bloc id is validated (``Id``) in this very call, and
-      ``/``, ``C`` and digits are all allowed after it by ``ID_PATTERN``;
-    - ``label`` (from :mod:`.rncp_text`) a non-empty ``str``: checked below, by C-level passes over the
-      fiche's competencies (XML text cannot hold a lone surrogate, expat refuses it, so any ``str`` is valid);
-    - ``notation`` (``str | None`` in the model) is not checked here: it is an outline number, a regex group
-      that :func:`~.rncp_text.split_outline` itself splits (``num.split(".")``), so a ``str``; like every
-      field, it is checked again by the model when ``rncp.json`` is loaded (``loader.parse_file``; for the
-      web import, before the file is published).
-
-    When the label check fails, or the shallow validation refuses the fiche, the full validation runs and
-    raises the same errors, in the same order, as without ``shallow``.
-    """
-    if shallow and _labels_as_built(data.get("blocs", ())):
-        try:
-            return _ShallowCertification.model_validate(data)
-        except ValidationError:
-            pass  # raised again below with the full model's errors
-    return Certification.model_validate(data)
-
-
-def _labels_as_built(blocs: Iterable[dict[str, Any]]) -> bool:
-    """Every competency label of these blocs is a non-empty ``str`` (one list and three C-level passes per
-    fiche: ≈ 0.01 s CPU on the 60 MB bench file)."""
-    labels = list(map(_LABEL, chain.from_iterable(map(_COMPETENCIES, blocs))))
-    return set(map(type, labels)) <= _STR and "" not in labels
 
 
 def repertoire(number: str) -> str:
@@ -313,12 +272,3 @@ def _export_date(path: Path) -> dt.date:
 
 def _source_title(path: Path, kind: str) -> str:
     return f"France compétences — export RNCP/RS {kind} ({path.name})"
-
-
-def _validation_fr(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(p) for p in error.get("loc", ()))
-        parts.append(t("rncp.error.refused_value", where=where, type=error.get("type")))
-    return " ; ".join(parts)
-

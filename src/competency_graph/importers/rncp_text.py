@@ -84,7 +84,7 @@ def _bullet_marks(text: str, positions: list[int] | None = None, anywhere: bool 
         found = {0: first} if first is not None else {}
         if not _has_bullet_anywhere(text):
             return list(found.values())
-        positions: list[int] = []
+        positions = []
     else:
         if positions is None:
             positions = _strong_positions(text)

@@ -91,22 +91,21 @@ def _strong_positions(text: str, run_starts: list[int] | None = None) -> list[in
     """0, and the end of every line break or run of 2+ spaces (str.find: a regex scan is 3× slower); the
     starts of the runs go to ``run_starts``."""
     out = [0]
-    add_start = [].append if run_starts is None else run_starts.append
-    find = text.find
+    starts: list[int] = [] if run_starts is None else run_starts
     size = len(text)
-    i = find("  ")
+    i = text.find("  ")
     while i >= 0:
         j = i + 2
         while j < size and text[j] == " ":
             j += 1
         out.append(j)
-        add_start(i)
-        i = find("  ", j)
+        starts.append(i)
+        i = text.find("  ", j)
     if "\n" in text:
-        i = find("\n")
+        i = text.find("\n")
         while i >= 0:
             out.append(i + 1)
-            i = find("\n", i + 1)
+            i = text.find("\n", i + 1)
         out = sorted(set(out))
     return out
 
