@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     mode: Literal["demo", "production"] = "demo"
     """``demo`` (the default) or ``production``; anything else is refused (``prod`` is not ``production``)."""
     proxy_hops: int = 0
-    """How many reverse proxies in front of the app to trust for the client's address (0 to 5)."""
+    """How many reverse proxies in front of the app to trust for the client's address and scheme (0 to 5)."""
     database_url: str | None = None
     """The record database (SQLite or PostgreSQL); None: an SQLite file in the data directory."""
     data_dir: Path | None = None
@@ -231,8 +231,8 @@ def mode() -> str:
 
 
 def proxy_hops() -> int:
-    """How many reverse proxies in front of the app to trust for the client's address
-    (``COMPETENCY_GRAPH_PROXY_HOPS``, default 0: the TCP peer is the client)."""
+    """How many reverse proxies in front of the app to trust for the client's address and scheme
+    (``COMPETENCY_GRAPH_PROXY_HOPS``, default 0: the TCP peer is the client, ``X-Forwarded-*`` is ignored)."""
     return get_settings().proxy_hops
 
 

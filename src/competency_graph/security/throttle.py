@@ -12,7 +12,8 @@ Failures are counted under three keys (keyed hashes: no login nor address is sto
 Only the pair is ever locked: locking a login for everyone, or an address shared by a whole structure
 (one public address behind its router), would let an attacker lock real users out. The waits are at most
 :data:`MAX_DELAY_S`. Behind a reverse proxy the client is read from ``X-Forwarded-For`` when
-``COMPETENCY_GRAPH_PROXY_HOPS`` says how many proxies to trust (:func:`client_from`).
+``COMPETENCY_GRAPH_PROXY_HOPS`` says how many proxies to trust (:func:`client_from`; :func:`forwarded_value`
+reads any ``X-Forwarded-*`` header the same way, e.g. the scheme for ``ui.cookie_route``).
 
 Unknown logins are counted exactly like known ones, so a lock or a delay says nothing about whether an
 account exists.
@@ -32,7 +33,7 @@ from . import audit
 
 __all__ = ["PAIR_MAX_FAILURES", "CLIENT_SLOW_AFTER", "LOGIN_SLOW_AFTER", "LOCK_MINUTES", "WINDOW_MINUTES",
            "MAX_DELAY_S", "keys", "blocked", "record_failure", "record_success", "delay_for", "sleep",
-           "client_from"]
+           "client_from", "forwarded_value"]
 
 PAIR_MAX_FAILURES = 5
 CLIENT_SLOW_AFTER = 20
@@ -102,11 +103,17 @@ def record_success(repo: Repository, attempt: dict[str, str]) -> None:
     forget_counter(repo, attempt["pair"])
 
 
+def forwarded_value(header: str | None, hops: int) -> str | None:
+    """The value of an ``X-Forwarded-*`` header that the outermost of ``hops`` trusted reverse proxies wrote
+    (read from the right: what is left of it was written by the client and proves nothing); None with no
+    trusted proxy (``hops`` 0: the header is the client's own word) or no value."""
+    if hops <= 0 or not header:
+        return None
+    chain = [part.strip() for part in header.split(",") if part.strip()]
+    return chain[-hops] if len(chain) >= hops else (chain[0] if chain else None)
+
+
 def client_from(remote: str | None, forwarded_for: str | None, hops: int) -> str | None:
     """The client's address: ``remote`` (the TCP peer), or with ``hops`` trusted reverse proxies in front,
-    the address the outermost trusted proxy saw (``X-Forwarded-For`` read from the right: what is left of
-    it was written by the client and proves nothing)."""
-    if hops <= 0 or not forwarded_for:
-        return remote
-    chain = [part.strip() for part in forwarded_for.split(",") if part.strip()]
-    return chain[-hops] if len(chain) >= hops else (chain[0] if chain else remote)
+    the address the outermost trusted proxy saw (``X-Forwarded-For``, see :func:`forwarded_value`)."""
+    return forwarded_value(forwarded_for, hops) or remote

@@ -13,6 +13,24 @@ which is where the same browser's next request goes (several instances need stic
 ``docs/deployment.md``). When the app is run without ``serve.py`` (``streamlit run app.py``), there is no
 route: :func:`served` is False and the page falls back to writing the cookie from the script, without
 ``HttpOnly`` (``ui.session.cookie_script``).
+
+Two bounded tables, so that a flood cannot push out a real user's sign-in. A ticket for a cookie value (a
+*sign-in ticket*) is only issued after a real sign-in, which checked a password (argon2, throttled) or a
+single sign-on identity (or, outside production mode, picked a demo account); reopening a session from its
+cookie issues none (the browser holds that value already). A ticket that clears the cookie (a *clear
+ticket*) needs no password: any connection that sends a ``cg_session`` cookie the app does not accept
+(forged, expired, signed out) gets one, as does a sign-out; a connection without the cookie gets none. A tab
+holds at most one pending ticket (``ui.session`` voids the previous one before it asks for another, reruns
+reuse it), but a script can open thousands of Streamlit sessions with a junk cookie. So sign-in tickets and
+clear tickets are kept apart, each table capped at :data:`_MAX_TICKETS` with the oldest dropped first: clear
+tickets only ever push out clear tickets. Losing one of those is harmless: the session it clears is already
+ended (or never existed), so the cookie left behind is refused, and the tab asks for another ticket at its
+next run.
+
+``Secure`` and the https-only ``Origin`` rule follow the scheme the browser used: the request's own, or behind
+``COMPETENCY_GRAPH_PROXY_HOPS`` trusted reverse proxies the ``X-Forwarded-Proto`` the outermost trusted proxy
+wrote, read like ``X-Forwarded-For`` (``security.throttle.forwarded_value``); without a trusted proxy the
+header is the client's own word and is ignored.
 """
 
 from __future__ import annotations
@@ -28,13 +46,18 @@ __all__ = ["TICKET_SECONDS", "issue", "redeem", "revoke", "routes", "route_path"
 
 #: a ticket unused for this long is void (the page posts it as soon as it renders)
 TICKET_SECONDS = 60
-_MAX_TICKETS = 10_000  # a flood of sign-ins cannot grow the table without bound: the oldest go first
+_MAX_TICKETS = 10_000  # per table: a flood cannot grow a table without bound, the oldest go first
 _MAX_BODY = 200
 _PATH = "_cg/session"
 
+_Pending = dict[str, tuple[str, float]]  # sha256(ticket) -> (cookie value, "" to clear; expiry)
+_Used = dict[str, float]  # sha256(ticket) -> when it stops being remembered as used
+
 _lock = threading.Lock()
-_tickets: dict[str, tuple[str, float]] = {}  # sha256(ticket) -> (cookie value, "" to clear; expiry)
-_used: dict[str, float] = {}  # sha256(ticket) -> when it stops being remembered as used
+_tickets: _Pending = {}  # sign-in tickets (a cookie value to set)
+_used: _Used = {}
+_clear_tickets: _Pending = {}  # clear tickets (sign-out, a cookie the app refused): apart, see the docstring
+_clear_used: _Used = {}
 _served = False
 
 
@@ -42,22 +65,28 @@ def _digest(ticket: str) -> str:
     return hashlib.sha256(ticket.encode("ascii", "replace")).hexdigest()
 
 
+def _tables() -> tuple[tuple[_Pending, _Used], tuple[_Pending, _Used]]:
+    """(sign-in tables, clear tables), read at call time."""
+    return (_tickets, _used), (_clear_tickets, _clear_used)
+
+
 def issue(value: str, *, now: float | None = None) -> str:
     """A one-time ticket standing for the cookie ``value`` ("": clear the cookie)."""
     now = time.monotonic() if now is None else now
     ticket = secrets.token_urlsafe(32)
+    tickets, used = _tables()[0 if value else 1]
     with _lock:
         # entries are kept in issue order, which is expiry order: drop expired ones from the front only
         # (no scan of the whole table under the lock at every sign-in)
-        while _tickets and next(iter(_tickets.values()))[1] <= now:
-            del _tickets[next(iter(_tickets))]
-        while _used and next(iter(_used.values())) <= now:
-            del _used[next(iter(_used))]
-        while len(_tickets) >= _MAX_TICKETS:
-            del _tickets[next(iter(_tickets))]
-        while len(_used) >= _MAX_TICKETS:
-            del _used[next(iter(_used))]
-        _tickets[_digest(ticket)] = (value, now + TICKET_SECONDS)
+        while tickets and next(iter(tickets.values()))[1] <= now:
+            del tickets[next(iter(tickets))]
+        while used and next(iter(used.values())) <= now:
+            del used[next(iter(used))]
+        while len(tickets) >= _MAX_TICKETS:
+            del tickets[next(iter(tickets))]
+        while len(used) >= _MAX_TICKETS:
+            del used[next(iter(used))]
+        tickets[_digest(ticket)] = (value, now + TICKET_SECONDS)
     return ticket
 
 
@@ -66,18 +95,23 @@ def redeem(ticket: str, *, now: float | None = None) -> str | None:
     now = time.monotonic() if now is None else now
     key = _digest(ticket)
     with _lock:
-        found = _tickets.pop(key, None)
-        if found is None or found[1] <= now:
-            return None
-        _used[key] = now + 10 * TICKET_SECONDS
-    return found[0]
+        for tickets, used in _tables():
+            found = tickets.pop(key, None)
+            if found is not None:
+                if found[1] <= now:
+                    return None
+                used[key] = now + 10 * TICKET_SECONDS
+                return found[0]
+    return None
 
 
 def revoke(ticket: str) -> None:
     """Void a ticket not used yet (the tab signed in as someone else or signed out before the page posted it:
     a late post of the old ticket must not put the previous session's cookie back)."""
+    key = _digest(ticket)
     with _lock:
-        _tickets.pop(_digest(ticket), None)
+        for tickets, _used_tickets in _tables():
+            tickets.pop(key, None)
 
 
 def state(ticket: str, *, now: float | None = None) -> str:
@@ -86,10 +120,13 @@ def state(ticket: str, *, now: float | None = None) -> str:
     now = time.monotonic() if now is None else now
     key = _digest(ticket)
     with _lock:
-        if key in _used:
-            return "used"
-        found = _tickets.get(key)
-    return "pending" if found is not None and found[1] > now else "void"
+        for tickets, used in _tables():
+            if key in used:
+                return "used"
+            found = tickets.get(key)
+            if found is not None:
+                return "pending" if found[1] > now else "void"
+    return "void"
 
 
 def served() -> bool:
@@ -114,9 +151,17 @@ def _same_origin(headers: Any, https: bool = False) -> bool:
     return parts.netloc.lower() == str(host).lower() and (not https or parts.scheme.lower() == "https")
 
 
-def _https(request: Any) -> bool:
-    forwarded = request.headers.get("x-forwarded-proto", "")
-    return bool(request.url.scheme == "https" or forwarded.split(",")[0].strip().lower() == "https")
+def _https(request: Any, hops: int | None = None) -> bool:
+    """Whether the browser used HTTPS: the request's own scheme, or with ``hops`` trusted reverse proxies
+    (default ``COMPETENCY_GRAPH_PROXY_HOPS``) the ``X-Forwarded-Proto`` the outermost trusted proxy wrote;
+    with no trusted proxy that header is the client's own word and is ignored."""
+    from .. import settings
+    from ..security.throttle import forwarded_value
+
+    hops = settings.proxy_hops() if hops is None else hops
+    forwarded = forwarded_value(request.headers.get("x-forwarded-proto"), hops)
+    scheme = forwarded if forwarded is not None else request.url.scheme
+    return str(scheme).lower() == "https"
 
 
 async def _session_cookie(request: Any) -> Any:
@@ -126,7 +171,8 @@ async def _session_cookie(request: Any) -> Any:
     from ..security.sessions import COOKIE_NAME
 
     refused = Response(status_code=403, headers={"Cache-Control": "no-store"})
-    if not _same_origin(request.headers, _https(request)):
+    https = _https(request)
+    if not _same_origin(request.headers, https):
         return refused
     body = await request.body()
     if not body or len(body) > _MAX_BODY:
@@ -136,7 +182,7 @@ async def _session_cookie(request: Any) -> Any:
         return refused
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.set_cookie(COOKIE_NAME, value, max_age=int(security_accounts.SESSION_HOURS * 3600) if value else 0,
-                        path="/", secure=_https(request), httponly=True, samesite="strict")
+                        path="/", secure=https, httponly=True, samesite="strict")
     return response
 
 
