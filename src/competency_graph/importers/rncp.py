@@ -294,8 +294,8 @@ def import_rncp(path: Path | str, out_dir: Path | None = None, progress: Progres
 
 def _data_json(data: dict[str, Any]) -> bytes:
     """``pydantic_core.to_json(data)``, by orjson: the same bytes on these dicts (str, int, bool, date, lists and
-    dicts; ``tests/importers/test_rncp_json.py``) in half the time. What orjson refuses (a lone surrogate,
-    which XML cannot carry) goes to pydantic's encoder, as before."""
+    dicts; ``tests/importers/test_rncp_json.py``) in half the time. What orjson refuses goes to pydantic's encoder,
+    which decides as before (a lone surrogate, which XML cannot carry, is refused by both)."""
     try:
         return orjson.dumps(data)
     except orjson.JSONEncodeError:
