@@ -95,7 +95,7 @@ def test_a_tab_that_changes_session_voids_the_ticket_it_had_not_posted(monkeypat
 
 def _empty_tables(monkeypatch, cap: int) -> None:
     monkeypatch.setattr(route, "_MAX_TICKETS", cap)
-    for name in ("_tickets", "_used", "_clear_tickets", "_clear_used"):
+    for name in ("_tickets", "_used", "_clear_tickets", "_clear_used", "_by_owner"):
         monkeypatch.setattr(route, name, {}, raising=False)  # raising=False: the test also runs on the old code
 
 
@@ -213,3 +213,17 @@ def test_the_route_over_plain_http_ignores_a_forged_https_claim(monkeypatch) -> 
     assert _post(plain, route.issue("tok.candidate.sig"))[0] == 403  # https site: an http page may not post
     status, cookie = _post({**plain, "origin": "https://cg.example.org"}, route.issue("tok.candidate.sig"))
     assert status == 204 and "secure" in cookie.lower() and "httponly" in cookie.lower()
+
+
+def test_one_account_signing_in_again_and_again_cannot_push_out_another(monkeypatch) -> None:
+    """At most ``_PER_OWNER`` pending sign-in tickets per account: its oldest go, never someone else's."""
+    _empty_tables(monkeypatch, 10)
+    other = route.issue("tok.other.sig", owner="u-other", now=7000.0)
+    mine = [route.issue(f"tok.me{n}.sig", owner="u-me", now=7000.0 + n) for n in range(50)]
+    assert route.state(other, now=7010.0) == "pending"
+    assert [route.state(t, now=7060.0) for t in mine[-route._PER_OWNER:]] == ["pending"] * route._PER_OWNER
+    assert all(route.state(t, now=7060.0) == "void" for t in mine[:-route._PER_OWNER])
+    assert len(route._tickets) == route._PER_OWNER + 1
+    assert route.redeem(other, now=7011.0) == "tok.other.sig"
+    assert route.redeem(mine[-1], now=7060.0) == "tok.me49.sig"
+    assert route.issue("", owner="u-me", now=7061.0) and len(route._by_owner["u-me"]) <= route._PER_OWNER

@@ -23,7 +23,9 @@ ticket*) needs no password: any connection that sends a ``cg_session`` cookie th
 holds at most one pending ticket (``ui.session`` voids the previous one before it asks for another, reruns
 reuse it), but a script can open thousands of Streamlit sessions with a junk cookie. So sign-in tickets and
 clear tickets are kept apart, each table capped at :data:`_MAX_TICKETS` with the oldest dropped first: clear
-tickets only ever push out clear tickets. Losing one of those is harmless: the session it clears is already
+tickets only ever push out clear tickets; and one account holds at most :data:`_PER_OWNER` pending sign-in
+tickets (its oldest go first), so pushing out other people's sign-ins would take thousands of accounts
+signing in within a minute. Losing a clear ticket is harmless: the session it clears is already
 ended (or never existed), so the cookie left behind is refused, and the tab asks for another ticket at its
 next run.
 
@@ -58,6 +60,8 @@ _tickets: _Pending = {}  # sign-in tickets (a cookie value to set)
 _used: _Used = {}
 _clear_tickets: _Pending = {}  # clear tickets (sign-out, a cookie the app refused): apart, see the docstring
 _clear_used: _Used = {}
+_by_owner: dict[str, list[str]] = {}  # account -> its sign-in tickets' digests, oldest first
+_PER_OWNER = 4  # pending sign-in tickets one account can hold (several tabs signing in at once)
 _served = False
 
 
@@ -70,12 +74,23 @@ def _tables() -> tuple[tuple[_Pending, _Used], tuple[_Pending, _Used]]:
     return (_tickets, _used), (_clear_tickets, _clear_used)
 
 
-def issue(value: str, *, now: float | None = None) -> str:
-    """A one-time ticket standing for the cookie ``value`` ("": clear the cookie)."""
+def issue(value: str, *, owner: str | None = None, now: float | None = None) -> str:
+    """A one-time ticket standing for the cookie ``value`` ("": clear the cookie). ``owner``: the account a
+    sign-in ticket is for; it holds at most :data:`_PER_OWNER` pending ones, its oldest going first, so one
+    account signing in again and again cannot push out other people's tickets."""
     now = time.monotonic() if now is None else now
     ticket = secrets.token_urlsafe(32)
     tickets, used = _tables()[0 if value else 1]
     with _lock:
+        if value and owner is not None:
+            mine = [key for key in _by_owner.get(owner, []) if key in tickets]
+            while len(mine) >= _PER_OWNER:
+                tickets.pop(mine.pop(0), None)
+            mine.append(_digest(ticket))
+            _by_owner[owner] = mine
+            if len(_by_owner) > _MAX_TICKETS:  # accounts whose tickets are all gone
+                for stale in [who for who, keys in _by_owner.items() if not any(k in tickets for k in keys)]:
+                    del _by_owner[stale]
         # entries are kept in issue order, which is expiry order: drop expired ones from the front only
         # (no scan of the whole table under the lock at every sign-in)
         while tickets and next(iter(tickets.values()))[1] <= now:

@@ -264,7 +264,9 @@ def _ticket_script(wanted: str) -> str | None:
         return None
     if state == "void":
         _void_pending_ticket()  # a ticket for another value (or an expired one): never posted late
-        pending = (wanted, cookie_route.issue(wanted))
+        identity = st.session_state.get(IDENTITY)
+        owner = identity.user_id if wanted and isinstance(identity, Identity) else None
+        pending = (wanted, cookie_route.issue(wanted, owner=owner))
         st.session_state[_COOKIE_TICKET] = pending
     path = cookie_route.route_path(str(st.get_option("server.baseUrlPath") or ""))
     return (f"<script>fetch({json.dumps(path)},{{method:'POST',body:{json.dumps(pending[1])},"
