@@ -3,6 +3,7 @@ an RNCP import takes about 0.8× the CPU, issue #19). Anything that stops the co
 modules, which behave the same (tests/importers/test_rncp_compiled.py); COMPETENCY_GRAPH_PURE=1 skips it."""
 import os
 import sys
+
 from setuptools import setup
 
 # the RNCP import's pure per-fiche work (text splitting, field helpers, the XML fiche mapping); kept in step with
@@ -17,7 +18,7 @@ def _ext_modules():
         from mypyc.build import mypycify
 
         exts = mypycify(COMPILED, opt_level="3", group_name="competency_graph_rncp")
-    except (ImportError, SystemExit, Exception) as exc:  # no mypyc, or it refused the code: pure Python
+    except (Exception, SystemExit) as exc:  # no mypyc, or it refused the code: pure Python
         print(f"competency-graph: RNCP import modules not compiled ({type(exc).__name__}): pure Python", file=sys.stderr)
         return []
     for ext in exts:

@@ -1,5 +1,6 @@
 """RNCP / RS fiches → the certification model: errors, field helpers and the mapping shared by the XML
-(:mod:`.rncp_xml`) and CSV (:mod:`.rncp_csv`) readers."""
+(:mod:`.rncp_xml`, :mod:`.rncp_map`) and CSV (:mod:`.rncp_csv`) readers. Compiled with mypyc when the install
+could (``setup.py``): no model class here, the validation is in :mod:`.rncp_valid`."""
 
 from __future__ import annotations
 
